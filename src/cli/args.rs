@@ -1,0 +1,88 @@
+//! Argument definitions. Parsing only; files are opened in `run`.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Redact personal data from documents for publication under the Woo.
+#[derive(Debug, Parser)]
+#[command(name = "woo-redact", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Exit codes, shown in --help.
+pub const EXIT_CODES: &str = "Exit codes:\n  0   done\n  1   check: personal data or an unsafe file found\n  2   incomplete: a document could not be processed or verified (needs review)\n  64  usage error\n  78  invalid rules or configuration";
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Redact documents: a redacted copy of each input under --out, plus report.json.
+    Redact(RedactArgs),
+    /// Work with the rules: run their examples, explain a text, list them.
+    Rules {
+        /// Rules action.
+        #[command(subcommand)]
+        action: RulesAction,
+    },
+}
+
+/// Options shared by commands that detect.
+#[derive(Debug, Args, Clone, Default)]
+pub struct DetectArgs {
+    /// Staff list: one name per line, or an address-book CSV export.
+    #[arg(long, value_name = "FILE")]
+    pub staff: Option<PathBuf>,
+    /// Public officials (never redacted): one name per line, or CSV.
+    #[arg(long, value_name = "FILE")]
+    pub officials: Option<PathBuf>,
+    /// Config file extending the built-in rules (default: woo-redact.toml beside the inputs).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// `redact` options.
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// Files or folders (walked recursively for .txt and .md).
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output folder (must not be inside an input folder).
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Detection options.
+    #[command(flatten)]
+    pub detect: DetectArgs,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// No progress bar or summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `rules` actions.
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Run every rule's examples; exit 78 if one fails.
+    Test {
+        /// Detection options.
+        #[command(flatten)]
+        detect: DetectArgs,
+    },
+    /// Show what would be redacted in TEXT and why (local use: prints the text in clear).
+    Explain {
+        /// The text to explain.
+        text: String,
+        /// Detection options.
+        #[command(flatten)]
+        detect: DetectArgs,
+    },
+    /// List the rules and grounds in use.
+    List {
+        /// Detection options.
+        #[command(flatten)]
+        detect: DetectArgs,
+    },
+}

@@ -1,0 +1,4 @@
+//! Command line: argument definitions (clap) and the commands they run.
+
+pub mod args;
+pub mod run;

@@ -1,0 +1,225 @@
+//! The commands: build settings from arguments, run, and map the outcome to an exit code.
+
+use super::args::{Cli, Command, DetectArgs, RedactArgs, RulesAction};
+use anyhow::Context;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use woo_redact::batch::{self, RedactOptions};
+use woo_redact::detect::{Detector, examples::run_examples};
+use woo_redact::error::Error;
+use woo_redact::report;
+use woo_redact::rules::RuleSet;
+use woo_redact::text::TextLayer;
+
+/// Exit code: incomplete.
+pub const INCOMPLETE: u8 = 2;
+/// Exit code: usage error.
+pub const USAGE: u8 = 64;
+/// Exit code: configuration error.
+pub const CONFIG: u8 = 78;
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Redact(a) => redact(a),
+        Command::Rules { action } => rules(action),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            let code = match e.downcast_ref::<Error>() {
+                Some(Error::Config(_)) => CONFIG,
+                Some(Error::Usage(_)) => USAGE,
+                _ => match e.downcast_ref::<Error>() {
+                    Some(Error::Io { .. }) => USAGE,
+                    _ => INCOMPLETE,
+                },
+            };
+            eprintln!("woo-redact: {e:#}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Finds the config: `--config`, else `woo-redact.toml` in an input folder (or a file's folder).
+fn find_config(explicit: &Option<PathBuf>, inputs: &[PathBuf]) -> Option<PathBuf> {
+    if explicit.is_some() {
+        return explicit.clone();
+    }
+    inputs.iter().find_map(|i| {
+        let dir = if i.is_dir() {
+            i.clone()
+        } else {
+            i.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        let c = dir.join("woo-redact.toml");
+        c.is_file().then_some(c)
+    })
+}
+
+/// Loads rules and lists and builds the detector.
+fn build_detector(d: &DetectArgs, inputs: &[PathBuf]) -> anyhow::Result<(Detector, Vec<PathBuf>)> {
+    let config = find_config(&d.config, inputs);
+    let rules = RuleSet::load(config.as_deref())?;
+    let staff_path = d.staff.clone().or_else(|| rules.staff.clone());
+    let officials_path = d.officials.clone().or_else(|| rules.officials.clone());
+    let load =
+        |p: &Option<PathBuf>, what: &str| -> anyhow::Result<Vec<woo_redact::people::Person>> {
+            match p {
+                Some(p) => woo_redact::people::load(p, &rules.lists)
+                    .map_err(|e| anyhow::Error::new(Error::Usage(format!("{what}: {e}")))),
+                None => Ok(Vec::new()),
+            }
+        };
+    let staff = load(&staff_path, "--staff")?;
+    let officials = load(&officials_path, "--officials")?;
+    let mut skip: Vec<PathBuf> = [staff_path, officials_path, config]
+        .into_iter()
+        .flatten()
+        .collect();
+    if let Some(d) = &rules.decisions {
+        skip.push(d.clone());
+    }
+    Ok((Detector::new(rules, staff, officials), skip))
+}
+
+fn redact(a: RedactArgs) -> anyhow::Result<u8> {
+    if let Some(j) = a.jobs {
+        if j == 0 {
+            return Err(Error::Usage("-j must be at least 1".into()).into());
+        }
+        // The global pool can only be built once per process; a second build is harmless.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(j)
+            .build_global();
+    }
+    for i in &a.inputs {
+        if !i.exists() {
+            return Err(Error::Usage(format!("input {} does not exist", i.display())).into());
+        }
+    }
+    batch::check_out_dir(&a.out, &a.inputs)?;
+    let (detector, skip) = build_detector(&a.detect, &a.inputs)?;
+    let docs = batch::discover(&a.inputs, &skip)?;
+    std::fs::create_dir_all(&a.out)
+        .with_context(|| format!("cannot create --out {}", a.out.display()))?;
+    let bar = if a.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let b = indicatif::ProgressBar::new(docs.len() as u64);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} documents {elapsed}")
+        {
+            b.set_style(style);
+        }
+        b
+    };
+    let tick = || bar.inc(1);
+    let entries = batch::redact_all(
+        &docs,
+        &detector,
+        &RedactOptions {
+            out: &a.out,
+            progress: &tick,
+        },
+    );
+    bar.finish_and_clear();
+    let mut incomplete = 0;
+    for e in &entries {
+        if e.status.incomplete() {
+            incomplete += 1;
+            eprintln!(
+                "woo-redact: {}: {}: {}",
+                e.path,
+                e.status.as_str(),
+                e.reason.as_deref().unwrap_or("")
+            );
+        }
+    }
+    let rep = report::json::build(entries);
+    let json = serde_json::to_vec_pretty(&rep)?;
+    batch::write_atomic(&a.out.join("report.json"), &json)?;
+    if !a.quiet {
+        let redactions: usize = rep.totals.grounds.values().sum();
+        eprintln!(
+            "woo-redact: {} documents, {} redactions, {} incomplete; report: {}",
+            rep.totals.documents,
+            redactions,
+            incomplete,
+            a.out.join("report.json").display()
+        );
+    }
+    Ok(if incomplete > 0 { INCOMPLETE } else { 0 })
+}
+
+fn rules(action: RulesAction) -> anyhow::Result<u8> {
+    let mut out = std::io::stdout().lock();
+    match action {
+        RulesAction::Test { detect } => {
+            let (det, _) = build_detector(&detect, &[])?;
+            let (fails, n) = run_examples(&det);
+            for f in &fails {
+                writeln!(out, "FAIL {}: {:?}: {}", f.rule, f.example, f.problem)?;
+            }
+            writeln!(out, "{} passed, {} failed", n - fails.len(), fails.len())?;
+            Ok(if fails.is_empty() { 0 } else { CONFIG })
+        }
+        RulesAction::Explain { text, detect } => {
+            let (det, _) = build_detector(&detect, &[])?;
+            let layer = TextLayer::plain(text);
+            let scan = det.scan(&layer);
+            writeln!(
+                out,
+                "{}",
+                woo_redact::redact::text::apply(&layer.text, &scan.findings)
+            )?;
+            for f in &scan.findings {
+                let what = match &f.disposition {
+                    woo_redact::detect::Disposition::Redact => format!("redact [{}]", f.ground),
+                    woo_redact::detect::Disposition::Keep(r) => format!("keep ({r})"),
+                };
+                writeln!(
+                    out,
+                    "{:?} {} {} {:?}: {}; {}",
+                    &layer.text[f.start..f.end],
+                    f.rule,
+                    f.category.as_str(),
+                    f.confidence,
+                    what,
+                    f.explanation
+                )?;
+            }
+            Ok(0)
+        }
+        RulesAction::List { detect } => {
+            let (det, _) = build_detector(&detect, &[])?;
+            let r = det.rules();
+            writeln!(out, "config: {}", r.sources.join(", "))?;
+            for rule in &r.rules {
+                writeln!(
+                    out,
+                    "{:<22} {:<10} {:<7} {}",
+                    rule.id,
+                    rule.category.as_str(),
+                    rule.ground,
+                    rule.description
+                )?;
+            }
+            writeln!(
+                out,
+                "name rules: naam-personeelslijst naam-initialen naam-titel naam-voornaam naam-kopregel naam-ondertekening naam-aanhef naam-organisatie naam-propagatie (5.1.2e)"
+            )?;
+            for g in r.grounds.all() {
+                writeln!(
+                    out,
+                    "ground {:<7} {:<9} {}",
+                    g.code,
+                    format!("{:?}", g.kind).to_lowercase(),
+                    g.label
+                )?;
+            }
+            Ok(0)
+        }
+    }
+}

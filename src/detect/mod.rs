@@ -1,0 +1,554 @@
+//! The detector: a [`RuleSet`] and the name lists applied to a [`TextLayer`], giving findings
+//! with their disposition (redact, or keep with the reason). No I/O, no printing.
+
+pub mod dictionary;
+pub mod examples;
+pub mod names;
+pub mod tokens;
+pub mod validate;
+
+use crate::people::{Person, VariantKind};
+use crate::rules::{Category, CompiledRule, Confidence, RuleSet, Validator};
+use crate::text::TextLayer;
+use crate::text::fold::{Folded, fold, fold_str};
+use dictionary::{Dictionary, ListKind};
+use names::{NamePhrase, NameScanner};
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// Ground for names, e-mail and phone numbers of people.
+pub const PRIVACY: &str = "5.1.2e";
+
+/// What happens to a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", content = "reason", rename_all = "lowercase")]
+pub enum Disposition {
+    /// Removed and labelled.
+    Redact,
+    /// Left visible, with the reason (public official, functional mailbox, candidate, decision).
+    Keep(String),
+}
+
+/// One piece of personal data found in a text layer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// Byte start in the layer text.
+    pub start: usize,
+    /// Byte end in the layer text.
+    pub end: usize,
+    /// Rule id.
+    pub rule: String,
+    /// Category.
+    pub category: Category,
+    /// Woo ground code.
+    pub ground: String,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Why it matched.
+    pub explanation: String,
+    /// Redact or keep.
+    pub disposition: Disposition,
+}
+
+impl Finding {
+    /// Is this finding redacted?
+    pub fn redacted(&self) -> bool {
+        self.disposition == Disposition::Redact
+    }
+}
+
+/// Name keys (folded surnames) confirmed somewhere in a batch, propagated to every document.
+#[derive(Debug, Default, Clone)]
+pub struct BatchNames {
+    /// Folded surnames.
+    pub surnames: HashSet<String>,
+}
+
+/// The result of scanning one document.
+#[derive(Debug, Default, Clone)]
+pub struct DocScan {
+    /// Findings, sorted by start; redactions never overlap each other.
+    pub findings: Vec<Finding>,
+    /// Surnames of people confirmed in this document (for batch propagation).
+    pub surnames: HashSet<String>,
+    /// Surnames of public officials named in this document (never propagated as staff).
+    pub official_surnames: HashSet<String>,
+}
+
+/// Detection engine; build once, share across threads.
+#[derive(Debug)]
+pub struct Detector {
+    rules: RuleSet,
+    dict: Dictionary,
+    staff_phones: HashSet<String>,
+    official_phrases: Vec<String>,
+}
+
+impl Detector {
+    /// Builds the detector from rules and the staff and officials lists.
+    pub fn new(rules: RuleSet, staff: Vec<Person>, mut officials: Vec<Person>) -> Self {
+        for n in &rules.official_names {
+            if let Some(p) = Person::parse(n, &rules.lists) {
+                officials.push(p);
+            }
+        }
+        let staff_phones = staff
+            .iter()
+            .flat_map(|p| p.phones.iter())
+            .map(|p| validate::national_digits(p))
+            .collect();
+        let official_phrases = Vec::new();
+        let dict = Dictionary::new(staff, officials);
+        Detector {
+            rules,
+            dict,
+            staff_phones,
+            official_phrases,
+        }
+    }
+
+    /// The rules in use.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Scans one text layer: pattern rules, listed names, names by cue and grammar, officials,
+    /// propagation within the document; overlaps resolved.
+    pub fn scan(&self, layer: &TextLayer) -> DocScan {
+        self.scan_with(layer, None)
+    }
+
+    /// As [`scan`](Self::scan), also propagating names confirmed elsewhere in the batch.
+    pub fn scan_with(&self, layer: &TextLayer, batch: Option<&BatchNames>) -> DocScan {
+        let text = layer.text.as_str();
+        let folded = fold(text);
+        let mut findings = Vec::new();
+        let mut person_keys: HashSet<String> = HashSet::new();
+        let mut first_keys: HashSet<String> = HashSet::new();
+        for rule in &self.rules.rules {
+            self.run_rule(
+                rule,
+                text,
+                &folded,
+                &mut findings,
+                &mut person_keys,
+                &mut first_keys,
+            );
+        }
+        let lists = &self.rules.lists;
+        let scanner = NameScanner::new(text, lists);
+        let mut phrases = scanner.scan();
+        let mut official_keys: HashSet<String> = HashSet::new();
+        let mut keeps: Vec<(usize, usize, String)> = Vec::new();
+        let mut staff_spans: Vec<(usize, usize)> = Vec::new();
+        for hit in self.dict.find(text, &folded) {
+            match hit.entry.list {
+                ListKind::Official => {
+                    let p = &self.dict.officials[hit.entry.person];
+                    official_keys.insert(fold_str(&p.surname));
+                    keeps.push((
+                        hit.start,
+                        hit.end,
+                        "publieke functionaris (lijst ambtsdragers)".into(),
+                    ));
+                }
+                ListKind::Staff => {
+                    let p = &self.dict.staff[hit.entry.person];
+                    person_keys.insert(fold_str(&p.surname));
+                    if !p.first.is_empty() {
+                        first_keys
+                            .insert(fold_str(p.first.split_whitespace().next().unwrap_or("")));
+                    }
+                    staff_spans.push((hit.start, hit.end));
+                    let what = if hit.entry.kind == VariantKind::Surname {
+                        "achternaam"
+                    } else {
+                        "naam"
+                    };
+                    findings.push(Finding {
+                        start: hit.start,
+                        end: hit.end,
+                        rule: "naam-personeelslijst".into(),
+                        category: Category::Name,
+                        ground: PRIVACY.into(),
+                        confidence: Confidence::Confirmed,
+                        explanation: format!("{what} van een medewerker op de personeelslijst"),
+                        disposition: Disposition::Redact,
+                    });
+                }
+            }
+        }
+        // Tolerant match against the officials list (one-letter misspellings).
+        if !self.dict.is_empty() {
+            for ph in phrases.iter_mut().filter(|p| p.official.is_none()) {
+                if self
+                    .dict
+                    .is_official_like(&fold_str(&text[ph.start..ph.end]))
+                {
+                    ph.official =
+                        Some("publieke functionaris (lijst ambtsdragers, spelling variant)".into());
+                }
+            }
+        }
+        for ph in &phrases {
+            if ph.official.is_some()
+                && let Some(s) = &ph.surname
+            {
+                official_keys.insert(s.clone());
+            }
+        }
+        let _ = &self.official_phrases;
+        for ph in phrases.iter_mut() {
+            let staff_listed = staff_spans
+                .iter()
+                .any(|&(s, e)| s <= ph.start && ph.end <= e);
+            if ph.official.is_none()
+                && !staff_listed
+                && ph
+                    .surname
+                    .as_ref()
+                    .is_some_and(|s| official_keys.contains(s))
+            {
+                ph.official =
+                    Some("zelfde naam als een publieke functionaris in dit document".into());
+            }
+        }
+        for ph in &phrases {
+            match &ph.official {
+                Some(reason) => keeps.push((ph.start, ph.end, reason.clone())),
+                None => {
+                    if ph.confidence >= Confidence::Plausible {
+                        if let Some(s) = &ph.surname {
+                            add_surname_keys(s, &mut person_keys, lists);
+                        }
+                        if let Some(f) = &ph.first {
+                            first_keys.insert(f.clone());
+                        }
+                    }
+                    findings.push(name_finding(ph));
+                }
+            }
+        }
+        if let Some(b) = batch {
+            for s in &b.surnames {
+                if !official_keys.contains(s) && folded.text.contains(s.as_str()) {
+                    person_keys.insert(s.clone());
+                }
+            }
+        }
+        person_keys.retain(|k| {
+            !official_keys.contains(k) && k.chars().count() >= 3 && !lists.non_names.contains(k)
+        });
+        first_keys.retain(|k| {
+            k.chars().count() >= 3 && !lists.non_names.contains(k) && !official_keys.contains(k)
+        });
+        for (s, e, first) in scanner.find_mentions(&person_keys, &first_keys) {
+            findings.push(Finding {
+                start: s,
+                end: e,
+                rule: "naam-propagatie".into(),
+                category: Category::Name,
+                ground: PRIVACY.into(),
+                confidence: Confidence::Confirmed,
+                explanation: if first {
+                    "voornaam van een elders in het document genoemde persoon".into()
+                } else {
+                    "naam die elders in het document of de batch als persoonsnaam is herkend".into()
+                },
+                disposition: Disposition::Redact,
+            });
+        }
+        // Officials win over names that are not on the staff list.
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.category == Category::Name && f.redacted())
+        {
+            let listed = f.rule == "naam-personeelslijst";
+            if let Some((_, _, reason)) = keeps.iter().find(|(s, e, _)| {
+                *s < f.end && f.start < *e && !(listed && f.end - f.start > e - s)
+            }) {
+                f.disposition = Disposition::Keep(reason.clone());
+            }
+        }
+        for (s, e, reason) in &keeps {
+            if !findings.iter().any(|f| f.start < *e && *s < f.end) {
+                findings.push(Finding {
+                    start: *s,
+                    end: *e,
+                    rule: "ambtsdrager".into(),
+                    category: Category::Name,
+                    ground: PRIVACY.into(),
+                    confidence: Confidence::Confirmed,
+                    explanation: "naam van een publieke functionaris".into(),
+                    disposition: Disposition::Keep(reason.clone()),
+                });
+            }
+        }
+        let mut surnames = person_keys;
+        surnames.retain(|k| k.chars().count() >= 4);
+        DocScan {
+            findings: resolve(findings, text),
+            surnames,
+            official_surnames: official_keys,
+        }
+    }
+
+    fn run_rule(
+        &self,
+        rule: &CompiledRule,
+        text: &str,
+        folded: &Folded,
+        out: &mut Vec<Finding>,
+        person_keys: &mut HashSet<String>,
+        first_keys: &mut HashSet<String>,
+    ) {
+        if !rule.keywords.is_empty()
+            && !rule
+                .keywords
+                .iter()
+                .any(|k| folded.text.contains(k.as_str()))
+        {
+            return;
+        }
+        for caps in rule.regex.captures_iter(text) {
+            let Some(m) = caps.get(rule.group) else {
+                continue;
+            };
+            let whole = caps.get(0).map(|x| x.as_str()).unwrap_or("");
+            let s = m.as_str();
+            let mut keep: Option<String> = None;
+            let mut confirmed_by_list = false;
+            match rule.validator {
+                Some(Validator::Elfproef) if !validate::elfproef(s) => continue,
+                Some(Validator::Iban) if !validate::iban_mod97(s) => continue,
+                Some(Validator::Date) if !validate::date(s) => continue,
+                Some(Validator::Kenteken) if !validate::kenteken(s) => continue,
+                Some(Validator::PhoneNl) => {
+                    if !validate::phone_nl(s) {
+                        continue;
+                    }
+                    let d = validate::national_digits(s);
+                    confirmed_by_list = self.staff_phones.contains(&d);
+                    if self.rules.numbers.contains(&d) {
+                        keep = Some("algemeen nummer van de organisatie".into());
+                    } else if !confirmed_by_list && in_letterhead(text, m.start()) {
+                        keep = Some(
+                            "algemeen nummer in het briefhoofd (postbus/website in hetzelfde blok)"
+                                .into(),
+                        );
+                    }
+                }
+                Some(Validator::EmailPersonal) => {
+                    let local = fold_str(s);
+                    let head = local.split(['.', '-', '_', '+']).next().unwrap_or("");
+                    if self
+                        .rules
+                        .mailboxes
+                        .iter()
+                        .any(|mb| *mb == local || *mb == head)
+                    {
+                        keep = Some("functionele mailbox".into());
+                    } else {
+                        email_name_keys(&local, person_keys, first_keys, &self.rules.lists);
+                    }
+                }
+                _ => {}
+            }
+            if keep.is_none()
+                && let Some((_, reason)) = rule.keep.iter().find(|(r, _)| r.is_match(whole))
+            {
+                keep = Some(reason.clone());
+            }
+            let has_context = !rule.context.is_empty()
+                && context_before(text, m.start(), rule.context_window, &rule.context);
+            let confidence = if confirmed_by_list || has_context || rule.context.is_empty() {
+                if rule.context.is_empty() {
+                    rule.without_context.unwrap_or(Confidence::Confirmed)
+                } else {
+                    Confidence::Confirmed
+                }
+            } else {
+                match rule.without_context {
+                    Some(c) => c,
+                    None => continue,
+                }
+            };
+            if keep.is_none() && confidence == Confidence::Candidate {
+                keep = Some("kandidaat zonder contextwoord; handmatig beoordelen".into());
+            }
+            let explanation = match (rule.validator, has_context) {
+                (Some(v), true) => format!(
+                    "{}; {:?}-controle geslaagd; contextwoord ervoor",
+                    rule.description, v
+                ),
+                (Some(v), false) => format!("{}; {:?}-controle geslaagd", rule.description, v),
+                (None, true) => format!("{}; contextwoord ervoor", rule.description),
+                (None, false) => rule.description.clone(),
+            };
+            out.push(Finding {
+                start: m.start(),
+                end: m.end(),
+                rule: rule.id.clone(),
+                category: rule.category,
+                ground: rule.ground.clone(),
+                confidence,
+                explanation,
+                disposition: keep.map(Disposition::Keep).unwrap_or(Disposition::Redact),
+            });
+        }
+    }
+}
+
+fn name_finding(ph: &NamePhrase) -> Finding {
+    let keep = (ph.confidence < Confidence::Plausible)
+        .then(|| "kandidaat; handmatig beoordelen".to_string());
+    Finding {
+        start: ph.start,
+        end: ph.end,
+        rule: ph.cue.rule_id().into(),
+        category: Category::Name,
+        ground: PRIVACY.into(),
+        confidence: ph.confidence,
+        explanation: ph.explanation.clone(),
+        disposition: keep.map(Disposition::Keep).unwrap_or(Disposition::Redact),
+    }
+}
+
+fn add_surname_keys(s: &str, keys: &mut HashSet<String>, lists: &crate::rules::Lists) {
+    keys.insert(s.to_string());
+    if s.contains('-') {
+        for part in s.split('-') {
+            if part.chars().count() >= 4 && !lists.non_names.contains(part) {
+                keys.insert(part.to_string());
+            }
+        }
+    }
+}
+
+/// Names spelled by a personal e-mail local part: `maria.groenendaal`, `c.jorlink`,
+/// `prn.depauw`, `simon.vanmil`.
+fn email_name_keys(
+    local: &str,
+    keys: &mut HashSet<String>,
+    firsts: &mut HashSet<String>,
+    lists: &crate::rules::Lists,
+) {
+    let parts: Vec<&str> = local
+        .split(['.', '_', '-'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() < 2 {
+        return;
+    }
+    let last = parts[parts.len() - 1];
+    if last.chars().any(|c| !c.is_alphabetic()) {
+        return;
+    }
+    let given = parts[0];
+    if given.chars().count() > 3 && lists.first_names.contains(given)
+        || parts.len() == 2 && given.chars().count() > 3
+    {
+        firsts.insert(given.to_string());
+    }
+    // The surname may carry its particles glued on: "vanmil", "depauw", "vanderwal".
+    let mut sur = last.to_string();
+    for tv in [
+        "vanden", "vander", "vande", "van", "den", "der", "de", "ter", "ten", "te",
+    ] {
+        if let Some(r) = last.strip_prefix(tv)
+            && r.chars().count() >= 3
+        {
+            sur = r.to_string();
+            break;
+        }
+    }
+    // A middle part may be the particle ("jan.van.dijk").
+    if sur.chars().count() >= 3 {
+        add_surname_keys(&sur, keys, lists);
+        if sur != last {
+            // "depauw" could also be a surname written as one word ("Depauw").
+            keys.insert(last.to_string());
+        }
+    }
+}
+
+/// A context word ends within `window` characters before `pos`.
+fn context_before(text: &str, pos: usize, window: usize, words: &[String]) -> bool {
+    let mut a = pos.saturating_sub(window * 2);
+    while !text.is_char_boundary(a) {
+        a += 1;
+    }
+    let hay = fold_str(&text[a..pos]);
+    let hay: String = hay
+        .chars()
+        .rev()
+        .take(window)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    words.iter().any(|w| {
+        hay.match_indices(w.as_str()).any(|(i, _)| {
+            let before = hay[..i].chars().next_back();
+            before.is_none_or(|c| !c.is_alphanumeric())
+                && hay[i + w.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphabetic() || w.ends_with('.'))
+        })
+    })
+}
+
+/// The paragraph around `pos` is a letterhead: it names a Postbus or a website.
+fn in_letterhead(text: &str, pos: usize) -> bool {
+    let start = text[..pos].rfind("\n\n").map(|i| i + 2).unwrap_or(0);
+    let end = text[pos..]
+        .find("\n\n")
+        .map(|i| pos + i)
+        .unwrap_or(text.len());
+    let para = fold_str(&text[start..end]);
+    (para.contains("postbus") || para.contains("www.")) && !para.contains('@')
+}
+
+/// Resolves overlaps: redactions win over keeps of other categories; overlapping or
+/// whitespace-adjacent name redactions merge; result sorted by start.
+pub fn resolve(mut findings: Vec<Finding>, text: &str) -> Vec<Finding> {
+    findings.sort_by(|a, b| {
+        a.start
+            .cmp(&b.start)
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.rule.cmp(&b.rule))
+    });
+    let mut red: Vec<Finding> = Vec::new();
+    let mut kept: Vec<Finding> = Vec::new();
+    for f in findings {
+        if !f.redacted() {
+            kept.push(f);
+            continue;
+        }
+        if let Some(last) = red.last_mut() {
+            let gap = &text[last.end.min(f.start)..f.start.max(last.end)];
+            let adjacent = f.start >= last.end
+                && last.category == Category::Name
+                && f.category == Category::Name
+                && gap.len() <= 2
+                && gap.chars().all(|c| c == ' ');
+            if f.start < last.end || adjacent {
+                if f.end > last.end {
+                    last.end = f.end;
+                }
+                if f.category != Category::Name && last.category == Category::Name {
+                    // A number inside a name span keeps the stronger identification ground.
+                    last.ground = f.ground.clone();
+                }
+                continue;
+            }
+        }
+        red.push(f);
+    }
+    kept.retain(|k| !red.iter().any(|r| r.start < k.end && k.start < r.end));
+    kept.dedup_by(|a, b| a.start == b.start && a.end == b.end);
+    red.extend(kept);
+    red.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)));
+    red
+}

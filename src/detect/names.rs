@@ -1,0 +1,897 @@
+//! Names that are on no list: structural cues (header labels, signature blocks, salutations,
+//! attendee lists) and Dutch name grammar (titles, initials, tussenvoegsels, hyphenated
+//! surnames), plus recognition of public officials, who are kept. WOO.md §2 and §4.
+
+use super::tokens::{Kind, Tok, tokenize};
+use crate::rules::{Confidence, Lists};
+use crate::text::fold::fold_str;
+
+/// Why a phrase is a person's name (or an official's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cue {
+    /// Initials followed by a surname (J.P. de Vries).
+    Initials,
+    /// A title or form of address before the name (dhr., mevrouw, drs.).
+    Title,
+    /// A known first name followed by a surname.
+    FirstName,
+    /// A header label (Van:, Aanwezig:, Contactpersoon).
+    Label,
+    /// A signature block after a closing phrase.
+    Signature,
+    /// A salutation (Beste …,).
+    Salutation,
+    /// A name followed by an organisation abbreviation in parentheses.
+    OrgParen,
+}
+
+impl Cue {
+    /// Rule id used in reports.
+    pub fn rule_id(self) -> &'static str {
+        match self {
+            Cue::Initials => "naam-initialen",
+            Cue::Title => "naam-titel",
+            Cue::FirstName => "naam-voornaam",
+            Cue::Label => "naam-kopregel",
+            Cue::Signature => "naam-ondertekening",
+            Cue::Salutation => "naam-aanhef",
+            Cue::OrgParen => "naam-organisatie",
+        }
+    }
+
+    fn confidence(self) -> Confidence {
+        match self {
+            Cue::Label | Cue::Signature | Cue::Salutation => Confidence::Confirmed,
+            _ => Confidence::Plausible,
+        }
+    }
+
+    fn explain(self) -> &'static str {
+        match self {
+            Cue::Initials => "initialen gevolgd door een achternaam",
+            Cue::Title => "aanspreekvorm of titel voor de naam",
+            Cue::FirstName => "bekende voornaam gevolgd door een achternaam",
+            Cue::Label => "naam achter een kopregel (Van:, Aan:, Aanwezig:, Contactpersoon)",
+            Cue::Signature => "naam in een ondertekening na een groet",
+            Cue::Salutation => "naam in een aanhef",
+            Cue::OrgParen => "naam gevolgd door een organisatie tussen haakjes",
+        }
+    }
+}
+
+/// A person's name found in a text, or a public official's (to be kept).
+#[derive(Debug, Clone)]
+pub struct NamePhrase {
+    /// Byte start.
+    pub start: usize,
+    /// Byte end.
+    pub end: usize,
+    /// What pointed to it.
+    pub cue: Cue,
+    /// Public official (kept) and why, or `None` for a person to redact.
+    pub official: Option<String>,
+    /// How sure.
+    pub confidence: Confidence,
+    /// Human explanation.
+    pub explanation: String,
+    /// Folded surname without particles ("beeck"); `None` for a lone first name.
+    pub surname: Option<String>,
+    /// Folded particles before the surname ("van").
+    pub tussen: String,
+    /// Folded first name, if written.
+    pub first: Option<String>,
+}
+
+/// The parts of a parsed name, as token indices.
+#[derive(Debug, Clone)]
+struct Parsed {
+    start: usize,
+    end: usize,
+    given: Vec<usize>,
+    initials: bool,
+    tussen: Vec<usize>,
+    surname: Option<usize>,
+}
+
+const STREET_SUFFIXES: [&str; 20] = [
+    "straat", "weg", "laan", "plein", "gracht", "kade", "singel", "dreef", "park", "steeg",
+    "markt", "dijk", "hof", "pad", "ring", "baan", "veld", "wal", "burgwal", "haven",
+];
+
+/// Tussenvoegsels that may start a surname written alone with a capital (Van Dijk, De Vries).
+const CAP_PARTICLES: [&str; 10] = [
+    "van", "de", "den", "der", "ter", "ten", "von", "du", "d'", "in",
+];
+
+/// Scans a text for names with the given lists.
+pub struct NameScanner<'a> {
+    text: &'a str,
+    toks: Vec<Tok>,
+    lists: &'a Lists,
+    folded: Vec<Option<String>>,
+}
+
+impl<'a> NameScanner<'a> {
+    /// Tokenizes `text`.
+    pub fn new(text: &'a str, lists: &'a Lists) -> Self {
+        let toks = tokenize(text);
+        let folded = toks
+            .iter()
+            .map(|t| {
+                if t.kind == Kind::Word && (t.cap || t.end - t.start <= 16) {
+                    Some(fold_str(t.text(text)))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        NameScanner {
+            text,
+            toks,
+            lists,
+            folded,
+        }
+    }
+
+    /// The tokens.
+    pub fn tokens(&self) -> &[Tok] {
+        &self.toks
+    }
+
+    fn f(&self, i: usize) -> &str {
+        self.folded.get(i).and_then(|x| x.as_deref()).unwrap_or("")
+    }
+
+    fn tok(&self, i: usize) -> Option<&Tok> {
+        self.toks.get(i)
+    }
+
+    /// Token i follows token i-1 on the same line with at most one space.
+    fn tight(&self, i: usize) -> bool {
+        self.tok(i)
+            .is_some_and(|t| t.kind != Kind::Newline && !t.wide_gap)
+    }
+
+    fn is_tussen(&self, i: usize, at_start: bool) -> bool {
+        let Some(t) = self.tok(i) else { return false };
+        if t.kind != Kind::Word {
+            return false;
+        }
+        let f = self.f(i);
+        if !self.lists.tussenvoegsels.contains(f) {
+            return false;
+        }
+        if t.cap {
+            CAP_PARTICLES.contains(&f) || !at_start
+        } else {
+            true
+        }
+    }
+
+    /// A capitalised word that can be part of a name.
+    fn is_name_word(&self, i: usize) -> bool {
+        let Some(t) = self.tok(i) else { return false };
+        if !t.is_cap_word() || t.end - t.start < 2 {
+            return false;
+        }
+        let f = self.f(i);
+        !self.lists.non_names.contains(f)
+            && !self.lists.official_functions.contains(f)
+            && !self.lists.titles.contains(f)
+            && !self.lists.postnominals.contains(f)
+            && !self.lists.tussenvoegsels.contains(f)
+    }
+
+    fn is_surname_word(&self, i: usize) -> bool {
+        self.is_name_word(i) && {
+            let f = self.f(i);
+            !STREET_SUFFIXES
+                .iter()
+                .any(|s| f.len() > s.len() + 2 && f.ends_with(s))
+        }
+    }
+
+    fn is_first_name(&self, i: usize) -> bool {
+        self.is_name_word(i) && self.lists.first_names.contains(self.f(i))
+    }
+
+    /// Initials (J., J.P., Chr., Th.) starting at i: index after them.
+    fn initials_at(&self, i: usize) -> Option<usize> {
+        let mut j = i;
+        let mut n = 0;
+        loop {
+            let t = self.tok(j)?;
+            if t.kind != Kind::Word || !t.cap || (n > 0 && t.gap > 1) {
+                break;
+            }
+            let w = t.text(self.text);
+            let ok = w.chars().count() == 1
+                || matches!(
+                    w,
+                    "Chr" | "Th" | "Ph" | "Joh" | "Jac" | "Ch" | "Fr" | "Wm" | "IJ" | "Ij" | "Gerh"
+                );
+            if !ok || !self.tok(j + 1).is_some_and(|d| d.is('.') && d.gap == 0) {
+                break;
+            }
+            j += 2;
+            n += 1;
+        }
+        (n > 0).then_some(j)
+    }
+
+    /// A title (dhr., mevrouw, de heer, drs.) at i: index after it.
+    fn title_at(&self, i: usize) -> Option<usize> {
+        let t = self.tok(i)?;
+        if t.kind != Kind::Word {
+            return None;
+        }
+        let f = self.f(i);
+        if f == "de" && self.f(i + 1) == "heer" {
+            return Some(i + 2);
+        }
+        let dotted = self.tok(i + 1).is_some_and(|d| d.is('.') && d.gap == 0);
+        if dotted && self.lists.titles.contains(&format!("{f}.")) {
+            return Some(i + 2);
+        }
+        if self.lists.titles.contains(f) && !dotted && f.len() > 3 {
+            return Some(i + 1);
+        }
+        None
+    }
+
+    /// Parses a name at token i. `relaxed`: any capitalised words may be given names (label
+    /// contexts); otherwise a given name must be initials or a known first name.
+    fn parse(&self, i: usize, relaxed: bool) -> Option<Parsed> {
+        let mut j = i;
+        while let Some(n) = self.title_at(j) {
+            j = n;
+        }
+        let start = j;
+        let mut given = Vec::new();
+        let mut initials = false;
+        if let Some(n) = self.initials_at(j) {
+            initials = true;
+            given.extend((j..n).step_by(2));
+            j = n;
+        }
+        let mut words: Vec<usize> = Vec::new();
+        let mut tussen = Vec::new();
+        while j < self.toks.len() && (j == start || self.tight(j)) {
+            if self.is_tussen(j, j == start && !initials) {
+                tussen.push(j);
+                j += 1;
+                continue;
+            }
+            if self.tok(j).is_some_and(|t| t.is('\'')) && self.f(j + 1) == "t" && self.tight(j + 1)
+            {
+                tussen.push(j);
+                tussen.push(j + 1);
+                j += 2;
+                continue;
+            }
+            if self.is_name_word(j) {
+                words.push(j);
+                j += 1;
+                if !tussen.is_empty() || words.len() >= 4 {
+                    break;
+                }
+                continue;
+            }
+            break;
+        }
+        // Trailing particles without a surname are not part of the name.
+        while tussen
+            .last()
+            .is_some_and(|&t| words.last().is_none_or(|&w| w < t))
+        {
+            tussen.pop();
+        }
+        let surname = *words.last()?;
+        if !self.is_surname_word(surname) {
+            return None;
+        }
+        let mut firsts: Vec<usize> = words[..words.len() - 1].to_vec();
+        if !tussen.is_empty() {
+            firsts.retain(|&w| w < tussen[0]);
+        }
+        if !relaxed && !initials {
+            // Strict: given names must be known first names, or a title must have come first.
+            if start == i && (firsts.is_empty() || !firsts.iter().all(|&w| self.is_first_name(w))) {
+                return None;
+            }
+        }
+        given.extend(firsts);
+        let end = surname + 1;
+        // Places and organisations that look like names ("Den Haag", "Ter Apel").
+        let core_start = tussen.first().copied().unwrap_or(surname).min(surname);
+        if self
+            .lists
+            .non_names
+            .contains(&self.folded_span(core_start, end))
+            || self.lists.non_names.contains(&self.folded_span(start, end))
+        {
+            return None;
+        }
+        Some(Parsed {
+            start,
+            end,
+            given,
+            initials,
+            tussen,
+            surname: Some(surname),
+        })
+    }
+
+    /// Extends a parsed name over a display-name tail: "Pauw, P.R.N. de" / "Mil, Simon van".
+    fn display_tail(&self, p: &mut Parsed) {
+        let j = p.end;
+        if !self.tok(j).is_some_and(|t| t.is(',')) {
+            return;
+        }
+        let mut k = j + 1;
+        if let Some(n) = self.initials_at(k) {
+            k = n;
+        } else if self.is_name_word(k) && self.tok(k).is_some_and(|t| t.gap <= 1) {
+            k += 1;
+        } else {
+            return;
+        }
+        while self.is_tussen(k, false) && self.tight(k) {
+            k += 1;
+        }
+        let ends = match self.tok(k) {
+            None => true,
+            Some(t) => {
+                matches!(t.kind, Kind::Newline)
+                    || t.is('<')
+                    || t.is(';')
+                    || t.is('(')
+                    || t.is('[')
+                    || t.wide_gap
+                    || t.is(',')
+            }
+        };
+        if ends {
+            p.end = k;
+        }
+    }
+
+    fn phrase(&self, p: &Parsed, cue: Cue) -> NamePhrase {
+        let s = self.toks[p.start].start as usize;
+        let e = self.toks[p.end - 1].end as usize;
+        let surname = p.surname.map(|i| self.f(i).to_string());
+        let tussen = p
+            .tussen
+            .iter()
+            .map(|&i| self.f(i))
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace(" ' t", " 't");
+        let first = p
+            .given
+            .iter()
+            .find(|&&g| !p.initials || self.tok(g).is_some_and(|t| t.end - t.start > 1))
+            .map(|&g| self.f(g).to_string());
+        let first = if p.initials { None } else { first };
+        NamePhrase {
+            start: s,
+            end: e,
+            cue,
+            official: None,
+            confidence: cue.confidence(),
+            explanation: cue.explain().to_string(),
+            surname,
+            tussen,
+            first,
+        }
+    }
+
+    fn line_start(&self, i: usize) -> bool {
+        i == 0 || self.toks[i - 1].kind == Kind::Newline
+    }
+
+    /// Index of the next newline at or after i (or len).
+    fn line_end(&self, i: usize) -> usize {
+        let mut j = i;
+        while j < self.toks.len() && self.toks[j].kind != Kind::Newline {
+            j += 1;
+        }
+        j
+    }
+
+    /// Folded text of tokens [a, b) joined by single spaces (punctuation glued).
+    fn folded_span(&self, a: usize, b: usize) -> String {
+        let mut out = String::new();
+        for k in a..b.min(self.toks.len()) {
+            let t = &self.toks[k];
+            if k > a && t.gap > 0 {
+                out.push(' ');
+            }
+            match t.kind {
+                Kind::Word => out.push_str(self.f(k)),
+                _ => out.push_str(&fold_str(t.text(self.text))),
+            }
+        }
+        out
+    }
+
+    /// Matches a phrase list (folded) at the start of line token i: index after it.
+    fn phrase_at(&self, i: usize, phrases: impl IntoIterator<Item = &'a String>) -> Option<usize> {
+        let mut best = None;
+        for p in phrases {
+            let n = p.split(' ').count();
+            if self.folded_span(i, i + n) == *p {
+                best = best.max(Some(i + n));
+            }
+        }
+        best
+    }
+
+    /// Names in a label value (tokens [a, b)), split into items at `;` `,` and brackets.
+    fn names_in_items(&self, a: usize, b: usize, cue: Cue, out: &mut Vec<NamePhrase>) {
+        let mut k = a;
+        let mut depth = 0i32;
+        let mut item_start = true;
+        while k < b {
+            let t = self.toks[k];
+            match t.kind {
+                Kind::Punct('(' | '<' | '[') => {
+                    depth += 1;
+                    k += 1;
+                    continue;
+                }
+                Kind::Punct(')' | '>' | ']') => {
+                    depth -= 1;
+                    k += 1;
+                    item_start = true;
+                    continue;
+                }
+                Kind::Punct(';' | ',' | '|' | '/' | '&') => {
+                    item_start = true;
+                    k += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            if depth > 0 {
+                k += 1;
+                continue;
+            }
+            if t.wide_gap {
+                item_start = true;
+            }
+            if item_start {
+                item_start = false;
+                let f = self.f(k);
+                // An item that opens with an organisation or function word is not a person.
+                if t.kind == Kind::Word
+                    && (self.lists.non_names.contains(f)
+                        || self.lists.official_functions.contains(f))
+                    && !self.lists.tussenvoegsels.contains(f)
+                {
+                    k = self.skip_item(k, b);
+                    continue;
+                }
+                if let Some(mut p) = self.parse(k, true) {
+                    if p.end <= b {
+                        self.display_tail(&mut p);
+                        let p_end = p.end.min(b);
+                        out.push(self.phrase(
+                            &Parsed {
+                                end: p_end,
+                                ..p.clone()
+                            },
+                            cue,
+                        ));
+                        k = p_end;
+                        continue;
+                    }
+                }
+            }
+            k += 1;
+        }
+    }
+
+    fn skip_item(&self, mut k: usize, b: usize) -> usize {
+        while k < b && !matches!(self.toks[k].kind, Kind::Punct(';' | ',' | '(' | '<')) {
+            k += 1;
+        }
+        k
+    }
+
+    /// Runs every cue over the text and returns the phrases found, officials marked.
+    pub fn scan(&self) -> Vec<NamePhrase> {
+        let mut out = Vec::new();
+        let n = self.toks.len();
+        let mut i = 0;
+        let mut after_closing: Option<(usize, bool)> = None; // (lines left, official context)
+        let mut official_line_recent = 0usize;
+        while i < n {
+            if self.line_start(i) {
+                let le = self.line_end(i);
+                let blank = i == le;
+                if !blank {
+                    self.scan_line_start(
+                        i,
+                        le,
+                        &mut out,
+                        &mut after_closing,
+                        &mut official_line_recent,
+                    );
+                }
+                if !blank {
+                    official_line_recent = official_line_recent.saturating_sub(1);
+                }
+            }
+            i += 1;
+        }
+        self.scan_grammar(&mut out);
+        self.mark_officials(&mut out);
+        out
+    }
+
+    fn scan_line_start(
+        &self,
+        i: usize,
+        le: usize,
+        out: &mut Vec<NamePhrase>,
+        after_closing: &mut Option<(usize, bool)>,
+        official_recent: &mut usize,
+    ) {
+        // Signature: the lines after a closing phrase.
+        if let Some((left, official)) = *after_closing {
+            let start = out.len();
+            if let Some(mut p) = self.parse(i, true)
+                && p.end == le
+            {
+                p.start = p.start.max(i);
+                out.push(self.phrase(&p, Cue::Signature));
+            } else if self.is_name_word(i) && i + 1 == le {
+                // A first name alone ("Puck").
+                let p = Parsed {
+                    start: i,
+                    end: i + 1,
+                    given: vec![i],
+                    initials: false,
+                    tussen: vec![],
+                    surname: None,
+                };
+                let mut ph = self.phrase(&p, Cue::Signature);
+                ph.first = Some(self.f(i).to_string());
+                out.push(ph);
+            }
+            if official || *official_recent > 0 {
+                for ph in &mut out[start..] {
+                    ph.official = Some("ondertekening door een bewindspersoon".into());
+                }
+            }
+            *after_closing = if left > 1 && out.len() == start {
+                Some((left - 1, official))
+            } else {
+                None
+            };
+        }
+        let first = self.f(i);
+        // A line opening with a public function ("De Minister van …,") signs for an official.
+        let fi = if first == "de" || first == "het" {
+            i + 1
+        } else {
+            i
+        };
+        if self.lists.official_functions.contains(self.f(fi))
+            && self.toks[le.saturating_sub(1)].is(',')
+        {
+            *official_recent = 3;
+            *after_closing = Some((2, true));
+            return;
+        }
+        // Closing phrase alone on its line (optionally with a comma).
+        let mut lend = le;
+        if lend > i && self.toks[lend - 1].is(',') {
+            lend -= 1;
+        }
+        if lend > i && self.lists.closings.contains(&self.folded_span(i, lend)) {
+            *after_closing = Some((2, *official_recent > 0));
+            return;
+        }
+        // Block label alone on its line: the name is on the next non-empty line.
+        let label_span = self.folded_span(i, lend);
+        if self.lists.block_labels.contains(&label_span) {
+            let mut j = le + 1;
+            while j < self.toks.len() && self.toks[j].kind == Kind::Newline {
+                j += 1;
+            }
+            let e = self.line_end(j);
+            if j < e {
+                self.names_in_items(j, e, Cue::Label, out);
+            }
+            return;
+        }
+        // Label + ':' or tab, then names on the same line.
+        if let Some(after) = self.phrase_at(i, self.lists.labels.iter()) {
+            let colon = self.tok(after).is_some_and(|t| t.is(':'));
+            let tab = self
+                .tok(after)
+                .is_some_and(|t| t.wide_gap && t.kind != Kind::Newline);
+            if colon || tab {
+                let a = if colon { after + 1 } else { after };
+                self.names_in_items(a, le, Cue::Label, out);
+                return;
+            }
+        }
+        // Salutation: "Beste Simon," / "Geachte heer Jansen,".
+        if let Some(after) = self.phrase_at(i, self.lists.salutations.iter())
+            && let Some(p) = self.parse(after, true)
+        {
+            let next = self.tok(p.end);
+            if next.is_none_or(|t| t.is(',') || t.kind == Kind::Newline || t.is('!')) {
+                let mut ph = self.phrase(&p, Cue::Salutation);
+                if p.given.is_empty()
+                    && p.tussen.is_empty()
+                    && self.lists.first_names.contains(self.f(p.end - 1))
+                {
+                    ph.first = ph.surname.take();
+                }
+                out.push(ph);
+            }
+        }
+    }
+
+    /// Grammar cues anywhere: initials + surname, title + name, first name + surname, and
+    /// `Name (ORG)`.
+    fn scan_grammar(&self, out: &mut Vec<NamePhrase>) {
+        let mut covered_until = 0usize;
+        let taken: Vec<(usize, usize)> = out.iter().map(|p| (p.start, p.end)).collect();
+        let mut i = 0;
+        while i < self.toks.len() {
+            let t = self.toks[i];
+            if (t.start as usize) < covered_until
+                || taken
+                    .iter()
+                    .any(|&(s, e)| (t.start as usize) >= s && (t.start as usize) < e)
+            {
+                i += 1;
+                continue;
+            }
+            let cue = if self.title_at(i).is_some() {
+                Some(Cue::Title)
+            } else if self.initials_at(i).is_some() {
+                Some(Cue::Initials)
+            } else if self.is_first_name(i) {
+                Some(Cue::FirstName)
+            } else {
+                None
+            };
+            if let Some(cue) = cue
+                && let Some(p) = self.parse(i, false)
+            {
+                if cue == Cue::Initials
+                    && p.given.len() == 1
+                    && p.tussen.is_empty()
+                    && self.single_letter_heading(i)
+                {
+                    i += 1;
+                    continue;
+                }
+                let ph = self.phrase(&p, cue);
+                covered_until = ph.end;
+                out.push(ph);
+                i = p.end;
+                continue;
+            }
+            // "Name (ORG)" where ORG is an abbreviation and not a party.
+            if t.is_cap_word() && self.is_name_word(i) {
+                if let Some(p) = self.parse(i, true)
+                    && self.tok(p.end).is_some_and(|t| t.is('('))
+                    && let Some(abbr) = self.tok(p.end + 1)
+                    && abbr.kind == Kind::Word
+                    && self.tok(p.end + 2).is_some_and(|t| t.is(')') || t.is(','))
+                {
+                    let a = abbr.text(self.text);
+                    let is_abbr =
+                        a.chars().filter(|c| c.is_uppercase()).count() >= 2 && a.len() <= 8;
+                    let strong = !p.given.is_empty()
+                        || p.tussen.first().is_some_and(|&x| self.toks[x].cap)
+                        || self.lists.surnames.contains(self.f(p.end - 1));
+                    if is_abbr && strong && !self.lists.parties.contains(a) {
+                        let ph = self.phrase(&p, Cue::OrgParen);
+                        covered_until = ph.end;
+                        out.push(ph);
+                        i = p.end;
+                        continue;
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
+
+    /// "A. Inleiding" at the start of a line is a numbered heading, not a name.
+    fn single_letter_heading(&self, i: usize) -> bool {
+        self.line_start(i)
+            && self
+                .tok(i + 3)
+                .is_none_or(|t| t.kind == Kind::Newline || !t.is_cap_word())
+    }
+
+    /// Marks phrases that name public officials: a function word before the name, a party
+    /// abbreviation after it, or a function before the parentheses it stands in.
+    fn mark_officials(&self, out: &mut Vec<NamePhrase>) {
+        // Official spans found directly from function words and parties, even where no cue fired.
+        let mut extra = Vec::new();
+        for i in 0..self.toks.len() {
+            let t = self.toks[i];
+            if t.kind == Kind::Word && self.lists.official_functions.contains(self.f(i)) {
+                let mut j = i + 1;
+                if matches!(self.f(j), "van" | "voor") {
+                    continue;
+                }
+                if self.f(j) == "de" && self.f(j + 1) == "heer" || self.f(j) == "mevrouw" {
+                    j += if self.f(j) == "de" { 2 } else { 1 };
+                }
+                if let Some(p) = self.parse(j, true)
+                    && self.tight(j)
+                {
+                    let mut ph = self.phrase(&p, Cue::Title);
+                    ph.official = Some(format!("genoemd in publieke functie ({})", self.f(i)));
+                    extra.push(ph);
+                }
+            }
+            if t.is('(')
+                && let Some(a) = self.tok(i + 1)
+                && a.kind == Kind::Word
+                && self.tok(i + 2).is_some_and(|c| c.is(')'))
+                && self.lists.parties.contains(a.text(self.text))
+                && let Some(p) = self.parse_back(i)
+            {
+                let mut ph = self.phrase(&p, Cue::Title);
+                ph.official = Some(format!("volksvertegenwoordiger ({})", a.text(self.text)));
+                extra.push(ph);
+            }
+            // "De Minister van Asiel en Migratie (Van Roijen)"
+            if t.is('(')
+                && let Some(p) = self.parse(i + 1, true)
+                && self.tok(p.end).is_some_and(|c| c.is(')'))
+                && self.function_before(i)
+            {
+                let mut ph = self.phrase(&p, Cue::Title);
+                ph.official = Some("genoemd bij een publieke functie".into());
+                extra.push(ph);
+            }
+        }
+        for ph in out.iter_mut() {
+            if ph.official.is_none()
+                && let Some(o) = extra.iter().find(|x| x.start < ph.end && ph.start < x.end)
+            {
+                ph.official = o.official.clone();
+            }
+        }
+        for x in extra {
+            if !out.iter().any(|p| p.start < x.end && x.start < p.end) {
+                out.push(x);
+            }
+        }
+    }
+
+    /// Parses the name that ends just before token `i` (for "Name (PARTY)").
+    fn parse_back(&self, i: usize) -> Option<Parsed> {
+        let mut j = i;
+        let mut saw_word = false;
+        while j > 0 {
+            let k = j - 1;
+            let t = self.toks[k];
+            if t.kind == Kind::Newline || (k + 1 < i && self.toks[k + 1].wide_gap) {
+                break;
+            }
+            if self.is_name_word(k)
+                || self.is_tussen(k, false)
+                || (t.is('.') && k > 0 && self.initials_at(k - 1).is_some())
+            {
+                saw_word |= self.is_name_word(k);
+                j = k;
+                continue;
+            }
+            if t.kind == Kind::Word
+                && t.cap
+                && t.end - t.start == 1
+                && self.tok(k + 1).is_some_and(|d| d.is('.'))
+            {
+                j = k;
+                continue;
+            }
+            break;
+        }
+        if !saw_word || j == i {
+            return None;
+        }
+        // Drop leading particles that belong to the sentence ("de leden", "het lid").
+        while j < i
+            && self.toks[j].kind == Kind::Word
+            && !self.toks[j].cap
+            && self.is_tussen(j, false)
+        {
+            j += 1;
+        }
+        let p = self.parse(j, true)?;
+        (p.end == i).then_some(p)
+    }
+
+    /// A public-function word within the few tokens before `(` on the same line.
+    fn function_before(&self, i: usize) -> bool {
+        let lo = i.saturating_sub(8);
+        (lo..i)
+            .rev()
+            .take_while(|&k| self.toks[k].kind != Kind::Newline)
+            .any(|k| self.lists.official_functions.contains(self.f(k)) && self.toks[k].cap)
+    }
+
+    /// Every capitalised occurrence of a surname (or first name) key, extended to the full name
+    /// written around it: used for propagation.
+    pub fn find_mentions(
+        &self,
+        surnames: &std::collections::HashSet<String>,
+        firsts: &std::collections::HashSet<String>,
+    ) -> Vec<(usize, usize, bool)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.toks.len() {
+            let t = self.toks[i];
+            if !t.is_cap_word() {
+                i += 1;
+                continue;
+            }
+            let f = self.f(i);
+            let is_sur = surnames.contains(f)
+                || (f.contains('-') && f.split('-').all(|p| surnames.contains(p)));
+            if is_sur {
+                // extend left over particles and given names / initials
+                let mut a = i;
+                while a > 0 && self.tight(a) {
+                    let k = a - 1;
+                    if self.is_tussen(k, false)
+                        || self.is_name_word(k)
+                            && (self.lists.first_names.contains(self.f(k))
+                                || firsts.contains(self.f(k)))
+                    {
+                        a = k;
+                    } else if self.toks[k].is('.') {
+                        // Initials end here: find where the chain (J.P.) starts.
+                        if let Some(c) = (1..=4)
+                            .map(|n| k as isize + 1 - 2 * n as isize)
+                            .filter(|&c| c >= 0)
+                            .map(|c| c as usize)
+                            .filter(|&c| self.initials_at(c) == Some(k + 1))
+                            .min()
+                        {
+                            a = c;
+                        }
+                        break;
+                    } else {
+                        break;
+                    }
+                }
+                let mut p = Parsed {
+                    start: a,
+                    end: i + 1,
+                    given: vec![],
+                    initials: false,
+                    tussen: vec![],
+                    surname: Some(i),
+                };
+                self.display_tail(&mut p);
+                out.push((
+                    self.toks[p.start].start as usize,
+                    self.toks[p.end - 1].end as usize,
+                    false,
+                ));
+                i = p.end;
+                continue;
+            }
+            if firsts.contains(f) && self.is_name_word(i) {
+                out.push((t.start as usize, t.end as usize, true));
+            }
+            i += 1;
+        }
+        out
+    }
+}

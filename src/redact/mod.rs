@@ -1,0 +1,3 @@
+//! Writers: turn a text layer and its findings into redacted bytes, and verify them.
+
+pub mod text;

@@ -1,0 +1,171 @@
+//! `report.json`: per document the status, the redactions and the kept findings (masked,
+//! never in clear), and totals per ground. Stable field order; no timings, so two runs over
+//! the same inputs give the same bytes.
+
+use super::mask::{fingerprint, mask};
+use crate::batch::DocStatus;
+use crate::detect::Disposition;
+use crate::text::fold::fold_str;
+use crate::text::line_col;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Wire format of report.json (schema 1).
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// Format version.
+    pub schema: u32,
+    /// Tool name and version.
+    pub tool: Tool,
+    /// One entry per input document, in path order.
+    pub documents: Vec<DocEntry>,
+    /// Batch totals.
+    pub totals: Totals,
+}
+
+/// Tool identification.
+#[derive(Debug, Serialize)]
+pub struct Tool {
+    /// Name.
+    pub name: &'static str,
+    /// Version.
+    pub version: &'static str,
+}
+
+/// One document.
+#[derive(Debug, Serialize)]
+pub struct DocEntry {
+    /// Path relative to the input root (and to `--out`).
+    pub path: String,
+    /// redacted, clean, needs-review or failed.
+    pub status: DocStatus,
+    /// Why it failed or needs review.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Redactions.
+    pub findings: Vec<FindingEntry>,
+    /// Findings left visible, with their reason.
+    pub kept: Vec<FindingEntry>,
+    /// Redactions per ground.
+    pub grounds: BTreeMap<String, usize>,
+}
+
+/// One finding, masked.
+#[derive(Debug, Serialize)]
+pub struct FindingEntry {
+    /// Rule id.
+    pub rule: String,
+    /// Category.
+    pub category: &'static str,
+    /// Woo ground.
+    pub ground: String,
+    /// Confidence.
+    pub confidence: crate::rules::Confidence,
+    /// Masked text (`J*** d* V****`).
+    pub masked: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (characters).
+    pub column: usize,
+    /// Byte offsets in the document text.
+    pub start: usize,
+    /// Byte end.
+    pub end: usize,
+    /// Why it matched.
+    pub explanation: String,
+    /// Why it was kept (kept findings only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Content fingerprint.
+    pub fingerprint: String,
+}
+
+/// Batch totals.
+#[derive(Debug, Serialize, Default)]
+pub struct Totals {
+    /// Documents seen.
+    pub documents: usize,
+    /// Per status.
+    pub status: BTreeMap<String, usize>,
+    /// Redactions per ground.
+    pub grounds: BTreeMap<String, usize>,
+}
+
+/// The report entry of one document, built in the worker so the text can be dropped there.
+pub fn doc_entry(
+    rel: &str,
+    status: DocStatus,
+    reason: Option<String>,
+    text: &str,
+    found: &[crate::detect::Finding],
+) -> DocEntry {
+    let mut occ: HashMap<(String, String), usize> = HashMap::new();
+    let mut findings = Vec::new();
+    let mut kept = Vec::new();
+    let mut grounds = BTreeMap::new();
+    for f in found {
+        let clear = text.get(f.start..f.end).unwrap_or("");
+        let folded = fold_str(clear);
+        let n = occ.entry((f.rule.clone(), folded.clone())).or_default();
+        let fp = fingerprint(&f.rule, &folded, rel, *n);
+        *n += 1;
+        let (line, column) = line_col(text, f.start);
+        let entry = FindingEntry {
+            rule: f.rule.clone(),
+            category: f.category.as_str(),
+            ground: f.ground.clone(),
+            confidence: f.confidence,
+            masked: mask(clear),
+            line,
+            column,
+            start: f.start,
+            end: f.end,
+            explanation: f.explanation.clone(),
+            reason: match &f.disposition {
+                Disposition::Keep(r) => Some(r.clone()),
+                Disposition::Redact => None,
+            },
+            fingerprint: fp,
+        };
+        if f.redacted() {
+            *grounds.entry(f.ground.clone()).or_default() += 1;
+            findings.push(entry);
+        } else {
+            kept.push(entry);
+        }
+    }
+    DocEntry {
+        path: rel.to_string(),
+        status,
+        reason,
+        findings,
+        kept,
+        grounds,
+    }
+}
+
+/// Builds the report from document entries in path order.
+pub fn build(documents: Vec<DocEntry>) -> Report {
+    let mut totals = Totals {
+        documents: documents.len(),
+        ..Default::default()
+    };
+    for d in &documents {
+        *totals
+            .status
+            .entry(d.status.as_str().to_string())
+            .or_default() += 1;
+        for (g, n) in &d.grounds {
+            *totals.grounds.entry(g.clone()).or_default() += n;
+        }
+    }
+    Report {
+        schema: 1,
+        tool: Tool {
+            name: "woo-redact",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        documents,
+        totals,
+    }
+}

@@ -1,0 +1,5 @@
+//! Reporters: turn document results into files and terminal output. Only this module and
+//! `cli` talk to the outside world.
+
+pub mod json;
+pub mod mask;

@@ -1,0 +1,229 @@
+//! The closed table of Woo grounds (`rules/grounds.toml`) and the parser that turns every
+//! spelling seen in real documents (`5.1.2.e`, "art. 5.1 lid 2 sub e", Wob `10.2e`) into a code.
+
+use crate::error::ConfigError;
+use regex::Regex;
+use serde::Deserialize;
+use std::sync::LazyLock;
+
+/// The grounds table shipped with the binary.
+pub const BUILTIN_GROUNDS: &str = include_str!("../../rules/grounds.toml");
+
+/// Absolute grounds need no balancing; relative grounds are weighed against disclosure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroundKind {
+    /// No balancing of interests (artikel 5.1, eerste lid).
+    Absoluut,
+    /// Weighed against the interest of disclosure (artikel 5.1, tweede lid; 5.1.5).
+    Relatief,
+    /// Other grounds (artikel 5.2, personal policy opinions).
+    Overig,
+}
+
+/// One Woo ground: the code stamped on a redaction and the wording used to justify it.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ground {
+    /// Canonical code, e.g. `5.1.2e`.
+    pub code: String,
+    /// Official Dutch label.
+    pub label: String,
+    /// Statutory citation ("artikel 5.1, tweede lid, aanhef en onder e, van de Woo").
+    pub citation: String,
+    /// Absolute, relative or other.
+    pub kind: GroundKind,
+    /// The interest protected, as a noun phrase.
+    pub interest: String,
+    /// Typical categories of withheld information.
+    pub categories: Vec<String>,
+    /// Standard justification text for the decision.
+    pub justification: String,
+    /// Old Wob codes meaning the same.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroundsFile {
+    ground: Vec<Ground>,
+}
+
+/// The table of grounds; every code used anywhere must resolve through it.
+#[derive(Debug, Clone)]
+pub struct GroundTable {
+    grounds: Vec<Ground>,
+}
+
+impl GroundTable {
+    /// Parses a grounds file; `name` is used in error messages.
+    pub fn parse(name: &str, src: &str) -> Result<Self, Vec<ConfigError>> {
+        let file: GroundsFile = toml::from_str(src).map_err(|e| {
+            vec![ConfigError::at(
+                name,
+                src,
+                e.span().map(|s| s.start),
+                e.message().to_string(),
+            )]
+        })?;
+        let mut errors = Vec::new();
+        for g in &file.ground {
+            if parse_code_shape(&g.code).as_deref() != Some(g.code.as_str()) {
+                errors.push(ConfigError {
+                    file: name.into(),
+                    line: None,
+                    message: format!(
+                        "ground code `{}` is not in canonical form (like 5.1.2e)",
+                        g.code
+                    ),
+                });
+            }
+        }
+        if errors.is_empty() {
+            Ok(GroundTable {
+                grounds: file.ground,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The built-in table.
+    pub fn builtin() -> Self {
+        // The embedded file is tested in `tests`; a failure here is a build defect.
+        Self::parse("builtin:grounds.toml", BUILTIN_GROUNDS)
+            .expect("built-in grounds table is valid")
+    }
+
+    /// All grounds in table order.
+    pub fn all(&self) -> &[Ground] {
+        &self.grounds
+    }
+
+    /// The ground with this canonical code.
+    pub fn get(&self, code: &str) -> Option<&Ground> {
+        self.grounds.iter().find(|g| g.code == code)
+    }
+
+    /// Resolves any accepted spelling (variants, prose, Wob aliases) to a ground.
+    pub fn resolve(&self, spelling: &str) -> Option<&Ground> {
+        let code = parse_code_shape(spelling)?;
+        self.get(&code).or_else(|| {
+            self.grounds.iter().find(|g| {
+                g.aliases
+                    .iter()
+                    .any(|a| parse_code_shape(a).as_deref() == Some(&code))
+            })
+        })
+    }
+}
+
+static SHORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\[?\s*(\d{1,2})\s*\.\s*(\d)(?:\s*\.\s*(\d))?(?:[\s.]*([a-i]))?\s*\]?$").unwrap()
+});
+static PROSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:art(?:ikel|\.)?\s*)?(\d{1,2})\.(\d)\s*,?\s*(?:(?:lid\s*(\d))|(?:(eerste|tweede|derde|vierde|vijfde)\s+lid))?\s*,?\s*(?:(?:aanhef\s+en\s+)?(?:onder|sub)\s*([a-i]))?\s*(?:,?\s*(?:van\s+de\s+)?(?:woo|wob))?\.?$",
+    )
+    .unwrap()
+});
+
+/// Normalises a spelling to the canonical shape `A.B.Cx` / `A.B.C` / `A.B` without checking
+/// that the code exists.
+pub fn parse_code_shape(s: &str) -> Option<String> {
+    let t = s.trim().to_lowercase();
+    let (a, b, c, l) = if let Some(m) = SHORT.captures(&t) {
+        (
+            m[1].to_string(),
+            m[2].to_string(),
+            m.get(3).map(|x| x.as_str().to_string()),
+            m.get(4).map(|x| x.as_str().to_string()),
+        )
+    } else if let Some(m) = PROSE.captures(&t) {
+        let lid = m.get(3).map(|x| x.as_str().to_string()).or_else(|| {
+            m.get(4).map(|w| {
+                match w.as_str() {
+                    "eerste" => "1",
+                    "tweede" => "2",
+                    "derde" => "3",
+                    "vierde" => "4",
+                    _ => "5",
+                }
+                .to_string()
+            })
+        });
+        (
+            m[1].to_string(),
+            m[2].to_string(),
+            lid,
+            m.get(5).map(|x| x.as_str().to_string()),
+        )
+    } else {
+        return None;
+    };
+    let mut code = format!("{a}.{b}");
+    match (c, l) {
+        // "artikel 5.2, eerste lid" is ground 5.2; a letter after a two-part code is Wob style (10.2e).
+        (Some(c), Some(l)) => code.push_str(&format!(".{c}{l}")),
+        (Some(c), None) if !(a == "5" && b == "2" && c == "1") => code.push_str(&format!(".{c}")),
+        (None, Some(l)) => code.push_str(&l),
+        _ => {}
+    }
+    Some(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_table_is_complete() {
+        let t = GroundTable::builtin();
+        for code in [
+            "5.1.1a", "5.1.1b", "5.1.1c", "5.1.1d", "5.1.1e", "5.1.2a", "5.1.2b", "5.1.2c",
+            "5.1.2d", "5.1.2e", "5.1.2f", "5.1.2g", "5.1.2h", "5.1.2i", "5.1.5", "5.2",
+        ] {
+            assert!(t.get(code).is_some(), "{code} missing");
+        }
+        assert_eq!(t.all().len(), 16);
+    }
+
+    #[test]
+    fn variants_resolve() {
+        let t = GroundTable::builtin();
+        let cases = [
+            ("5.1.2e", "5.1.2e"),
+            ("5.1.2.e", "5.1.2e"),
+            ("5.1.2 e", "5.1.2e"),
+            ("5.1.2E", "5.1.2e"),
+            ("[5.1.1e]", "5.1.1e"),
+            ("art. 5.1 lid 2 sub e", "5.1.2e"),
+            ("artikel 5.1, tweede lid, aanhef en onder e", "5.1.2e"),
+            (
+                "artikel 5.1, tweede lid, aanhef en onder e, van de Woo",
+                "5.1.2e",
+            ),
+            ("artikel 5.1, eerste lid, onder d", "5.1.1d"),
+            ("10.2e", "5.1.2e"),
+            ("10.2.e", "5.1.2e"),
+            ("10.1d", "5.1.1d"),
+            ("10.2g", "5.1.5"),
+            ("11.1", "5.2"),
+            ("5.2", "5.2"),
+            ("artikel 5.2, eerste lid, van de Woo", "5.2"),
+            ("5.1.5", "5.1.5"),
+            ("artikel 5.1, vijfde lid", "5.1.5"),
+        ];
+        for (spelling, code) in cases {
+            assert_eq!(
+                t.resolve(spelling).map(|g| g.code.as_str()),
+                Some(code),
+                "{spelling}"
+            );
+        }
+        for bad in ["5.1.2z", "5.1.3a", "6.1", "privacy", "", "5.1.2ee"] {
+            assert!(t.resolve(bad).is_none(), "{bad} should not resolve");
+        }
+    }
+}

@@ -1,0 +1,590 @@
+//! Rules as data: the model of rule files, loading with every error reported at once, the
+//! Woo grounds table, and compilation into a [`RuleSet`] the detector runs.
+
+pub mod grounds;
+pub mod model;
+
+use crate::error::{ConfigError, Error};
+use crate::text::fold::fold_str;
+use grounds::GroundTable;
+use model::{RuleDef, RulesFile};
+use regex::Regex;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// The default rules shipped with the binary.
+pub const BUILTIN_RULES: &str = include_str!("../../rules/default.toml");
+
+/// Built-in seed lists: (name, contents).
+const BUILTIN_LISTS: [(&str, &str); 7] = [
+    ("voornamen", include_str!("../../rules/lists/voornamen.txt")),
+    (
+        "achternamen",
+        include_str!("../../rules/lists/achternamen.txt"),
+    ),
+    (
+        "tussenvoegsels",
+        include_str!("../../rules/lists/tussenvoegsels.txt"),
+    ),
+    ("titels", include_str!("../../rules/lists/titels.txt")),
+    (
+        "postnominalen",
+        include_str!("../../rules/lists/postnominalen.txt"),
+    ),
+    (
+        "ambtsfuncties",
+        include_str!("../../rules/lists/ambtsfuncties.txt"),
+    ),
+    (
+        "niet-namen",
+        include_str!("../../rules/lists/niet-namen.txt"),
+    ),
+];
+
+/// Kind of personal data a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// A person's name.
+    Name,
+    /// An e-mail address (local part).
+    Email,
+    /// A phone number.
+    Phone,
+    /// Burgerservicenummer.
+    Bsn,
+    /// Bank account number.
+    Iban,
+    /// Alien registration number.
+    Vnummer,
+    /// Date of birth.
+    Birthdate,
+    /// Licence plate.
+    Kenteken,
+    /// Postcode + house number of a person.
+    Address,
+    /// Anything else (manual rules).
+    Other,
+}
+
+impl Category {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "name" => Self::Name,
+            "email" => Self::Email,
+            "phone" => Self::Phone,
+            "bsn" => Self::Bsn,
+            "iban" => Self::Iban,
+            "vnummer" => Self::Vnummer,
+            "birthdate" => Self::Birthdate,
+            "kenteken" => Self::Kenteken,
+            "address" => Self::Address,
+            "other" => Self::Other,
+            _ => return None,
+        })
+    }
+
+    /// Lower-case identifier as used in rule files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::Bsn => "bsn",
+            Self::Iban => "iban",
+            Self::Vnummer => "vnummer",
+            Self::Birthdate => "birthdate",
+            Self::Kenteken => "kenteken",
+            Self::Address => "address",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// How sure the detector is. Only `Plausible` and `Confirmed` are redacted automatically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Shape only; shown to the reviewer, not redacted.
+    Candidate,
+    /// Shape plus grammar or a weak cue.
+    Plausible,
+    /// Validator passed with context, a list entry, or a structural cue.
+    Confirmed,
+}
+
+impl Confidence {
+    fn parse(s: &str) -> Option<Option<Self>> {
+        Some(match s {
+            "confirmed" => Some(Self::Confirmed),
+            "plausible" => Some(Self::Plausible),
+            "candidate" => Some(Self::Candidate),
+            "drop" => None,
+            _ => return None,
+        })
+    }
+}
+
+/// Offline checks a matched text must pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validator {
+    /// BSN 11-proef.
+    Elfproef,
+    /// ISO 13616 mod-97.
+    Iban,
+    /// Ten national digits, not an organisation number.
+    PhoneNl,
+    /// A real calendar date.
+    Date,
+    /// Not a functional mailbox.
+    EmailPersonal,
+    /// A valid Dutch licence-plate side code.
+    Kenteken,
+}
+
+impl Validator {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "elfproef" => Self::Elfproef,
+            "iban" => Self::Iban,
+            "phone-nl" => Self::PhoneNl,
+            "date" => Self::Date,
+            "email-personal" => Self::EmailPersonal,
+            "kenteken" => Self::Kenteken,
+            _ => return None,
+        })
+    }
+}
+
+/// A rule ready to run.
+#[derive(Debug)]
+pub struct CompiledRule {
+    /// Identifier.
+    pub id: String,
+    /// Description for humans.
+    pub description: String,
+    /// Category of data.
+    pub category: Category,
+    /// Canonical ground code.
+    pub ground: String,
+    /// Compiled pattern.
+    pub regex: Regex,
+    /// Group that is redacted.
+    pub group: usize,
+    /// Optional validator.
+    pub validator: Option<Validator>,
+    /// Folded context words.
+    pub context: Vec<String>,
+    /// Characters searched before the match.
+    pub context_window: usize,
+    /// Confidence without context (`None`: drop).
+    pub without_context: Option<Confidence>,
+    /// Prefilter literals (folded); empty means always run.
+    pub keywords: Vec<String>,
+    /// Keep patterns with their reasons.
+    pub keep: Vec<(Regex, String)>,
+    /// Overlap priority.
+    pub priority: i32,
+    /// Must-match examples.
+    pub examples_match: Vec<String>,
+    /// Must-not-match examples.
+    pub examples_no_match: Vec<String>,
+}
+
+/// Word lists that drive name detection.
+#[derive(Debug, Default, Clone)]
+pub struct Lists {
+    /// Folded first names.
+    pub first_names: HashSet<String>,
+    /// Folded surnames.
+    pub surnames: HashSet<String>,
+    /// Folded particles (`van`, `van der`, …).
+    pub tussenvoegsels: HashSet<String>,
+    /// Folded titles (`dhr.`, `mevrouw`, …).
+    pub titles: HashSet<String>,
+    /// Folded post-nominals (`msc`, …).
+    pub postnominals: HashSet<String>,
+    /// Folded public-function words.
+    pub official_functions: HashSet<String>,
+    /// Folded words and phrases that are never names.
+    pub non_names: HashSet<String>,
+    /// Folded same-line labels.
+    pub labels: HashSet<String>,
+    /// Folded block labels.
+    pub block_labels: HashSet<String>,
+    /// Folded closing phrases.
+    pub closings: HashSet<String>,
+    /// Folded salutations.
+    pub salutations: Vec<String>,
+    /// Party abbreviations as written (case matters: `CU`, `GL-PvdA`).
+    pub parties: HashSet<String>,
+}
+
+/// Everything the detector needs from configuration: compiled rules, grounds, lists, allow list.
+#[derive(Debug)]
+pub struct RuleSet {
+    /// Compiled pattern rules in file order.
+    pub rules: Vec<CompiledRule>,
+    /// The grounds table.
+    pub grounds: GroundTable,
+    /// Name-detection word lists.
+    pub lists: Lists,
+    /// Functional mailbox local parts (folded).
+    pub mailboxes: Vec<String>,
+    /// Organisation numbers (digits only, national form).
+    pub numbers: HashSet<String>,
+    /// Official names configured inline.
+    pub official_names: Vec<String>,
+    /// Staff list from the config, resolved against its directory.
+    pub staff: Option<PathBuf>,
+    /// Officials list from the config.
+    pub officials: Option<PathBuf>,
+    /// Decisions file from the config.
+    pub decisions: Option<PathBuf>,
+    /// Files loaded, in order (logged so users know which config applied).
+    pub sources: Vec<String>,
+}
+
+impl RuleSet {
+    /// The built-in defaults alone.
+    pub fn builtin() -> Result<Self, Error> {
+        Self::load(None)
+    }
+
+    /// Built-in defaults extended by a config file; every error in all files at once.
+    pub fn load(config: Option<&Path>) -> Result<Self, Error> {
+        let mut errors = Vec::new();
+        let grounds = GroundTable::builtin();
+        let mut set = RuleSet {
+            rules: Vec::new(),
+            grounds,
+            lists: Lists::default(),
+            mailboxes: Vec::new(),
+            numbers: HashSet::new(),
+            official_names: Vec::new(),
+            staff: None,
+            officials: None,
+            decisions: None,
+            sources: vec!["builtin:default.toml".into()],
+        };
+        for (name, src) in BUILTIN_LISTS {
+            add_list(&mut set.lists, name, src);
+        }
+        let builtin = parse_file("builtin:default.toml", BUILTIN_RULES, &mut errors);
+        if let Some(f) = builtin {
+            set.apply(f, "builtin:default.toml", BUILTIN_RULES, None, &mut errors);
+        }
+        if let Some(path) = config {
+            match std::fs::read_to_string(path) {
+                Ok(src) => {
+                    let name = path.display().to_string();
+                    if let Some(f) = parse_file(&name, &src, &mut errors) {
+                        set.sources.push(name.clone());
+                        set.apply(f, &name, &src, path.parent(), &mut errors);
+                    }
+                }
+                Err(e) => errors.push(ConfigError {
+                    file: path.display().to_string(),
+                    line: None,
+                    message: format!("cannot read config: {e}"),
+                }),
+            }
+        }
+        if errors.is_empty() {
+            Ok(set)
+        } else {
+            Err(Error::Config(errors))
+        }
+    }
+
+    fn apply(
+        &mut self,
+        f: RulesFile,
+        name: &str,
+        src: &str,
+        dir: Option<&Path>,
+        errors: &mut Vec<ConfigError>,
+    ) {
+        let err = |errors: &mut Vec<ConfigError>, off: usize, msg: String| {
+            errors.push(ConfigError::at(name, src, Some(off), msg));
+        };
+        if let Some(s) = &f.schema
+            && *s.get_ref() != 1
+        {
+            err(
+                errors,
+                s.span().start,
+                format!(
+                    "unknown schema {}; this version reads schema = 1",
+                    s.get_ref()
+                ),
+            );
+        }
+        let resolve = |p: &str| dir.map(|d| d.join(p)).unwrap_or_else(|| PathBuf::from(p));
+        if let Some(p) = &f.staff {
+            self.staff = Some(resolve(p.get_ref()));
+        }
+        if let Some(p) = &f.officials {
+            self.officials = Some(resolve(p.get_ref()));
+        }
+        if let Some(p) = &f.decisions {
+            self.decisions = Some(resolve(p.get_ref()));
+        }
+        for id in &f.disable {
+            let before = self.rules.len();
+            self.rules.retain(|r| &r.id != id.get_ref());
+            if before == self.rules.len() {
+                err(
+                    errors,
+                    id.span().start,
+                    format!("disable: no rule with id `{}`", id.get_ref()),
+                );
+            }
+        }
+        for def in f.rule {
+            if let Some(r) = compile_rule(def, &self.grounds, name, src, errors) {
+                if self.rules.iter().any(|x| x.id == r.id) {
+                    errors.push(ConfigError {
+                        file: name.into(),
+                        line: None,
+                        message: format!("duplicate rule id `{}`", r.id),
+                    });
+                } else {
+                    self.rules.push(r);
+                }
+            }
+        }
+        for (id, g) in &f.ground_overrides {
+            let code = self.grounds.resolve(g.get_ref()).map(|g| g.code.clone());
+            match (self.rules.iter_mut().find(|r| &r.id == id), code) {
+                (Some(r), Some(c)) => r.ground = c,
+                (None, _) => err(
+                    errors,
+                    g.span().start,
+                    format!("ground-overrides: no rule with id `{id}`"),
+                ),
+                (_, None) => err(
+                    errors,
+                    g.span().start,
+                    format!("unknown Woo ground `{}`", g.get_ref()),
+                ),
+            }
+        }
+        self.mailboxes
+            .extend(f.allow.mailboxes.iter().map(|m| fold_str(m)));
+        for n in &f.allow.numbers {
+            let d = crate::detect::validate::national_digits(n);
+            if d.len() < 5 {
+                errors.push(ConfigError {
+                    file: name.into(),
+                    line: None,
+                    message: format!("allow.numbers: `{n}` is not a phone number"),
+                });
+            }
+            self.numbers.insert(d);
+        }
+        self.official_names.extend(f.allow.names.iter().cloned());
+        let n = &f.names;
+        self.lists
+            .labels
+            .extend(n.labels.iter().map(|x| fold_str(x)));
+        self.lists
+            .block_labels
+            .extend(n.block_labels.iter().map(|x| fold_str(x)));
+        self.lists
+            .closings
+            .extend(n.closings.iter().map(|x| fold_str(x)));
+        self.lists
+            .salutations
+            .extend(n.salutations.iter().map(|x| fold_str(x)));
+        self.lists.parties.extend(n.parties.iter().cloned());
+        for t in &f.allow.terms {
+            self.lists.non_names.insert(fold_str(t));
+        }
+        let l = &f.lists;
+        for (kind, paths) in [
+            ("voornamen", &l.first_names),
+            ("achternamen", &l.surnames),
+            ("ambtsfuncties", &l.official_functions),
+            ("niet-namen", &l.non_names),
+        ] {
+            for p in paths {
+                let path = resolve(p);
+                match std::fs::read_to_string(&path) {
+                    Ok(s) => add_list(&mut self.lists, kind, &s),
+                    Err(e) => errors.push(ConfigError {
+                        file: name.into(),
+                        line: None,
+                        message: format!("list {}: {e}", path.display()),
+                    }),
+                }
+            }
+        }
+    }
+
+    /// The rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&CompiledRule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+fn parse_file(name: &str, src: &str, errors: &mut Vec<ConfigError>) -> Option<RulesFile> {
+    match toml::from_str::<RulesFile>(src) {
+        Ok(f) => Some(f),
+        Err(e) => {
+            errors.push(ConfigError::at(
+                name,
+                src,
+                e.span().map(|s| s.start),
+                e.message().trim().to_string(),
+            ));
+            None
+        }
+    }
+}
+
+fn add_list(lists: &mut Lists, kind: &str, src: &str) {
+    let target = match kind {
+        "voornamen" => &mut lists.first_names,
+        "achternamen" => &mut lists.surnames,
+        "tussenvoegsels" => &mut lists.tussenvoegsels,
+        "titels" => &mut lists.titles,
+        "postnominalen" => &mut lists.postnominals,
+        "ambtsfuncties" => &mut lists.official_functions,
+        _ => &mut lists.non_names,
+    };
+    for line in src.lines() {
+        let t = line.trim();
+        if !t.is_empty() && !t.starts_with('#') {
+            target.insert(fold_str(t));
+        }
+    }
+}
+
+fn compile_rule(
+    def: RuleDef,
+    grounds: &GroundTable,
+    name: &str,
+    src: &str,
+    errors: &mut Vec<ConfigError>,
+) -> Option<CompiledRule> {
+    let n0 = errors.len();
+    let id = def.id.get_ref().clone();
+    let at = |s: &std::ops::Range<usize>| Some(s.start);
+    let mut e = |span: &std::ops::Range<usize>, msg: String| {
+        errors.push(ConfigError::at(
+            name,
+            src,
+            at(span),
+            format!("rule `{id}`: {msg}"),
+        ))
+    };
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        e(
+            &def.id.span(),
+            "id must be non-empty ASCII letters, digits, `-` or `_`".into(),
+        );
+    }
+    let category = Category::parse(def.category.get_ref());
+    if category.is_none() {
+        e(
+            &def.category.span(),
+            format!(
+                "unknown category `{}` (name, email, phone, bsn, iban, vnummer, birthdate, kenteken, address, other)",
+                def.category.get_ref()
+            ),
+        );
+    }
+    let ground = grounds
+        .resolve(def.ground.get_ref())
+        .map(|g| g.code.clone());
+    if ground.is_none() {
+        e(
+            &def.ground.span(),
+            format!(
+                "unknown Woo ground `{}` (see rules/grounds.toml, e.g. 5.1.2e)",
+                def.ground.get_ref()
+            ),
+        );
+    }
+    let regex = regex::RegexBuilder::new(def.regex.get_ref())
+        .size_limit(1 << 22)
+        .build();
+    let regex = match regex {
+        Ok(r) => {
+            if def.group >= r.captures_len() {
+                e(
+                    &def.regex.span(),
+                    format!(
+                        "group {} does not exist (pattern has {})",
+                        def.group,
+                        r.captures_len() - 1
+                    ),
+                );
+            }
+            Some(r)
+        }
+        Err(err) => {
+            e(&def.regex.span(), format!("invalid regex: {err}"));
+            None
+        }
+    };
+    let validator = match &def.validator {
+        Some(v) => {
+            let p = Validator::parse(v.get_ref());
+            if p.is_none() {
+                e(
+                    &v.span(),
+                    format!(
+                        "unknown validator `{}` (elfproef, iban, phone-nl, date, email-personal, kenteken)",
+                        v.get_ref()
+                    ),
+                );
+            }
+            p
+        }
+        None => None,
+    };
+    let without = Confidence::parse(def.without_context.get_ref());
+    if without.is_none() {
+        e(
+            &def.without_context.span(),
+            format!(
+                "without-context must be confirmed, plausible, candidate or drop, not `{}`",
+                def.without_context.get_ref()
+            ),
+        );
+    }
+    let mut keep = Vec::new();
+    for k in &def.keep {
+        match Regex::new(k.regex.get_ref()) {
+            Ok(r) => keep.push((r, k.reason.clone())),
+            Err(err) => e(&k.regex.span(), format!("invalid keep regex: {err}")),
+        }
+    }
+    if errors.len() > n0 {
+        return None;
+    }
+    Some(CompiledRule {
+        id,
+        description: def.description,
+        category: category?,
+        ground: ground?,
+        regex: regex?,
+        group: def.group,
+        validator,
+        context: def.context.iter().map(|c| fold_str(c)).collect(),
+        context_window: def.context_window,
+        without_context: without?,
+        keywords: def.keywords.iter().map(|k| fold_str(k)).collect(),
+        keep,
+        priority: def.priority,
+        examples_match: def.examples.matches,
+        examples_no_match: def.examples.no_match,
+    })
+}

@@ -1,0 +1,3 @@
+//! Loaders: bytes of a document into a [`TextLayer`](crate::text::TextLayer).
+
+pub mod plain;

@@ -1,0 +1,147 @@
+//! Folding for matching: case, diacritics, compatibility forms (ligatures, NBSP), soft hyphens,
+//! dashes and quotes. The folded text keeps a map back to the original byte offsets, so a match
+//! in the folded view can always be turned into a span of the original.
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// A folded view of a text plus the map back to it.
+#[derive(Debug, Clone, Default)]
+pub struct Folded {
+    /// The folded text.
+    pub text: String,
+    /// One entry per original character whose folded form differs in byte length or content
+    /// outside ASCII: (folded start, folded end, original start, original end). Between
+    /// entries the two texts advance byte for byte.
+    segments: Vec<(u32, u32, u32, u32)>,
+}
+
+impl Folded {
+    /// Original offset of a folded start offset.
+    pub fn orig_start(&self, pos: usize) -> usize {
+        self.map(pos, false)
+    }
+
+    /// Original offset of a folded (exclusive) end offset.
+    pub fn orig_end(&self, pos: usize) -> usize {
+        self.map(pos, true)
+    }
+
+    fn map(&self, pos: usize, end: bool) -> usize {
+        let p = pos as u32;
+        // Last segment starting at or before p (for ends: strictly before, so a span ending
+        // where a segment starts maps to that segment's original start).
+        let idx = self
+            .segments
+            .partition_point(|s| if end { s.0 < p } else { s.0 <= p });
+        if idx == 0 {
+            return pos;
+        }
+        let (_, fe, os, oe) = self.segments[idx - 1];
+        let (p, fe, os, oe) = (p as usize, fe as usize, os as usize, oe as usize);
+        match (end, p < fe, p <= fe) {
+            (false, true, _) => os,
+            (true, _, true) => oe,
+            _ => oe + (p - fe),
+        }
+    }
+}
+
+/// Folds one character into `out`.
+fn fold_char(c: char, out: &mut String) {
+    match c {
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' => {}
+        '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2009}' | '\u{200A}' | '\u{2002}'
+        | '\u{2003}' | '\u{3000}' => out.push(' '),
+        '\u{2010}'..='\u{2014}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => out.push('-'),
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '`' | '\u{00B4}' => out.push('\''),
+        '\u{201C}' | '\u{201D}' => out.push('"'),
+        'ß' => out.push_str("ss"),
+        _ => decompose_compatible(c, |d| {
+            if !is_combining_mark(d) {
+                for l in d.to_lowercase() {
+                    out.push(l);
+                }
+            }
+        }),
+    }
+}
+
+/// Folds a text and keeps the map back.
+pub fn fold(s: &str) -> Folded {
+    let bytes = s.as_bytes();
+    let mut text = String::with_capacity(s.len());
+    let mut segments = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| b >= 0x80)
+            .unwrap_or(bytes.len() - i);
+        if run > 0 {
+            let start = text.len();
+            text.push_str(&s[i..i + run]);
+            text[start..].make_ascii_lowercase();
+            i += run;
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or('\u{FFFD}');
+        let fs = text.len();
+        fold_char(c, &mut text);
+        segments.push((
+            fs as u32,
+            text.len() as u32,
+            i as u32,
+            (i + c.len_utf8()) as u32,
+        ));
+        i += c.len_utf8();
+    }
+    Folded { text, segments }
+}
+
+/// Folds a string without keeping the map (for list entries and keywords).
+pub fn fold_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            fold_char(c, &mut out);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_diacritics_and_compat_forms() {
+        assert_eq!(fold_str("Zoë Françoise"), "zoe francoise");
+        assert_eq!(fold_str("ĳsselmeer"), "ijsselmeer");
+        assert_eq!(fold_str("ﬁets"), "fiets");
+        assert_eq!(fold_str("J.\u{00A0}de\u{00A0}Vries"), "j. de vries");
+        assert_eq!(fold_str("Jan\u{00AD}sen"), "jansen");
+        assert_eq!(fold_str("Kuipers\u{2013}Jansen"), "kuipers-jansen");
+    }
+
+    #[test]
+    fn maps_back_to_original_spans() {
+        let s = "Beste Zoë van Dĳk, groet";
+        let f = fold(s);
+        let needle = "zoe van dijk";
+        let p = f.text.find(needle).unwrap();
+        let (a, b) = (f.orig_start(p), f.orig_end(p + needle.len()));
+        assert_eq!(&s[a..b], "Zoë van Dĳk");
+        let p = f.text.find("groet").unwrap();
+        assert_eq!(&s[f.orig_start(p)..f.orig_end(p + 5)], "groet");
+    }
+
+    #[test]
+    fn soft_hyphen_maps_inside() {
+        let s = "x Jan\u{00AD}sen y";
+        let f = fold(s);
+        let p = f.text.find("jansen").unwrap();
+        assert_eq!(&s[f.orig_start(p)..f.orig_end(p + 6)], "Jan\u{00AD}sen");
+    }
+}
