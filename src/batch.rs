@@ -62,8 +62,11 @@ pub struct DocRef {
     pub kind: DocKind,
 }
 
-fn kind_of(p: &Path) -> Option<DocKind> {
+fn kind_of(p: &Path, exts: &[String]) -> Option<DocKind> {
     let ext = p.extension()?.to_str()?.to_ascii_lowercase();
+    if !exts.is_empty() && !exts.contains(&ext) {
+        return None;
+    }
     match ext.as_str() {
         "txt" | "md" => Some(DocKind::Text),
         "pdf" => Some(DocKind::Unsupported),
@@ -80,9 +83,10 @@ fn rel_string(p: &Path) -> String {
 
 /// Collects the documents under the inputs, sorted by relative path. Files named on the
 /// command line are taken whatever their extension; folders are walked for `.txt`, `.md`
-/// (and `.pdf`, reported as unsupported until the PDF path exists). `skip` lists files that
-/// are configuration (lists, config), never documents.
-pub fn discover(inputs: &[PathBuf], skip: &[PathBuf]) -> Result<Vec<DocRef>> {
+/// (and `.pdf`, reported as unsupported until the PDF path exists), or only the extensions in
+/// `exts` when it is not empty. `skip` lists files that are configuration (lists, config),
+/// never documents.
+pub fn discover(inputs: &[PathBuf], skip: &[PathBuf], exts: &[String]) -> Result<Vec<DocRef>> {
     let skip: Vec<PathBuf> = skip.iter().filter_map(|p| p.canonicalize().ok()).collect();
     let mut docs = Vec::new();
     for input in inputs {
@@ -109,7 +113,7 @@ pub fn discover(inputs: &[PathBuf], skip: &[PathBuf]) -> Result<Vec<DocRef>> {
                     })?;
                     if ft.is_dir() {
                         stack.push(p);
-                    } else if let Some(kind) = kind_of(&p) {
+                    } else if let Some(kind) = kind_of(&p, exts) {
                         if p.file_name().is_some_and(|n| n == "woo-redact.toml")
                             || p.canonicalize().is_ok_and(|c| skip.contains(&c))
                         {
@@ -128,7 +132,7 @@ pub fn discover(inputs: &[PathBuf], skip: &[PathBuf]) -> Result<Vec<DocRef>> {
             docs.push(DocRef {
                 path: input.clone(),
                 rel,
-                kind: kind_of(input).unwrap_or(DocKind::Text),
+                kind: kind_of(input, &[]).unwrap_or(DocKind::Text),
             });
         }
     }
@@ -169,10 +173,7 @@ fn absolute(p: &Path) -> PathBuf {
     let mut existing = p.to_path_buf();
     let mut tail = Vec::new();
     while !existing.exists() {
-        match (
-            existing.file_name().map(|n| n.to_os_string()),
-            existing.parent(),
-        ) {
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
             (Some(n), Some(parent)) => {
                 tail.push(n);
                 existing = if parent.as_os_str().is_empty() {
@@ -225,8 +226,7 @@ fn load(doc: &DocRef) -> std::result::Result<crate::text::TextLayer, (DocStatus,
             "PDF is not supported by this version; review by hand".into(),
         )),
         DocKind::Text => {
-            let bytes = std::fs::read(&doc.path)
-                .map_err(|e| (DocStatus::Failed, format!("cannot read: {e}")))?;
+            let bytes = std::fs::read(&doc.path).map_err(|e| (DocStatus::Failed, format!("cannot read: {e}")))?;
             source::plain::load(bytes).map_err(|r| (DocStatus::Failed, r))
         }
     }
@@ -267,13 +267,7 @@ pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) ->
         .collect()
 }
 
-fn redact_one(
-    doc: &DocRef,
-    scan: Option<DocScan>,
-    detector: &Detector,
-    batch: &BatchNames,
-    out: &Path,
-) -> DocEntry {
+fn redact_one(doc: &DocRef, scan: Option<DocScan>, detector: &Detector, batch: &BatchNames, out: &Path) -> DocEntry {
     let layer = match load(doc) {
         Ok(l) => l,
         Err((status, reason)) => return doc_entry(&doc.rel, status, Some(reason), "", &[]),
@@ -284,10 +278,7 @@ fn redact_one(
     }
     let redacted = redact::text::apply(&layer.text, &scan.findings);
     // Verify: the output, scanned again, must hold nothing more to redact.
-    let again = detector.scan_with(
-        &crate::text::TextLayer::plain(redacted.clone()),
-        Some(batch),
-    );
+    let again = detector.scan_with(&crate::text::TextLayer::plain(redacted.clone()), Some(batch));
     if let Some(f) = again.findings.iter().find(|f| f.redacted()) {
         let (line, _) = crate::text::line_col(&redacted, f.start);
         let reason = format!(

@@ -51,17 +51,12 @@ impl Person {
             // "Beeck, Tess van" / "Beeck, T.A. van"
             let mut g: Vec<&str> = given.split_whitespace().collect();
             let mut tv = Vec::new();
-            while g
-                .last()
-                .is_some_and(|w| lists.tussenvoegsels.contains(&fold_str(w)))
-            {
+            while g.last().is_some_and(|w| lists.tussenvoegsels.contains(&fold_str(w))) {
                 tv.insert(0, g.pop().unwrap_or_default());
             }
             (
                 g.join(" "),
-                format!("{} {}", tv.join(" "), sur.trim())
-                    .trim()
-                    .to_string(),
+                format!("{} {}", tv.join(" "), sur.trim()).trim().to_string(),
             )
         } else {
             let words: Vec<&str> = name.split_whitespace().collect();
@@ -82,18 +77,17 @@ impl Person {
         let mut rw: Vec<&str> = rest.split_whitespace().collect();
         let surname = rw.pop()?.to_string();
         let tussen = rw.join(" ").to_lowercase();
-        let (first, initials) = if given_part.contains('.')
-            || (given_part.len() <= 3 && given_part.chars().all(|c| c.is_uppercase()))
-        {
-            (String::new(), given_part.clone())
-        } else {
-            let ini: String = given_part
-                .split_whitespace()
-                .filter_map(|w| w.chars().next())
-                .map(|c| format!("{c}."))
-                .collect();
-            (given_part.clone(), ini)
-        };
+        let (first, initials) =
+            if given_part.contains('.') || (given_part.len() <= 3 && given_part.chars().all(|c| c.is_uppercase())) {
+                (String::new(), given_part.clone())
+            } else {
+                let ini: String = given_part
+                    .split_whitespace()
+                    .filter_map(|w| w.chars().next())
+                    .map(|c| format!("{c}."))
+                    .collect();
+                (given_part.clone(), ini)
+            };
         Some(Person {
             first,
             tussen,
@@ -140,9 +134,7 @@ impl Person {
             for ini in [self.initials.clone(), first_ini] {
                 push(format!("{ini} {sur}"), VariantKind::Full);
                 push(
-                    format!("{}, {} {}", self.surname, ini, self.tussen)
-                        .trim()
-                        .to_string(),
+                    format!("{}, {} {}", self.surname, ini, self.tussen).trim().to_string(),
                     VariantKind::Full,
                 );
                 push(format!("{sur}, {ini}"), VariantKind::Full);
@@ -188,11 +180,7 @@ pub fn parse_list(text: &str, lists: &Lists) -> std::result::Result<Vec<Person>,
         "last name",
     ]
     .iter()
-    .any(|h| {
-        header
-            .split([';', ','])
-            .any(|c| c.trim().trim_matches('"') == *h)
-    });
+    .any(|h| header.split([';', ',']).any(|c| c.trim().trim_matches('"') == *h));
     if !is_csv {
         return Ok(text
             .lines()
@@ -210,12 +198,7 @@ pub fn parse_list(text: &str, lists: &Lists) -> std::result::Result<Vec<Person>,
         .delimiter(delim)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = rdr
-        .headers()
-        .map_err(|e| e.to_string())?
-        .iter()
-        .map(fold_str)
-        .collect();
+    let headers: Vec<String> = rdr.headers().map_err(|e| e.to_string())?.iter().map(fold_str).collect();
     let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.trim()));
     let c_display = col(&["weergavenaam", "naam", "display name", "volledige naam"]);
     let c_first = col(&["voornaam", "roepnaam", "first name"]);
@@ -241,12 +224,7 @@ pub fn parse_list(text: &str, lists: &Lists) -> std::result::Result<Vec<Person>,
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| e.to_string())?;
-        let get = |c: Option<usize>| {
-            c.and_then(|c| rec.get(c))
-                .map(str::trim)
-                .unwrap_or("")
-                .to_string()
-        };
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).unwrap_or("").to_string();
         let mut p = if !get(c_last).is_empty() {
             let first = get(c_first);
             let ini = get(c_ini);

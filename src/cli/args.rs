@@ -54,6 +54,10 @@ pub struct RedactArgs {
     /// Detection options.
     #[command(flatten)]
     pub detect: DetectArgs,
+    /// Only these file extensions from input folders (comma-separated, e.g. `txt,md`).
+    /// Default: every kind the tool knows, PDFs included.
+    #[arg(long, value_name = "EXT,...", value_delimiter = ',')]
+    pub ext: Vec<String>,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,

@@ -64,20 +64,16 @@ fn build_detector(d: &DetectArgs, inputs: &[PathBuf]) -> anyhow::Result<(Detecto
     let rules = RuleSet::load(config.as_deref())?;
     let staff_path = d.staff.clone().or_else(|| rules.staff.clone());
     let officials_path = d.officials.clone().or_else(|| rules.officials.clone());
-    let load =
-        |p: &Option<PathBuf>, what: &str| -> anyhow::Result<Vec<woo_redact::people::Person>> {
-            match p {
-                Some(p) => woo_redact::people::load(p, &rules.lists)
-                    .map_err(|e| anyhow::Error::new(Error::Usage(format!("{what}: {e}")))),
-                None => Ok(Vec::new()),
-            }
-        };
+    let load = |p: &Option<PathBuf>, what: &str| -> anyhow::Result<Vec<woo_redact::people::Person>> {
+        match p {
+            Some(p) => woo_redact::people::load(p, &rules.lists)
+                .map_err(|e| anyhow::Error::new(Error::Usage(format!("{what}: {e}")))),
+            None => Ok(Vec::new()),
+        }
+    };
     let staff = load(&staff_path, "--staff")?;
     let officials = load(&officials_path, "--officials")?;
-    let mut skip: Vec<PathBuf> = [staff_path, officials_path, config]
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut skip: Vec<PathBuf> = [staff_path, officials_path, config].into_iter().flatten().collect();
     if let Some(d) = &rules.decisions {
         skip.push(d.clone());
     }
@@ -90,9 +86,7 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
             return Err(Error::Usage("-j must be at least 1".into()).into());
         }
         // The global pool can only be built once per process; a second build is harmless.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(j)
-            .build_global();
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(j).build_global();
     }
     for i in &a.inputs {
         if !i.exists() {
@@ -101,16 +95,18 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
     }
     batch::check_out_dir(&a.out, &a.inputs)?;
     let (detector, skip) = build_detector(&a.detect, &a.inputs)?;
-    let docs = batch::discover(&a.inputs, &skip)?;
-    std::fs::create_dir_all(&a.out)
-        .with_context(|| format!("cannot create --out {}", a.out.display()))?;
+    let exts: Vec<String> = a
+        .ext
+        .iter()
+        .map(|e| e.trim_start_matches('.').to_ascii_lowercase())
+        .collect();
+    let docs = batch::discover(&a.inputs, &skip, &exts)?;
+    std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create --out {}", a.out.display()))?;
     let bar = if a.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         indicatif::ProgressBar::hidden()
     } else {
         let b = indicatif::ProgressBar::new(docs.len() as u64);
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} documents {elapsed}")
-        {
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} documents {elapsed}") {
             b.set_style(style);
         }
         b
@@ -169,11 +165,7 @@ fn rules(action: RulesAction) -> anyhow::Result<u8> {
             let (det, _) = build_detector(&detect, &[])?;
             let layer = TextLayer::plain(text);
             let scan = det.scan(&layer);
-            writeln!(
-                out,
-                "{}",
-                woo_redact::redact::text::apply(&layer.text, &scan.findings)
-            )?;
+            writeln!(out, "{}", woo_redact::redact::text::apply(&layer.text, &scan.findings))?;
             for f in &scan.findings {
                 let what = match &f.disposition {
                     woo_redact::detect::Disposition::Redact => format!("redact [{}]", f.ground),

@@ -70,11 +70,7 @@ impl Dictionary {
                     }
                     index.insert(form.clone(), patterns.len());
                     patterns.push(form);
-                    entries.push(Entry {
-                        person: pi,
-                        list,
-                        kind,
-                    });
+                    entries.push(Entry { person: pi, list, kind });
                 }
             }
         }
@@ -117,9 +113,7 @@ impl Dictionary {
             }
             let entry = self.entries[m.pattern().as_usize()];
             let (s, e) = (folded.orig_start(fs), folded.orig_end(fe));
-            if entry.kind == VariantKind::Surname
-                && !text[s..].chars().next().is_some_and(char::is_uppercase)
-            {
+            if entry.kind == VariantKind::Surname && !text[s..].chars().next().is_some_and(char::is_uppercase) {
                 continue;
             }
             out.push(Hit {
@@ -136,17 +130,12 @@ impl Dictionary {
         if folded_name.chars().count() < 6 {
             return false;
         }
-        self.official_forms
-            .iter()
-            .any(|o| within_one_edit(o, folded_name))
+        self.official_forms.iter().any(|o| within_one_edit(o, folded_name))
     }
 }
 
 fn is_word_byte_before(s: &str, pos: usize) -> bool {
-    s[..pos]
-        .chars()
-        .next_back()
-        .is_some_and(|c| c.is_alphanumeric())
+    s[..pos].chars().next_back().is_some_and(|c| c.is_alphanumeric())
 }
 
 fn is_word_char_at(s: &str, pos: usize) -> bool {

@@ -126,20 +126,13 @@ impl Detector {
         let mut person_keys: HashSet<String> = HashSet::new();
         let mut first_keys: HashSet<String> = HashSet::new();
         for rule in &self.rules.rules {
-            self.run_rule(
-                rule,
-                text,
-                &folded,
-                &mut findings,
-                &mut person_keys,
-                &mut first_keys,
-            );
+            self.run_rule(rule, text, &folded, &mut findings, &mut person_keys, &mut first_keys);
         }
         let lists = &self.rules.lists;
         let scanner = NameScanner::new(text, lists);
         let mut phrases = scanner.scan();
         let mut official_keys: HashSet<String> = HashSet::new();
-        let mut keeps: Vec<(usize, usize, String)> = Vec::new();
+        let mut keeps: Vec<(usize, usize, String, bool)> = Vec::new();
         let mut staff_spans: Vec<(usize, usize)> = Vec::new();
         for hit in self.dict.find(text, &folded) {
             match hit.entry.list {
@@ -150,14 +143,14 @@ impl Detector {
                         hit.start,
                         hit.end,
                         "publieke functionaris (lijst ambtsdragers)".into(),
+                        true,
                     ));
                 }
                 ListKind::Staff => {
                     let p = &self.dict.staff[hit.entry.person];
                     person_keys.insert(fold_str(&p.surname));
                     if !p.first.is_empty() {
-                        first_keys
-                            .insert(fold_str(p.first.split_whitespace().next().unwrap_or("")));
+                        first_keys.insert(fold_str(p.first.split_whitespace().next().unwrap_or("")));
                     }
                     staff_spans.push((hit.start, hit.end));
                     let what = if hit.entry.kind == VariantKind::Surname {
@@ -181,12 +174,8 @@ impl Detector {
         // Tolerant match against the officials list (one-letter misspellings).
         if !self.dict.is_empty() {
             for ph in phrases.iter_mut().filter(|p| p.official.is_none()) {
-                if self
-                    .dict
-                    .is_official_like(&fold_str(&text[ph.start..ph.end]))
-                {
-                    ph.official =
-                        Some("publieke functionaris (lijst ambtsdragers, spelling variant)".into());
+                if self.dict.is_official_like(&fold_str(&text[ph.start..ph.end])) {
+                    ph.official = Some("publieke functionaris (lijst ambtsdragers, spelling variant)".into());
                 }
             }
         }
@@ -199,23 +188,15 @@ impl Detector {
         }
         let _ = &self.official_phrases;
         for ph in phrases.iter_mut() {
-            let staff_listed = staff_spans
-                .iter()
-                .any(|&(s, e)| s <= ph.start && ph.end <= e);
-            if ph.official.is_none()
-                && !staff_listed
-                && ph
-                    .surname
-                    .as_ref()
-                    .is_some_and(|s| official_keys.contains(s))
+            let staff_listed = staff_spans.iter().any(|&(s, e)| s <= ph.start && ph.end <= e);
+            if ph.official.is_none() && !staff_listed && ph.surname.as_ref().is_some_and(|s| official_keys.contains(s))
             {
-                ph.official =
-                    Some("zelfde naam als een publieke functionaris in dit document".into());
+                ph.official = Some("zelfde naam als een publieke functionaris in dit document".into());
             }
         }
         for ph in &phrases {
             match &ph.official {
-                Some(reason) => keeps.push((ph.start, ph.end, reason.clone())),
+                Some(reason) => keeps.push((ph.start, ph.end, reason.clone(), false)),
                 None => {
                     if ph.confidence >= Confidence::Plausible {
                         if let Some(s) = &ph.surname {
@@ -236,12 +217,8 @@ impl Detector {
                 }
             }
         }
-        person_keys.retain(|k| {
-            !official_keys.contains(k) && k.chars().count() >= 3 && !lists.non_names.contains(k)
-        });
-        first_keys.retain(|k| {
-            k.chars().count() >= 3 && !lists.non_names.contains(k) && !official_keys.contains(k)
-        });
+        person_keys.retain(|k| !official_keys.contains(k) && k.chars().count() >= 3 && !lists.non_names.contains(k));
+        first_keys.retain(|k| k.chars().count() >= 3 && !lists.non_names.contains(k) && !official_keys.contains(k));
         for (s, e, first) in scanner.find_mentions(&person_keys, &first_keys) {
             findings.push(Finding {
                 start: s,
@@ -264,13 +241,15 @@ impl Detector {
             .filter(|f| f.category == Category::Name && f.redacted())
         {
             let listed = f.rule == "naam-personeelslijst";
-            if let Some((_, _, reason)) = keeps.iter().find(|(s, e, _)| {
-                *s < f.end && f.start < *e && !(listed && f.end - f.start > e - s)
+            // A staff-list name beats an official recognised by context, and a longer listed name
+            // beats a listed official's shorter form ("Tess van Dijk" vs official "Van Dijk").
+            if let Some((_, _, reason, _)) = keeps.iter().find(|(s, e, _, from_list)| {
+                *s < f.end && f.start < *e && !(listed && (!from_list || f.end - f.start > e - s))
             }) {
                 f.disposition = Disposition::Keep(reason.clone());
             }
         }
-        for (s, e, reason) in &keeps {
+        for (s, e, reason, _) in &keeps {
             if !findings.iter().any(|f| f.start < *e && *s < f.end) {
                 findings.push(Finding {
                     start: *s,
@@ -302,12 +281,7 @@ impl Detector {
         person_keys: &mut HashSet<String>,
         first_keys: &mut HashSet<String>,
     ) {
-        if !rule.keywords.is_empty()
-            && !rule
-                .keywords
-                .iter()
-                .any(|k| folded.text.contains(k.as_str()))
-        {
+        if !rule.keywords.is_empty() && !rule.keywords.iter().any(|k| folded.text.contains(k.as_str())) {
             return;
         }
         for caps in rule.regex.captures_iter(text) {
@@ -332,21 +306,13 @@ impl Detector {
                     if self.rules.numbers.contains(&d) {
                         keep = Some("algemeen nummer van de organisatie".into());
                     } else if !confirmed_by_list && in_letterhead(text, m.start()) {
-                        keep = Some(
-                            "algemeen nummer in het briefhoofd (postbus/website in hetzelfde blok)"
-                                .into(),
-                        );
+                        keep = Some("algemeen nummer in het briefhoofd (postbus/website in hetzelfde blok)".into());
                     }
                 }
                 Some(Validator::EmailPersonal) => {
                     let local = fold_str(s);
                     let head = local.split(['.', '-', '_', '+']).next().unwrap_or("");
-                    if self
-                        .rules
-                        .mailboxes
-                        .iter()
-                        .any(|mb| *mb == local || *mb == head)
-                    {
+                    if self.rules.mailboxes.iter().any(|mb| *mb == local || *mb == head) {
                         keep = Some("functionele mailbox".into());
                     } else {
                         email_name_keys(&local, person_keys, first_keys, &self.rules.lists);
@@ -359,8 +325,8 @@ impl Detector {
             {
                 keep = Some(reason.clone());
             }
-            let has_context = !rule.context.is_empty()
-                && context_before(text, m.start(), rule.context_window, &rule.context);
+            let has_context =
+                !rule.context.is_empty() && context_before(text, m.start(), rule.context_window, &rule.context);
             let confidence = if confirmed_by_list || has_context || rule.context.is_empty() {
                 if rule.context.is_empty() {
                     rule.without_context.unwrap_or(Confidence::Confirmed)
@@ -377,10 +343,7 @@ impl Detector {
                 keep = Some("kandidaat zonder contextwoord; handmatig beoordelen".into());
             }
             let explanation = match (rule.validator, has_context) {
-                (Some(v), true) => format!(
-                    "{}; {:?}-controle geslaagd; contextwoord ervoor",
-                    rule.description, v
-                ),
+                (Some(v), true) => format!("{}; {:?}-controle geslaagd; contextwoord ervoor", rule.description, v),
                 (Some(v), false) => format!("{}; {:?}-controle geslaagd", rule.description, v),
                 (None, true) => format!("{}; contextwoord ervoor", rule.description),
                 (None, false) => rule.description.clone(),
@@ -400,8 +363,7 @@ impl Detector {
 }
 
 fn name_finding(ph: &NamePhrase) -> Finding {
-    let keep = (ph.confidence < Confidence::Plausible)
-        .then(|| "kandidaat; handmatig beoordelen".to_string());
+    let keep = (ph.confidence < Confidence::Plausible).then(|| "kandidaat; handmatig beoordelen".to_string());
     Finding {
         start: ph.start,
         end: ph.end,
@@ -427,16 +389,8 @@ fn add_surname_keys(s: &str, keys: &mut HashSet<String>, lists: &crate::rules::L
 
 /// Names spelled by a personal e-mail local part: `maria.groenendaal`, `c.jorlink`,
 /// `prn.depauw`, `simon.vanmil`.
-fn email_name_keys(
-    local: &str,
-    keys: &mut HashSet<String>,
-    firsts: &mut HashSet<String>,
-    lists: &crate::rules::Lists,
-) {
-    let parts: Vec<&str> = local
-        .split(['.', '_', '-'])
-        .filter(|p| !p.is_empty())
-        .collect();
+fn email_name_keys(local: &str, keys: &mut HashSet<String>, firsts: &mut HashSet<String>, lists: &crate::rules::Lists) {
+    let parts: Vec<&str> = local.split(['.', '_', '-']).filter(|p| !p.is_empty()).collect();
     if parts.len() < 2 {
         return;
     }
@@ -445,9 +399,7 @@ fn email_name_keys(
         return;
     }
     let given = parts[0];
-    if given.chars().count() > 3 && lists.first_names.contains(given)
-        || parts.len() == 2 && given.chars().count() > 3
-    {
+    if given.chars().count() > 3 && lists.first_names.contains(given) || parts.len() == 2 && given.chars().count() > 3 {
         firsts.insert(given.to_string());
     }
     // The surname may carry its particles glued on: "vanmil", "depauw", "vanderwal".
@@ -502,10 +454,7 @@ fn context_before(text: &str, pos: usize, window: usize, words: &[String]) -> bo
 /// The paragraph around `pos` is a letterhead: it names a Postbus or a website.
 fn in_letterhead(text: &str, pos: usize) -> bool {
     let start = text[..pos].rfind("\n\n").map(|i| i + 2).unwrap_or(0);
-    let end = text[pos..]
-        .find("\n\n")
-        .map(|i| pos + i)
-        .unwrap_or(text.len());
+    let end = text[pos..].find("\n\n").map(|i| pos + i).unwrap_or(text.len());
     let para = fold_str(&text[start..end]);
     (para.contains("postbus") || para.contains("www.")) && !para.contains('@')
 }
@@ -513,11 +462,13 @@ fn in_letterhead(text: &str, pos: usize) -> bool {
 /// Resolves overlaps: redactions win over keeps of other categories; overlapping or
 /// whitespace-adjacent name redactions merge; result sorted by start.
 pub fn resolve(mut findings: Vec<Finding>, text: &str) -> Vec<Finding> {
+    // Ties: the most specific rule names the span; propagation only repeats another finding.
+    let rank = |f: &Finding| (f.rule == "naam-propagatie", f.rule.clone());
     findings.sort_by(|a, b| {
         a.start
             .cmp(&b.start)
             .then((b.end - b.start).cmp(&(a.end - a.start)))
-            .then(a.rule.cmp(&b.rule))
+            .then(rank(a).cmp(&rank(b)))
     });
     let mut red: Vec<Finding> = Vec::new();
     let mut kept: Vec<Finding> = Vec::new();

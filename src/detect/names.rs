@@ -23,6 +23,8 @@ pub enum Cue {
     Salutation,
     /// A name followed by an organisation abbreviation in parentheses.
     OrgParen,
+    /// A word for a person's role before the name (collega, tolk, betrokkene).
+    PersonNoun,
 }
 
 impl Cue {
@@ -36,6 +38,7 @@ impl Cue {
             Cue::Signature => "naam-ondertekening",
             Cue::Salutation => "naam-aanhef",
             Cue::OrgParen => "naam-organisatie",
+            Cue::PersonNoun => "naam-rol",
         }
     }
 
@@ -55,6 +58,7 @@ impl Cue {
             Cue::Signature => "naam in een ondertekening na een groet",
             Cue::Salutation => "naam in een aanhef",
             Cue::OrgParen => "naam gevolgd door een organisatie tussen haakjes",
+            Cue::PersonNoun => "naam na een aanduiding van een persoon (collega, tolk, betrokkene)",
         }
     }
 }
@@ -93,15 +97,28 @@ struct Parsed {
     surname: Option<usize>,
 }
 
-const STREET_SUFFIXES: [&str; 20] = [
-    "straat", "weg", "laan", "plein", "gracht", "kade", "singel", "dreef", "park", "steeg",
-    "markt", "dijk", "hof", "pad", "ring", "baan", "veld", "wal", "burgwal", "haven",
+/// Endings that make a capitalised word a street, never a surname.
+const STREET_SUFFIXES: [&str; 11] = [
+    "straat",
+    "laan",
+    "plein",
+    "gracht",
+    "kade",
+    "singel",
+    "dreef",
+    "steeg",
+    "plantsoen",
+    "boulevard",
+    "straatweg",
+];
+
+/// Endings shared by streets and surnames (Houdijk, Groenveld): a street only before a number.
+const STREET_OR_NAME_SUFFIXES: [&str; 10] = [
+    "weg", "markt", "dijk", "hof", "park", "veld", "wal", "pad", "ring", "haven",
 ];
 
 /// Tussenvoegsels that may start a surname written alone with a capital (Van Dijk, De Vries).
-const CAP_PARTICLES: [&str; 10] = [
-    "van", "de", "den", "der", "ter", "ten", "von", "du", "d'", "in",
-];
+const CAP_PARTICLES: [&str; 10] = ["van", "de", "den", "der", "ter", "ten", "von", "du", "d'", "in"];
 
 /// Scans a text for names with the given lists.
 pub struct NameScanner<'a> {
@@ -148,8 +165,7 @@ impl<'a> NameScanner<'a> {
 
     /// Token i follows token i-1 on the same line with at most one space.
     fn tight(&self, i: usize) -> bool {
-        self.tok(i)
-            .is_some_and(|t| t.kind != Kind::Newline && !t.wide_gap)
+        self.tok(i).is_some_and(|t| t.kind != Kind::Newline && !t.wide_gap)
     }
 
     fn is_tussen(&self, i: usize, at_start: bool) -> bool {
@@ -183,12 +199,13 @@ impl<'a> NameScanner<'a> {
     }
 
     fn is_surname_word(&self, i: usize) -> bool {
-        self.is_name_word(i) && {
-            let f = self.f(i);
-            !STREET_SUFFIXES
-                .iter()
-                .any(|s| f.len() > s.len() + 2 && f.ends_with(s))
+        if !self.is_name_word(i) {
+            return false;
         }
+        let f = self.f(i);
+        let ends = |list: &[&str]| list.iter().any(|s| f.len() > s.len() + 2 && f.ends_with(s));
+        let number_follows = self.tok(i + 1).is_some_and(|t| t.kind == Kind::Number && t.gap <= 1);
+        !(ends(&STREET_SUFFIXES) || ends(&STREET_OR_NAME_SUFFIXES) && number_follows)
     }
 
     fn is_first_name(&self, i: usize) -> bool {
@@ -262,8 +279,7 @@ impl<'a> NameScanner<'a> {
                 j += 1;
                 continue;
             }
-            if self.tok(j).is_some_and(|t| t.is('\'')) && self.f(j + 1) == "t" && self.tight(j + 1)
-            {
+            if self.tok(j).is_some_and(|t| t.is('\'')) && self.f(j + 1) == "t" && self.tight(j + 1) {
                 tussen.push(j);
                 tussen.push(j + 1);
                 j += 2;
@@ -280,10 +296,7 @@ impl<'a> NameScanner<'a> {
             break;
         }
         // Trailing particles without a surname are not part of the name.
-        while tussen
-            .last()
-            .is_some_and(|&t| words.last().is_none_or(|&w| w < t))
-        {
+        while tussen.last().is_some_and(|&t| words.last().is_none_or(|&w| w < t)) {
             tussen.pop();
         }
         let surname = *words.last()?;
@@ -304,10 +317,7 @@ impl<'a> NameScanner<'a> {
         let end = surname + 1;
         // Places and organisations that look like names ("Den Haag", "Ter Apel").
         let core_start = tussen.first().copied().unwrap_or(surname).min(surname);
-        if self
-            .lists
-            .non_names
-            .contains(&self.folded_span(core_start, end))
+        if self.lists.non_names.contains(&self.folded_span(core_start, end))
             || self.lists.non_names.contains(&self.folded_span(start, end))
         {
             return None;
@@ -465,8 +475,7 @@ impl<'a> NameScanner<'a> {
                 let f = self.f(k);
                 // An item that opens with an organisation or function word is not a person.
                 if t.kind == Kind::Word
-                    && (self.lists.non_names.contains(f)
-                        || self.lists.official_functions.contains(f))
+                    && (self.lists.non_names.contains(f) || self.lists.official_functions.contains(f))
                     && !self.lists.tussenvoegsels.contains(f)
                 {
                     k = self.skip_item(k, b);
@@ -511,13 +520,7 @@ impl<'a> NameScanner<'a> {
                 let le = self.line_end(i);
                 let blank = i == le;
                 if !blank {
-                    self.scan_line_start(
-                        i,
-                        le,
-                        &mut out,
-                        &mut after_closing,
-                        &mut official_line_recent,
-                    );
+                    self.scan_line_start(i, le, &mut out, &mut after_closing, &mut official_line_recent);
                 }
                 if !blank {
                     official_line_recent = official_line_recent.saturating_sub(1);
@@ -546,7 +549,10 @@ impl<'a> NameScanner<'a> {
             {
                 p.start = p.start.max(i);
                 out.push(self.phrase(&p, Cue::Signature));
-            } else if self.is_name_word(i) && i + 1 == le {
+            } else if self.is_name_word(i)
+                && i + 1 == le
+                && (self.lists.first_names.contains(self.f(i)) || self.lists.surnames.contains(self.f(i)) || left > 0)
+            {
                 // A first name alone ("Puck").
                 let p = Parsed {
                     start: i,
@@ -571,16 +577,20 @@ impl<'a> NameScanner<'a> {
                 None
             };
         }
+        // "namens deze," under a minister's title: a civil servant signs, not the official.
+        let whole = self.folded_span(i, le);
+        if matches!(
+            whole.trim_end_matches(',').trim(),
+            "namens deze" | "namens dezen" | "voor deze" | "n.d." | "namens de minister" | "namens de staatssecretaris"
+        ) {
+            *official_recent = 0;
+            *after_closing = Some((1, false));
+            return;
+        }
         let first = self.f(i);
         // A line opening with a public function ("De Minister van …,") signs for an official.
-        let fi = if first == "de" || first == "het" {
-            i + 1
-        } else {
-            i
-        };
-        if self.lists.official_functions.contains(self.f(fi))
-            && self.toks[le.saturating_sub(1)].is(',')
-        {
+        let fi = if first == "de" || first == "het" { i + 1 } else { i };
+        if self.lists.official_functions.contains(self.f(fi)) && self.toks[le.saturating_sub(1)].is(',') {
             *official_recent = 3;
             *after_closing = Some((2, true));
             return;
@@ -591,7 +601,7 @@ impl<'a> NameScanner<'a> {
             lend -= 1;
         }
         if lend > i && self.lists.closings.contains(&self.folded_span(i, lend)) {
-            *after_closing = Some((2, *official_recent > 0));
+            *after_closing = Some((1, *official_recent > 0));
             return;
         }
         // Block label alone on its line: the name is on the next non-empty line.
@@ -610,9 +620,7 @@ impl<'a> NameScanner<'a> {
         // Label + ':' or tab, then names on the same line.
         if let Some(after) = self.phrase_at(i, self.lists.labels.iter()) {
             let colon = self.tok(after).is_some_and(|t| t.is(':'));
-            let tab = self
-                .tok(after)
-                .is_some_and(|t| t.wide_gap && t.kind != Kind::Newline);
+            let tab = self.tok(after).is_some_and(|t| t.wide_gap && t.kind != Kind::Newline);
             if colon || tab {
                 let a = if colon { after + 1 } else { after };
                 self.names_in_items(a, le, Cue::Label, out);
@@ -626,10 +634,7 @@ impl<'a> NameScanner<'a> {
             let next = self.tok(p.end);
             if next.is_none_or(|t| t.is(',') || t.kind == Kind::Newline || t.is('!')) {
                 let mut ph = self.phrase(&p, Cue::Salutation);
-                if p.given.is_empty()
-                    && p.tussen.is_empty()
-                    && self.lists.first_names.contains(self.f(p.end - 1))
-                {
+                if p.given.is_empty() && p.tussen.is_empty() && self.lists.first_names.contains(self.f(p.end - 1)) {
                     ph.first = ph.surname.take();
                 }
                 out.push(ph);
@@ -653,6 +658,25 @@ impl<'a> NameScanner<'a> {
                 i += 1;
                 continue;
             }
+            if t.kind == Kind::Word && !t.cap && self.lists.person_nouns.contains(self.f(i)) {
+                let j = if self.tok(i + 1).is_some_and(|x| x.is('(')) {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                if let Some(p) = self.parse(j, true)
+                    && self.tok(j).is_some_and(|x| x.gap <= 1)
+                    && (p.end - p.start >= 2
+                        || self.lists.surnames.contains(self.f(p.end - 1))
+                        || self.lists.first_names.contains(self.f(p.start)))
+                {
+                    let ph = self.phrase(&p, Cue::PersonNoun);
+                    covered_until = ph.end;
+                    out.push(ph);
+                    i = p.end;
+                    continue;
+                }
+            }
             let cue = if self.title_at(i).is_some() {
                 Some(Cue::Title)
             } else if self.initials_at(i).is_some() {
@@ -665,11 +689,7 @@ impl<'a> NameScanner<'a> {
             if let Some(cue) = cue
                 && let Some(p) = self.parse(i, false)
             {
-                if cue == Cue::Initials
-                    && p.given.len() == 1
-                    && p.tussen.is_empty()
-                    && self.single_letter_heading(i)
-                {
+                if cue == Cue::Initials && p.given.len() == 1 && p.tussen.is_empty() && self.single_letter_heading(i) {
                     i += 1;
                     continue;
                 }
@@ -681,17 +701,18 @@ impl<'a> NameScanner<'a> {
             }
             // "Name (ORG)" where ORG is an abbreviation and not a party.
             if t.is_cap_word() && self.is_name_word(i) {
-                if let Some(p) = self.parse(i, true)
+                if let Some(p) = self
+                    .parse(i, false)
+                    .or_else(|| self.parse(i, true).filter(|p| p.given.is_empty()))
                     && self.tok(p.end).is_some_and(|t| t.is('('))
                     && let Some(abbr) = self.tok(p.end + 1)
                     && abbr.kind == Kind::Word
                     && self.tok(p.end + 2).is_some_and(|t| t.is(')') || t.is(','))
                 {
                     let a = abbr.text(self.text);
-                    let is_abbr =
-                        a.chars().filter(|c| c.is_uppercase()).count() >= 2 && a.len() <= 8;
+                    let is_abbr = a.chars().filter(|c| c.is_uppercase()).count() >= 2 && a.len() <= 8;
                     let strong = !p.given.is_empty()
-                        || p.tussen.first().is_some_and(|&x| self.toks[x].cap)
+                        || p.tussen.first().is_some_and(|&x| self.toks[x].cap && x == p.start)
                         || self.lists.surnames.contains(self.f(p.end - 1));
                     if is_abbr && strong && !self.lists.parties.contains(a) {
                         let ph = self.phrase(&p, Cue::OrgParen);
@@ -791,11 +812,7 @@ impl<'a> NameScanner<'a> {
                 j = k;
                 continue;
             }
-            if t.kind == Kind::Word
-                && t.cap
-                && t.end - t.start == 1
-                && self.tok(k + 1).is_some_and(|d| d.is('.'))
-            {
+            if t.kind == Kind::Word && t.cap && t.end - t.start == 1 && self.tok(k + 1).is_some_and(|d| d.is('.')) {
                 j = k;
                 continue;
             }
@@ -805,11 +822,7 @@ impl<'a> NameScanner<'a> {
             return None;
         }
         // Drop leading particles that belong to the sentence ("de leden", "het lid").
-        while j < i
-            && self.toks[j].kind == Kind::Word
-            && !self.toks[j].cap
-            && self.is_tussen(j, false)
-        {
+        while j < i && self.toks[j].kind == Kind::Word && !self.toks[j].cap && self.is_tussen(j, false) {
             j += 1;
         }
         let p = self.parse(j, true)?;
@@ -841,8 +854,7 @@ impl<'a> NameScanner<'a> {
                 continue;
             }
             let f = self.f(i);
-            let is_sur = surnames.contains(f)
-                || (f.contains('-') && f.split('-').all(|p| surnames.contains(p)));
+            let is_sur = surnames.contains(f) || (f.contains('-') && f.split('-').all(|p| surnames.contains(p)));
             if is_sur {
                 // extend left over particles and given names / initials
                 let mut a = i;
@@ -850,8 +862,7 @@ impl<'a> NameScanner<'a> {
                     let k = a - 1;
                     if self.is_tussen(k, false)
                         || self.is_name_word(k)
-                            && (self.lists.first_names.contains(self.f(k))
-                                || firsts.contains(self.f(k)))
+                            && (self.lists.first_names.contains(self.f(k)) || firsts.contains(self.f(k)))
                     {
                         a = k;
                     } else if self.toks[k].is('.') {

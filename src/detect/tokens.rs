@@ -120,8 +120,7 @@ pub fn tokenize(s: &str) -> Vec<Tok> {
                         } else {
                             s[j..].chars().next().unwrap_or(' ')
                         };
-                        if cj.is_alphabetic() || unicode_normalization::char::is_combining_mark(cj)
-                        {
+                        if cj.is_alphabetic() || unicode_normalization::char::is_combining_mark(cj) {
                             has_lower |= cj.is_lowercase();
                             j += cj.len_utf8();
                         } else {

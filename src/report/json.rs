@@ -151,10 +151,7 @@ pub fn build(documents: Vec<DocEntry>) -> Report {
         ..Default::default()
     };
     for d in &documents {
-        *totals
-            .status
-            .entry(d.status.as_str().to_string())
-            .or_default() += 1;
+        *totals.status.entry(d.status.as_str().to_string()).or_default() += 1;
         for (g, n) in &d.grounds {
             *totals.grounds.entry(g.clone()).or_default() += n;
         }

@@ -73,17 +73,12 @@ impl GroundTable {
                 errors.push(ConfigError {
                     file: name.into(),
                     line: None,
-                    message: format!(
-                        "ground code `{}` is not in canonical form (like 5.1.2e)",
-                        g.code
-                    ),
+                    message: format!("ground code `{}` is not in canonical form (like 5.1.2e)", g.code),
                 });
             }
         }
         if errors.is_empty() {
-            Ok(GroundTable {
-                grounds: file.ground,
-            })
+            Ok(GroundTable { grounds: file.ground })
         } else {
             Err(errors)
         }
@@ -92,8 +87,7 @@ impl GroundTable {
     /// The built-in table.
     pub fn builtin() -> Self {
         // The embedded file is tested in `tests`; a failure here is a build defect.
-        Self::parse("builtin:grounds.toml", BUILTIN_GROUNDS)
-            .expect("built-in grounds table is valid")
+        Self::parse("builtin:grounds.toml", BUILTIN_GROUNDS).expect("built-in grounds table is valid")
     }
 
     /// All grounds in table order.
@@ -110,18 +104,15 @@ impl GroundTable {
     pub fn resolve(&self, spelling: &str) -> Option<&Ground> {
         let code = parse_code_shape(spelling)?;
         self.get(&code).or_else(|| {
-            self.grounds.iter().find(|g| {
-                g.aliases
-                    .iter()
-                    .any(|a| parse_code_shape(a).as_deref() == Some(&code))
-            })
+            self.grounds
+                .iter()
+                .find(|g| g.aliases.iter().any(|a| parse_code_shape(a).as_deref() == Some(&code)))
         })
     }
 }
 
-static SHORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\[?\s*(\d{1,2})\s*\.\s*(\d)(?:\s*\.\s*(\d))?(?:[\s.]*([a-i]))?\s*\]?$").unwrap()
-});
+static SHORT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\[?\s*(\d{1,2})\s*\.\s*(\d)(?:\s*\.\s*(\d))?(?:[\s.]*([a-i]))?\s*\]?$").unwrap());
 static PROSE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?:art(?:ikel|\.)?\s*)?(\d{1,2})\.(\d)\s*,?\s*(?:(?:lid\s*(\d))|(?:(eerste|tweede|derde|vierde|vijfde)\s+lid))?\s*,?\s*(?:(?:aanhef\s+en\s+)?(?:onder|sub)\s*([a-i]))?\s*(?:,?\s*(?:van\s+de\s+)?(?:woo|wob))?\.?$",
@@ -181,8 +172,8 @@ mod tests {
     fn builtin_table_is_complete() {
         let t = GroundTable::builtin();
         for code in [
-            "5.1.1a", "5.1.1b", "5.1.1c", "5.1.1d", "5.1.1e", "5.1.2a", "5.1.2b", "5.1.2c",
-            "5.1.2d", "5.1.2e", "5.1.2f", "5.1.2g", "5.1.2h", "5.1.2i", "5.1.5", "5.2",
+            "5.1.1a", "5.1.1b", "5.1.1c", "5.1.1d", "5.1.1e", "5.1.2a", "5.1.2b", "5.1.2c", "5.1.2d", "5.1.2e",
+            "5.1.2f", "5.1.2g", "5.1.2h", "5.1.2i", "5.1.5", "5.2",
         ] {
             assert!(t.get(code).is_some(), "{code} missing");
         }
@@ -200,10 +191,7 @@ mod tests {
             ("[5.1.1e]", "5.1.1e"),
             ("art. 5.1 lid 2 sub e", "5.1.2e"),
             ("artikel 5.1, tweede lid, aanhef en onder e", "5.1.2e"),
-            (
-                "artikel 5.1, tweede lid, aanhef en onder e, van de Woo",
-                "5.1.2e",
-            ),
+            ("artikel 5.1, tweede lid, aanhef en onder e, van de Woo", "5.1.2e"),
             ("artikel 5.1, eerste lid, onder d", "5.1.1d"),
             ("10.2e", "5.1.2e"),
             ("10.2.e", "5.1.2e"),
@@ -216,11 +204,7 @@ mod tests {
             ("artikel 5.1, vijfde lid", "5.1.5"),
         ];
         for (spelling, code) in cases {
-            assert_eq!(
-                t.resolve(spelling).map(|g| g.code.as_str()),
-                Some(code),
-                "{spelling}"
-            );
+            assert_eq!(t.resolve(spelling).map(|g| g.code.as_str()), Some(code), "{spelling}");
         }
         for bad in ["5.1.2z", "5.1.3a", "6.1", "privacy", "", "5.1.2ee"] {
             assert!(t.resolve(bad).is_none(), "{bad} should not resolve");

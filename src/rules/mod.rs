@@ -19,27 +19,12 @@ pub const BUILTIN_RULES: &str = include_str!("../../rules/default.toml");
 /// Built-in seed lists: (name, contents).
 const BUILTIN_LISTS: [(&str, &str); 7] = [
     ("voornamen", include_str!("../../rules/lists/voornamen.txt")),
-    (
-        "achternamen",
-        include_str!("../../rules/lists/achternamen.txt"),
-    ),
-    (
-        "tussenvoegsels",
-        include_str!("../../rules/lists/tussenvoegsels.txt"),
-    ),
+    ("achternamen", include_str!("../../rules/lists/achternamen.txt")),
+    ("tussenvoegsels", include_str!("../../rules/lists/tussenvoegsels.txt")),
     ("titels", include_str!("../../rules/lists/titels.txt")),
-    (
-        "postnominalen",
-        include_str!("../../rules/lists/postnominalen.txt"),
-    ),
-    (
-        "ambtsfuncties",
-        include_str!("../../rules/lists/ambtsfuncties.txt"),
-    ),
-    (
-        "niet-namen",
-        include_str!("../../rules/lists/niet-namen.txt"),
-    ),
+    ("postnominalen", include_str!("../../rules/lists/postnominalen.txt")),
+    ("ambtsfuncties", include_str!("../../rules/lists/ambtsfuncties.txt")),
+    ("niet-namen", include_str!("../../rules/lists/niet-namen.txt")),
 ];
 
 /// Kind of personal data a finding is.
@@ -219,6 +204,8 @@ pub struct Lists {
     pub salutations: Vec<String>,
     /// Party abbreviations as written (case matters: `CU`, `GL-PvdA`).
     pub parties: HashSet<String>,
+    /// Folded words for a person's role that precede a name (collega, tolk).
+    pub person_nouns: HashSet<String>,
 }
 
 /// Everything the detector needs from configuration: compiled rules, grounds, lists, allow list.
@@ -298,14 +285,7 @@ impl RuleSet {
         }
     }
 
-    fn apply(
-        &mut self,
-        f: RulesFile,
-        name: &str,
-        src: &str,
-        dir: Option<&Path>,
-        errors: &mut Vec<ConfigError>,
-    ) {
+    fn apply(&mut self, f: RulesFile, name: &str, src: &str, dir: Option<&Path>, errors: &mut Vec<ConfigError>) {
         let err = |errors: &mut Vec<ConfigError>, off: usize, msg: String| {
             errors.push(ConfigError::at(name, src, Some(off), msg));
         };
@@ -315,10 +295,7 @@ impl RuleSet {
             err(
                 errors,
                 s.span().start,
-                format!(
-                    "unknown schema {}; this version reads schema = 1",
-                    s.get_ref()
-                ),
+                format!("unknown schema {}; this version reads schema = 1", s.get_ref()),
             );
         }
         let resolve = |p: &str| dir.map(|d| d.join(p)).unwrap_or_else(|| PathBuf::from(p));
@@ -364,15 +341,10 @@ impl RuleSet {
                     g.span().start,
                     format!("ground-overrides: no rule with id `{id}`"),
                 ),
-                (_, None) => err(
-                    errors,
-                    g.span().start,
-                    format!("unknown Woo ground `{}`", g.get_ref()),
-                ),
+                (_, None) => err(errors, g.span().start, format!("unknown Woo ground `{}`", g.get_ref())),
             }
         }
-        self.mailboxes
-            .extend(f.allow.mailboxes.iter().map(|m| fold_str(m)));
+        self.mailboxes.extend(f.allow.mailboxes.iter().map(|m| fold_str(m)));
         for n in &f.allow.numbers {
             let d = crate::detect::validate::national_digits(n);
             if d.len() < 5 {
@@ -386,19 +358,16 @@ impl RuleSet {
         }
         self.official_names.extend(f.allow.names.iter().cloned());
         let n = &f.names;
-        self.lists
-            .labels
-            .extend(n.labels.iter().map(|x| fold_str(x)));
+        self.lists.labels.extend(n.labels.iter().map(|x| fold_str(x)));
         self.lists
             .block_labels
             .extend(n.block_labels.iter().map(|x| fold_str(x)));
-        self.lists
-            .closings
-            .extend(n.closings.iter().map(|x| fold_str(x)));
-        self.lists
-            .salutations
-            .extend(n.salutations.iter().map(|x| fold_str(x)));
+        self.lists.closings.extend(n.closings.iter().map(|x| fold_str(x)));
+        self.lists.salutations.extend(n.salutations.iter().map(|x| fold_str(x)));
         self.lists.parties.extend(n.parties.iter().cloned());
+        self.lists
+            .person_nouns
+            .extend(n.person_nouns.iter().map(|x| fold_str(x)));
         for t in &f.allow.terms {
             self.lists.non_names.insert(fold_str(t));
         }
@@ -473,18 +442,9 @@ fn compile_rule(
     let id = def.id.get_ref().clone();
     let at = |s: &std::ops::Range<usize>| Some(s.start);
     let mut e = |span: &std::ops::Range<usize>, msg: String| {
-        errors.push(ConfigError::at(
-            name,
-            src,
-            at(span),
-            format!("rule `{id}`: {msg}"),
-        ))
+        errors.push(ConfigError::at(name, src, at(span), format!("rule `{id}`: {msg}")))
     };
-    if id.is_empty()
-        || !id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
         e(
             &def.id.span(),
             "id must be non-empty ASCII letters, digits, `-` or `_`".into(),
@@ -500,9 +460,7 @@ fn compile_rule(
             ),
         );
     }
-    let ground = grounds
-        .resolve(def.ground.get_ref())
-        .map(|g| g.code.clone());
+    let ground = grounds.resolve(def.ground.get_ref()).map(|g| g.code.clone());
     if ground.is_none() {
         e(
             &def.ground.span(),

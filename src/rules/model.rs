@@ -92,6 +92,9 @@ pub struct NamesSection {
     /// Party abbreviations: `Name (PARTY)` is a public official.
     #[serde(default)]
     pub parties: Vec<String>,
+    /// Words for a person's role that precede a name (`collega De Vries`, `de tolk (Daan X)`).
+    #[serde(default)]
+    pub person_nouns: Vec<String>,
 }
 
 /// One pattern rule.

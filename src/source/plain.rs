@@ -25,16 +25,8 @@ pub fn load(bytes: Vec<u8>) -> Result<TextLayer, String> {
 mod tests {
     #[test]
     fn refuses_binary_and_latin1() {
-        assert!(
-            super::load(b"abc\0def".to_vec())
-                .unwrap_err()
-                .contains("binary")
-        );
-        assert!(
-            super::load(b"Jos\xe9".to_vec())
-                .unwrap_err()
-                .contains("UTF-8")
-        );
+        assert!(super::load(b"abc\0def".to_vec()).unwrap_err().contains("binary"));
+        assert!(super::load(b"Jos\xe9".to_vec()).unwrap_err().contains("UTF-8"));
         assert_eq!(super::load("Zoë".as_bytes().to_vec()).unwrap().text, "Zoë");
     }
 }

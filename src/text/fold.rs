@@ -30,9 +30,7 @@ impl Folded {
         let p = pos as u32;
         // Last segment starting at or before p (for ends: strictly before, so a span ending
         // where a segment starts maps to that segment's original start).
-        let idx = self
-            .segments
-            .partition_point(|s| if end { s.0 < p } else { s.0 <= p });
+        let idx = self.segments.partition_point(|s| if end { s.0 < p } else { s.0 <= p });
         if idx == 0 {
             return pos;
         }
@@ -50,8 +48,9 @@ impl Folded {
 fn fold_char(c: char, out: &mut String) {
     match c {
         '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' => {}
-        '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2009}' | '\u{200A}' | '\u{2002}'
-        | '\u{2003}' | '\u{3000}' => out.push(' '),
+        '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2009}' | '\u{200A}' | '\u{2002}' | '\u{2003}' | '\u{3000}' => {
+            out.push(' ')
+        }
         '\u{2010}'..='\u{2014}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => out.push('-'),
         '\u{2018}' | '\u{2019}' | '\u{201B}' | '`' | '\u{00B4}' => out.push('\''),
         '\u{201C}' | '\u{201D}' => out.push('"'),
@@ -73,10 +72,7 @@ pub fn fold(s: &str) -> Folded {
     let mut segments = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        let run = bytes[i..]
-            .iter()
-            .position(|&b| b >= 0x80)
-            .unwrap_or(bytes.len() - i);
+        let run = bytes[i..].iter().position(|&b| b >= 0x80).unwrap_or(bytes.len() - i);
         if run > 0 {
             let start = text.len();
             text.push_str(&s[i..i + run]);
@@ -87,12 +83,7 @@ pub fn fold(s: &str) -> Folded {
         let c = s[i..].chars().next().unwrap_or('\u{FFFD}');
         let fs = text.len();
         fold_char(c, &mut text);
-        segments.push((
-            fs as u32,
-            text.len() as u32,
-            i as u32,
-            (i + c.len_utf8()) as u32,
-        ));
+        segments.push((fs as u32, text.len() as u32, i as u32, (i + c.len_utf8()) as u32));
         i += c.len_utf8();
     }
     Folded { text, segments }
