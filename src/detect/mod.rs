@@ -130,7 +130,17 @@ impl Detector {
         }
         let lists = &self.rules.lists;
         let scanner = NameScanner::new(text, lists);
-        let mut phrases = scanner.scan();
+                let mut phrases = scanner.scan();
+        // The person an identifier belongs to is named in the same sentence.
+        for f in findings.iter().filter(|f| {
+            f.redacted() && matches!(f.category, Category::Bsn | Category::Vnummer | Category::Iban | Category::Birthdate)
+        }) {
+            for ph in scanner.names_in_sentence(f.start, f.end) {
+                if !phrases.iter().any(|p| p.start < ph.end && ph.start < p.end) {
+                    phrases.push(ph);
+                }
+            }
+        }
         let mut official_keys: HashSet<String> = HashSet::new();
         let mut keeps: Vec<(usize, usize, String, bool)> = Vec::new();
         let mut staff_spans: Vec<(usize, usize)> = Vec::new();

@@ -23,8 +23,10 @@ pub enum Cue {
     Salutation,
     /// A name followed by an organisation abbreviation in parentheses.
     OrgParen,
-    /// A word for a person's role before the name (collega, tolk, betrokkene).
+        /// A word for a person's role before the name (collega, tolk, betrokkene).
     PersonNoun,
+    /// A full name in the same sentence as an identification number, IBAN or date of birth.
+    Identifier,
 }
 
 impl Cue {
@@ -39,6 +41,7 @@ impl Cue {
             Cue::Salutation => "naam-aanhef",
             Cue::OrgParen => "naam-organisatie",
             Cue::PersonNoun => "naam-rol",
+            Cue::Identifier => "naam-bij-identificatie",
         }
     }
 
@@ -59,6 +62,7 @@ impl Cue {
             Cue::Salutation => "naam in een aanhef",
             Cue::OrgParen => "naam gevolgd door een organisatie tussen haakjes",
             Cue::PersonNoun => "naam na een aanduiding van een persoon (collega, tolk, betrokkene)",
+            Cue::Identifier => "volledige naam in dezelfde zin als een identificatienummer, IBAN of geboortedatum",
         }
     }
 }
@@ -658,6 +662,18 @@ impl<'a> NameScanner<'a> {
                 i += 1;
                 continue;
             }
+                        // "(Maria Groenendaal)" after an organisation: a full name in parentheses.
+            if t.is('(')
+                && let Some(p) = self.parse(i + 1, true)
+                && p.given.len() + usize::from(!p.tussen.is_empty()) >= 1
+                && self.tok(p.end).is_some_and(|c| c.is(')'))
+            {
+                let ph = self.phrase(&p, Cue::OrgParen);
+                covered_until = ph.end;
+                out.push(ph);
+                i = p.end;
+                continue;
+            }
             if t.kind == Kind::Word && !t.cap && self.lists.person_nouns.contains(self.f(i)) {
                 let j = if self.tok(i + 1).is_some_and(|x| x.is('(')) {
                     i + 2
@@ -705,11 +721,12 @@ impl<'a> NameScanner<'a> {
                     .parse(i, false)
                     .or_else(|| self.parse(i, true).filter(|p| p.given.is_empty()))
                     && self.tok(p.end).is_some_and(|t| t.is('('))
-                    && let Some(abbr) = self.tok(p.end + 1)
+                                        && let Some(abbr) = self.tok(p.end + 1)
                     && abbr.kind == Kind::Word
-                    && self.tok(p.end + 2).is_some_and(|t| t.is(')') || t.is(','))
+                    && let Some(close) = (p.end + 2..p.end + 5).find(|&k| self.tok(k).is_some_and(|t| t.is(')') || t.is(',')))
                 {
-                    let a = abbr.text(self.text);
+                    // "DT&V", "JenV": the abbreviation may span a few tokens.
+                    let a = &self.text[abbr.start as usize..self.toks[close - 1].end as usize];
                     let is_abbr = a.chars().filter(|c| c.is_uppercase()).count() >= 2 && a.len() <= 8;
                     let strong = !p.given.is_empty()
                         || p.tussen.first().is_some_and(|&x| self.toks[x].cap && x == p.start)
@@ -724,6 +741,14 @@ impl<'a> NameScanner<'a> {
                 }
             }
             i += 1;
+        }
+    }
+
+        /// Token i opens a sentence or a line (a capital there says nothing about names).
+    fn sentence_start(&self, i: usize) -> bool {
+        i == 0 || {
+            let p = self.toks[i - 1];
+            p.kind == Kind::Newline || p.is('.') || p.is('?') || p.is('!') || p.is(':') || p.wide_gap
         }
     }
 
@@ -838,6 +863,28 @@ impl<'a> NameScanner<'a> {
             .any(|k| self.lists.official_functions.contains(self.f(k)) && self.toks[k].cap)
     }
 
+        /// Full names (two or more name words) in the sentence around byte range [a, b): the data
+    /// subject of an identification number, bank account or date of birth named there.
+    pub fn names_in_sentence(&self, a: usize, b: usize) -> Vec<NamePhrase> {
+        let (lo, hi) = sentence_bounds(self.text, a, b);
+        let mut out = Vec::new();
+        let mut i = self.toks.partition_point(|t| (t.start as usize) < lo);
+        while i < self.toks.len() && (self.toks[i].end as usize) <= hi {
+            if self.is_name_word(i) || self.is_tussen(i, true) {
+                if let Some(p) = self.parse(i, true)
+                    && p.given.len() + usize::from(!p.tussen.is_empty()) >= 1
+                    && (self.toks[p.end - 1].end as usize) <= hi
+                {
+                    out.push(self.phrase(&p, Cue::Identifier));
+                    i = p.end;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+
     /// Every capitalised occurrence of a surname (or first name) key, extended to the full name
     /// written around it: used for propagation.
     pub fn find_mentions(
@@ -857,13 +904,18 @@ impl<'a> NameScanner<'a> {
             let is_sur = surnames.contains(f) || (f.contains('-') && f.split('-').all(|p| surnames.contains(p)));
             if is_sur {
                 // extend left over particles and given names / initials
-                let mut a = i;
+                                let mut a = i;
+                let mut given = 0;
                 while a > 0 && self.tight(a) {
                     let k = a - 1;
+                    // Any name word right before a confirmed surname is a given name ("aan Wam Horoes").
+                    let given_ok = self.is_name_word(k) && given < 2 && !self.sentence_start(k);
                     if self.is_tussen(k, false)
                         || self.is_name_word(k)
                             && (self.lists.first_names.contains(self.f(k)) || firsts.contains(self.f(k)))
+                        || given_ok
                     {
+                        given += usize::from(self.is_name_word(k));
                         a = k;
                     } else if self.toks[k].is('.') {
                         // Initials end here: find where the chain (J.P.) starts.
@@ -905,4 +957,28 @@ impl<'a> NameScanner<'a> {
         }
         out
     }
+}
+
+/// The sentence around [a, b): bounded by line breaks, a colon, or a full stop followed by a
+/// space and a capital (so "geb. 17-7-1952" does not end it).
+fn sentence_bounds(text: &str, a: usize, b: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let is_end = |i: usize| -> bool {
+        match bytes[i] {
+            b'\n' | b':' | b';' => true,
+            b'.' | b'?' | b'!' => {
+                i + 2 < bytes.len() && bytes[i + 1] == b' ' && (bytes[i + 2] as char).is_ascii_uppercase()
+            }
+            _ => false,
+        }
+    };
+    let mut lo = a.min(bytes.len());
+    while lo > 0 && !is_end(lo - 1) {
+        lo -= 1;
+    }
+    let mut hi = b.min(bytes.len());
+    while hi < bytes.len() && !is_end(hi) {
+        hi += 1;
+    }
+    (lo, hi)
 }
