@@ -291,9 +291,10 @@ impl Detector {
         person_keys: &mut HashSet<String>,
         first_keys: &mut HashSet<String>,
     ) {
-        if !rule.keywords.is_empty() && !rule.keywords.iter().any(|k| folded.text.contains(k.as_str())) {
+                if !rule.keywords.is_empty() && !rule.keywords.iter().any(|k| folded.text.contains(k.as_str())) {
             return;
         }
+        let first_new = out.len();
         for caps in rule.regex.captures_iter(text) {
             let Some(m) = caps.get(rule.group) else {
                 continue;
@@ -315,8 +316,10 @@ impl Detector {
                     confirmed_by_list = self.staff_phones.contains(&d);
                     if self.rules.numbers.contains(&d) {
                         keep = Some("algemeen nummer van de organisatie".into());
-                    } else if !confirmed_by_list && in_letterhead(text, m.start()) {
+                                        } else if !confirmed_by_list && in_letterhead(text, m.start()) {
                         keep = Some("algemeen nummer in het briefhoofd (postbus/website in hetzelfde blok)".into());
+                    } else if !confirmed_by_list && context_before(text, m.start(), 40, &self.rules.number_context) {
+                        keep = Some("algemeen nummer van de organisatie (genoemd als algemeen nummer)".into());
                     }
                 }
                 Some(Validator::EmailPersonal) => {
@@ -368,6 +371,20 @@ impl Detector {
                 explanation,
                 disposition: keep.map(Disposition::Keep).unwrap_or(Disposition::Redact),
             });
+        }
+        // A number kept as the organisation's somewhere in the document is kept everywhere in it.
+        if rule.validator == Some(Validator::PhoneNl) {
+            let org: HashSet<String> = out[first_new..]
+                .iter()
+                .filter(|f| !f.redacted())
+                .map(|f| validate::national_digits(&text[f.start..f.end]))
+                .collect();
+            for f in out[first_new..].iter_mut().filter(|f| f.redacted()) {
+                let d = validate::national_digits(&text[f.start..f.end]);
+                if org.contains(&d) && !self.staff_phones.contains(&d) {
+                    f.disposition = Disposition::Keep("zelfde nummer als het algemene nummer in dit document".into());
+                }
+            }
         }
     }
 }
