@@ -130,10 +130,14 @@ impl Detector {
         }
         let lists = &self.rules.lists;
         let scanner = NameScanner::new(text, lists);
-                let mut phrases = scanner.scan();
+        let mut phrases = scanner.scan();
         // The person an identifier belongs to is named in the same sentence.
         for f in findings.iter().filter(|f| {
-            f.redacted() && matches!(f.category, Category::Bsn | Category::Vnummer | Category::Iban | Category::Birthdate)
+            f.redacted()
+                && matches!(
+                    f.category,
+                    Category::Bsn | Category::Vnummer | Category::Iban | Category::Birthdate
+                )
         }) {
             for ph in scanner.names_in_sentence(f.start, f.end) {
                 if !phrases.iter().any(|p| p.start < ph.end && ph.start < p.end) {
@@ -291,7 +295,7 @@ impl Detector {
         person_keys: &mut HashSet<String>,
         first_keys: &mut HashSet<String>,
     ) {
-                if !rule.keywords.is_empty() && !rule.keywords.iter().any(|k| folded.text.contains(k.as_str())) {
+        if !rule.keywords.is_empty() && !rule.keywords.iter().any(|k| folded.text.contains(k.as_str())) {
             return;
         }
         let first_new = out.len();
@@ -316,7 +320,7 @@ impl Detector {
                     confirmed_by_list = self.staff_phones.contains(&d);
                     if self.rules.numbers.contains(&d) {
                         keep = Some("algemeen nummer van de organisatie".into());
-                                        } else if !confirmed_by_list && in_letterhead(text, m.start()) {
+                    } else if !confirmed_by_list && in_letterhead(text, m.start()) {
                         keep = Some("algemeen nummer in het briefhoofd (postbus/website in hetzelfde blok)".into());
                     } else if !confirmed_by_list && context_before(text, m.start(), 40, &self.rules.number_context) {
                         keep = Some("algemeen nummer van de organisatie (genoemd als algemeen nummer)".into());

@@ -23,7 +23,7 @@ pub enum Cue {
     Salutation,
     /// A name followed by an organisation abbreviation in parentheses.
     OrgParen,
-        /// A word for a person's role before the name (collega, tolk, betrokkene).
+    /// A word for a person's role before the name (collega, tolk, betrokkene).
     PersonNoun,
     /// A full name in the same sentence as an identification number, IBAN or date of birth.
     Identifier,
@@ -474,7 +474,7 @@ impl<'a> NameScanner<'a> {
             if t.wide_gap {
                 item_start = true;
             }
-            if item_start {
+            if item_start && t.kind == Kind::Word {
                 item_start = false;
                 let f = self.f(k);
                 // An item that opens with an organisation or function word is not a person.
@@ -523,8 +523,13 @@ impl<'a> NameScanner<'a> {
             if self.line_start(i) {
                 let le = self.line_end(i);
                 let blank = i == le;
-                if !blank {
-                    self.scan_line_start(i, le, &mut out, &mut after_closing, &mut official_line_recent);
+                // Markdown and quoting marks before a label ("**Van:**", "> Aan:") do not count.
+                let mut j = i;
+                while j < le && matches!(self.toks[j].kind, Kind::Punct('*' | '#' | '>' | '_' | '|' | '-')) {
+                    j += 1;
+                }
+                if !blank && j < le {
+                    self.scan_line_start(j, le, &mut out, &mut after_closing, &mut official_line_recent);
                 }
                 if !blank {
                     official_line_recent = official_line_recent.saturating_sub(1);
@@ -662,7 +667,7 @@ impl<'a> NameScanner<'a> {
                 i += 1;
                 continue;
             }
-                        // "(Maria Groenendaal)" after an organisation: a full name in parentheses.
+            // "(Maria Groenendaal)" after an organisation: a full name in parentheses.
             if t.is('(')
                 && let Some(p) = self.parse(i + 1, true)
                 && p.given.len() + usize::from(!p.tussen.is_empty()) >= 1
@@ -716,35 +721,36 @@ impl<'a> NameScanner<'a> {
                 continue;
             }
             // "Name (ORG)" where ORG is an abbreviation and not a party.
-            if t.is_cap_word() && self.is_name_word(i) {
-                if let Some(p) = self
+            if t.is_cap_word()
+                && self.is_name_word(i)
+                && let Some(p) = self
                     .parse(i, false)
                     .or_else(|| self.parse(i, true).filter(|p| p.given.is_empty()))
-                    && self.tok(p.end).is_some_and(|t| t.is('('))
-                                        && let Some(abbr) = self.tok(p.end + 1)
-                    && abbr.kind == Kind::Word
-                    && let Some(close) = (p.end + 2..p.end + 5).find(|&k| self.tok(k).is_some_and(|t| t.is(')') || t.is(',')))
-                {
-                    // "DT&V", "JenV": the abbreviation may span a few tokens.
-                    let a = &self.text[abbr.start as usize..self.toks[close - 1].end as usize];
-                    let is_abbr = a.chars().filter(|c| c.is_uppercase()).count() >= 2 && a.len() <= 8;
-                    let strong = !p.given.is_empty()
-                        || p.tussen.first().is_some_and(|&x| self.toks[x].cap && x == p.start)
-                        || self.lists.surnames.contains(self.f(p.end - 1));
-                    if is_abbr && strong && !self.lists.parties.contains(a) {
-                        let ph = self.phrase(&p, Cue::OrgParen);
-                        covered_until = ph.end;
-                        out.push(ph);
-                        i = p.end;
-                        continue;
-                    }
+                && self.tok(p.end).is_some_and(|t| t.is('('))
+                && let Some(abbr) = self.tok(p.end + 1)
+                && abbr.kind == Kind::Word
+                && let Some(close) =
+                    (p.end + 2..p.end + 5).find(|&k| self.tok(k).is_some_and(|t| t.is(')') || t.is(',')))
+            {
+                // "DT&V", "JenV": the abbreviation may span a few tokens.
+                let a = &self.text[abbr.start as usize..self.toks[close - 1].end as usize];
+                let is_abbr = a.chars().filter(|c| c.is_uppercase()).count() >= 2 && a.len() <= 8;
+                let strong = !p.given.is_empty()
+                    || p.tussen.first().is_some_and(|&x| self.toks[x].cap && x == p.start)
+                    || self.lists.surnames.contains(self.f(p.end - 1));
+                if is_abbr && strong && !self.lists.parties.contains(a) {
+                    let ph = self.phrase(&p, Cue::OrgParen);
+                    covered_until = ph.end;
+                    out.push(ph);
+                    i = p.end;
+                    continue;
                 }
             }
             i += 1;
         }
     }
 
-        /// Token i opens a sentence or a line (a capital there says nothing about names).
+    /// Token i opens a sentence or a line (a capital there says nothing about names).
     fn sentence_start(&self, i: usize) -> bool {
         i == 0 || {
             let p = self.toks[i - 1];
@@ -863,22 +869,21 @@ impl<'a> NameScanner<'a> {
             .any(|k| self.lists.official_functions.contains(self.f(k)) && self.toks[k].cap)
     }
 
-        /// Full names (two or more name words) in the sentence around byte range [a, b): the data
+    /// Full names (two or more name words) in the sentence around byte range [a, b): the data
     /// subject of an identification number, bank account or date of birth named there.
     pub fn names_in_sentence(&self, a: usize, b: usize) -> Vec<NamePhrase> {
         let (lo, hi) = sentence_bounds(self.text, a, b);
         let mut out = Vec::new();
         let mut i = self.toks.partition_point(|t| (t.start as usize) < lo);
         while i < self.toks.len() && (self.toks[i].end as usize) <= hi {
-            if self.is_name_word(i) || self.is_tussen(i, true) {
-                if let Some(p) = self.parse(i, true)
-                    && p.given.len() + usize::from(!p.tussen.is_empty()) >= 1
-                    && (self.toks[p.end - 1].end as usize) <= hi
-                {
-                    out.push(self.phrase(&p, Cue::Identifier));
-                    i = p.end;
-                    continue;
-                }
+            if (self.is_name_word(i) || self.is_tussen(i, true))
+                && let Some(p) = self.parse(i, true)
+                && p.given.len() + usize::from(!p.tussen.is_empty()) >= 1
+                && (self.toks[p.end - 1].end as usize) <= hi
+            {
+                out.push(self.phrase(&p, Cue::Identifier));
+                i = p.end;
+                continue;
             }
             i += 1;
         }
@@ -904,7 +909,7 @@ impl<'a> NameScanner<'a> {
             let is_sur = surnames.contains(f) || (f.contains('-') && f.split('-').all(|p| surnames.contains(p)));
             if is_sur {
                 // extend left over particles and given names / initials
-                                let mut a = i;
+                let mut a = i;
                 let mut given = 0;
                 while a > 0 && self.tight(a) {
                     let k = a - 1;

@@ -219,7 +219,7 @@ pub struct RuleSet {
     pub lists: Lists,
     /// Functional mailbox local parts (folded).
     pub mailboxes: Vec<String>,
-        /// Organisation numbers (digits only, national form).
+    /// Organisation numbers (digits only, national form).
     pub numbers: HashSet<String>,
     /// Folded words that, before a phone number, mark it as a general number.
     pub number_context: Vec<String>,
@@ -250,7 +250,7 @@ impl RuleSet {
             grounds,
             lists: Lists::default(),
             mailboxes: Vec::new(),
-                        numbers: HashSet::new(),
+            numbers: HashSet::new(),
             number_context: Vec::new(),
             official_names: Vec::new(),
             staff: None,
@@ -360,7 +360,8 @@ impl RuleSet {
             self.numbers.insert(d);
         }
         self.official_names.extend(f.allow.names.iter().cloned());
-        self.number_context.extend(f.allow.number_context.iter().map(|x| fold_str(x)));
+        self.number_context
+            .extend(f.allow.number_context.iter().map(|x| fold_str(x)));
         let n = &f.names;
         self.lists.labels.extend(n.labels.iter().map(|x| fold_str(x)));
         self.lists

@@ -47,7 +47,7 @@ pub struct AllowSection {
     /// The organisation's general numbers (switchboards), in any layout.
     #[serde(default)]
     pub numbers: Vec<String>,
-        /// Words that, before a phone number, mark it as a general number ("algemene nummer").
+    /// Words that, before a phone number, mark it as a general number ("algemene nummer").
     #[serde(default)]
     pub number_context: Vec<String>,
     /// Names of public officials, inline.

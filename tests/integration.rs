@@ -1,0 +1,6 @@
+//! One integration test binary (ripgrep style); the modules below share `util`.
+
+mod cases;
+mod cli;
+mod library;
+mod util;
