@@ -4,6 +4,7 @@
 pub mod dictionary;
 pub mod examples;
 pub mod names;
+pub mod spans;
 pub mod tokens;
 pub mod validate;
 
@@ -13,6 +14,7 @@ use crate::text::TextLayer;
 use crate::text::fold::{Folded, fold, fold_str};
 use dictionary::{Dictionary, ListKind};
 use names::{NamePhrase, NameScanner};
+use spans::SpanIndex;
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -129,9 +131,11 @@ impl Detector {
             self.run_rule(rule, text, &folded, &mut findings, &mut person_keys, &mut first_keys);
         }
         let lists = &self.rules.lists;
-        let scanner = NameScanner::new(text, lists);
+        let scanner = NameScanner::new(text, &folded, lists);
         let mut phrases = scanner.scan();
-        // The person an identifier belongs to is named in the same sentence.
+                // The person an identifier belongs to is named in the same sentence.
+        let phrase_ix = SpanIndex::new(phrases.iter().map(|p| (p.start, p.end, 0)));
+        let mut near_ids: Vec<NamePhrase> = Vec::new();
         for f in findings.iter().filter(|f| {
             f.redacted()
                 && matches!(
@@ -139,12 +143,13 @@ impl Detector {
                     Category::Bsn | Category::Vnummer | Category::Iban | Category::Birthdate
                 )
         }) {
-            for ph in scanner.names_in_sentence(f.start, f.end) {
-                if !phrases.iter().any(|p| p.start < ph.end && ph.start < p.end) {
-                    phrases.push(ph);
+                        for ph in scanner.names_in_sentence(f.start, f.end) {
+                if !phrase_ix.any(ph.start, ph.end) && !near_ids.iter().any(|p: &NamePhrase| p.start < ph.end && ph.start < p.end) {
+                    near_ids.push(ph);
                 }
             }
         }
+        phrases.extend(near_ids);
         let mut official_keys: HashSet<String> = HashSet::new();
         let mut keeps: Vec<(usize, usize, String, bool)> = Vec::new();
         let mut staff_spans: Vec<(usize, usize)> = Vec::new();
@@ -201,8 +206,9 @@ impl Detector {
             }
         }
         let _ = &self.official_phrases;
+                let staff_ix = SpanIndex::new(staff_spans.iter().enumerate().map(|(k, &(s, e))| (s, e, k)));
         for ph in phrases.iter_mut() {
-            let staff_listed = staff_spans.iter().any(|&(s, e)| s <= ph.start && ph.end <= e);
+            let staff_listed = staff_ix.overlapping(ph.start, ph.end).any(|k| staff_spans[k].0 <= ph.start && ph.end <= staff_spans[k].1);
             if ph.official.is_none() && !staff_listed && ph.surname.as_ref().is_some_and(|s| official_keys.contains(s))
             {
                 ph.official = Some("zelfde naam als een publieke functionaris in dit document".into());
@@ -249,7 +255,8 @@ impl Detector {
                 disposition: Disposition::Redact,
             });
         }
-        // Officials win over names that are not on the staff list.
+                // Officials win over names that are not on the staff list.
+        let keep_ix = SpanIndex::new(keeps.iter().enumerate().map(|(k, x)| (x.0, x.1, k)));
         for f in findings
             .iter_mut()
             .filter(|f| f.category == Category::Name && f.redacted())
@@ -257,14 +264,17 @@ impl Detector {
             let listed = f.rule == "naam-personeelslijst";
             // A staff-list name beats an official recognised by context, and a longer listed name
             // beats a listed official's shorter form ("Tess van Dijk" vs official "Van Dijk").
-            if let Some((_, _, reason, _)) = keeps.iter().find(|(s, e, _, from_list)| {
-                *s < f.end && f.start < *e && !(listed && (!from_list || f.end - f.start > e - s))
-            }) {
-                f.disposition = Disposition::Keep(reason.clone());
+                        if let Some(k) = keep_ix.overlapping(f.start, f.end).filter(|&k| {
+                let (s, e, _, from_list) = &keeps[k];
+                !(listed && (!from_list || f.end - f.start > e - s))
+            }).min()
+            {
+                f.disposition = Disposition::Keep(keeps[k].2.clone());
             }
         }
+                let found_ix = SpanIndex::new(findings.iter().map(|f| (f.start, f.end, 0)));
         for (s, e, reason, _) in &keeps {
-            if !findings.iter().any(|f| f.start < *e && *s < f.end) {
+            if !found_ix.any(*s, *e) {
                 findings.push(Finding {
                     start: *s,
                     end: *e,
@@ -528,7 +538,8 @@ pub fn resolve(mut findings: Vec<Finding>, text: &str) -> Vec<Finding> {
         }
         red.push(f);
     }
-    kept.retain(|k| !red.iter().any(|r| r.start < k.end && k.start < r.end));
+        let red_ix = SpanIndex::new(red.iter().map(|r| (r.start, r.end, 0)));
+    kept.retain(|k| !red_ix.any(k.start, k.end));
     kept.dedup_by(|a, b| a.start == b.start && a.end == b.end);
     red.extend(kept);
     red.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)));

@@ -2,8 +2,10 @@
 //! attendee lists) and Dutch name grammar (titles, initials, tussenvoegsels, hyphenated
 //! surnames), plus recognition of public officials, who are kept. WOO.md §2 and §4.
 
+use super::spans::SpanIndex;
 use super::tokens::{Kind, Tok, tokenize};
-use crate::rules::{Confidence, Lists};
+use crate::rules::{Confidence, Lists, word};
+use crate::text::fold::Folded;
 use crate::text::fold::fold_str;
 
 /// Why a phrase is a person's name (or an official's).
@@ -127,31 +129,34 @@ const CAP_PARTICLES: [&str; 10] = ["van", "de", "den", "der", "ter", "ten", "von
 /// Scans a text for names with the given lists.
 pub struct NameScanner<'a> {
     text: &'a str,
+    folded: &'a Folded,
     toks: Vec<Tok>,
     lists: &'a Lists,
-    folded: Vec<Option<String>>,
+    /// Folded byte range of each token.
+    franges: Vec<(u32, u32)>,
+    /// List membership bits of each word token (see [`word`]).
+    flags: Vec<u16>,
 }
 
 impl<'a> NameScanner<'a> {
-    /// Tokenizes `text`.
-    pub fn new(text: &'a str, lists: &'a Lists) -> Self {
+    /// Tokenizes `text`; `folded` is its folded view.
+    pub fn new(text: &'a str, folded: &'a Folded, lists: &'a Lists) -> Self {
         let toks = tokenize(text);
-        let folded = toks
+        let starts = folded.to_folded_sorted(toks.iter().map(|t| t.start as usize));
+        let ends = folded.to_folded_sorted(toks.iter().map(|t| t.end as usize));
+        let franges: Vec<(u32, u32)> = starts.into_iter().zip(ends).map(|(a, b)| (a as u32, b as u32)).collect();
+        let flags = toks
             .iter()
-            .map(|t| {
-                if t.kind == Kind::Word && (t.cap || t.end - t.start <= 16) {
-                    Some(fold_str(t.text(text)))
+            .zip(&franges)
+            .map(|(t, &(a, b))| {
+                if t.kind == Kind::Word {
+                    lists.flags.get(&folded.text[a as usize..b as usize]).copied().unwrap_or(0)
                 } else {
-                    None
+                    0
                 }
             })
             .collect();
-        NameScanner {
-            text,
-            toks,
-            lists,
-            folded,
-        }
+        NameScanner { text, folded, toks, lists, franges, flags }
     }
 
     /// The tokens.
@@ -159,8 +164,16 @@ impl<'a> NameScanner<'a> {
         &self.toks
     }
 
-    fn f(&self, i: usize) -> &str {
-        self.folded.get(i).and_then(|x| x.as_deref()).unwrap_or("")
+        fn f(&self, i: usize) -> &str {
+        match self.franges.get(i) {
+            Some(&(a, b)) if self.toks[i].kind == Kind::Word => &self.folded.text[a as usize..b as usize],
+            _ => "",
+        }
+    }
+
+    /// Does word token i carry list bit `bit`?
+    fn has(&self, i: usize, bit: u16) -> bool {
+        self.flags.get(i).is_some_and(|f| f & bit != 0)
     }
 
     fn tok(&self, i: usize) -> Option<&Tok> {
@@ -177,10 +190,10 @@ impl<'a> NameScanner<'a> {
         if t.kind != Kind::Word {
             return false;
         }
-        let f = self.f(i);
-        if !self.lists.tussenvoegsels.contains(f) {
+                if !self.has(i, word::TUSSEN) {
             return false;
         }
+        let f = self.f(i);
         if t.cap {
             CAP_PARTICLES.contains(&f) || !at_start
         } else {
@@ -194,12 +207,7 @@ impl<'a> NameScanner<'a> {
         if !t.is_cap_word() || t.end - t.start < 2 {
             return false;
         }
-        let f = self.f(i);
-        !self.lists.non_names.contains(f)
-            && !self.lists.official_functions.contains(f)
-            && !self.lists.titles.contains(f)
-            && !self.lists.postnominals.contains(f)
-            && !self.lists.tussenvoegsels.contains(f)
+                !self.has(i, word::NON_NAME | word::FUNCTION | word::TITLE | word::TITLE_DOT | word::POSTNOMINAL | word::TUSSEN)
     }
 
     fn is_surname_word(&self, i: usize) -> bool {
@@ -213,7 +221,7 @@ impl<'a> NameScanner<'a> {
     }
 
     fn is_first_name(&self, i: usize) -> bool {
-        self.is_name_word(i) && self.lists.first_names.contains(self.f(i))
+        self.is_name_word(i) && self.has(i, word::FIRST)
     }
 
     /// Initials (J., J.P., Chr., Th.) starting at i: index after them.
@@ -251,10 +259,10 @@ impl<'a> NameScanner<'a> {
             return Some(i + 2);
         }
         let dotted = self.tok(i + 1).is_some_and(|d| d.is('.') && d.gap == 0);
-        if dotted && self.lists.titles.contains(&format!("{f}.")) {
+                if dotted && self.has(i, word::TITLE_DOT) {
             return Some(i + 2);
         }
-        if self.lists.titles.contains(f) && !dotted && f.len() > 3 {
+                if self.has(i, word::TITLE) && !dotted && f.len() > 3 {
             return Some(i + 1);
         }
         None
@@ -321,8 +329,8 @@ impl<'a> NameScanner<'a> {
         let end = surname + 1;
         // Places and organisations that look like names ("Den Haag", "Ter Apel").
         let core_start = tussen.first().copied().unwrap_or(surname).min(surname);
-        if self.lists.non_names.contains(&self.folded_span(core_start, end))
-            || self.lists.non_names.contains(&self.folded_span(start, end))
+                if (self.has(core_start, word::NON_NAME_START) && self.lists.non_names.contains(&self.folded_span(core_start, end)))
+            || (self.has(start, word::NON_NAME_START) && self.lists.non_names.contains(&self.folded_span(start, end)))
         {
             return None;
         }
@@ -476,11 +484,10 @@ impl<'a> NameScanner<'a> {
             }
             if item_start && t.kind == Kind::Word {
                 item_start = false;
-                let f = self.f(k);
                 // An item that opens with an organisation or function word is not a person.
                 if t.kind == Kind::Word
-                    && (self.lists.non_names.contains(f) || self.lists.official_functions.contains(f))
-                    && !self.lists.tussenvoegsels.contains(f)
+                                        && self.has(k, word::NON_NAME | word::FUNCTION)
+                    && !self.has(k, word::TUSSEN)
                 {
                     k = self.skip_item(k, b);
                     continue;
@@ -560,7 +567,7 @@ impl<'a> NameScanner<'a> {
                 out.push(self.phrase(&p, Cue::Signature));
             } else if self.is_name_word(i)
                 && i + 1 == le
-                && (self.lists.first_names.contains(self.f(i)) || self.lists.surnames.contains(self.f(i)) || left > 0)
+                && (self.has(i, word::FIRST | word::SURNAME) || left > 0)
             {
                 // A first name alone ("Puck").
                 let p = Parsed {
@@ -586,9 +593,11 @@ impl<'a> NameScanner<'a> {
                 None
             };
         }
-        // "namens deze," under a minister's title: a civil servant signs, not the official.
-        let whole = self.folded_span(i, le);
-        if matches!(
+                // "namens deze," under a minister's title: a civil servant signs, not the official.
+        let first = self.f(i);
+        if matches!(first, "namens" | "voor" | "n")
+            && let whole = self.folded_span(i, le)
+            && matches!(
             whole.trim_end_matches(',').trim(),
             "namens deze" | "namens dezen" | "voor deze" | "n.d." | "namens de minister" | "namens de staatssecretaris"
         ) {
@@ -596,12 +605,15 @@ impl<'a> NameScanner<'a> {
             *after_closing = Some((1, false));
             return;
         }
-        let first = self.f(i);
-        // A line opening with a public function ("De Minister van …,") signs for an official.
+                // A line opening with a public function ("De Minister van …,") signs for an official.
         let fi = if first == "de" || first == "het" { i + 1 } else { i };
-        if self.lists.official_functions.contains(self.f(fi)) && self.toks[le.saturating_sub(1)].is(',') {
+        if self.has(fi, word::FUNCTION) && self.toks[le.saturating_sub(1)].is(',') {
             *official_recent = 3;
             *after_closing = Some((2, true));
+            return;
+        }
+                // Everything below starts with a label, closing or salutation word.
+        if !self.has(i, word::CUE_START) {
             return;
         }
         // Closing phrase alone on its line (optionally with a comma).
@@ -643,7 +655,7 @@ impl<'a> NameScanner<'a> {
             let next = self.tok(p.end);
             if next.is_none_or(|t| t.is(',') || t.kind == Kind::Newline || t.is('!')) {
                 let mut ph = self.phrase(&p, Cue::Salutation);
-                if p.given.is_empty() && p.tussen.is_empty() && self.lists.first_names.contains(self.f(p.end - 1)) {
+                if p.given.is_empty() && p.tussen.is_empty() && self.has(p.end - 1, word::FIRST) {
                     ph.first = ph.surname.take();
                 }
                 out.push(ph);
@@ -655,14 +667,11 @@ impl<'a> NameScanner<'a> {
     /// `Name (ORG)`.
     fn scan_grammar(&self, out: &mut Vec<NamePhrase>) {
         let mut covered_until = 0usize;
-        let taken: Vec<(usize, usize)> = out.iter().map(|p| (p.start, p.end)).collect();
+        let taken = SpanIndex::new(out.iter().map(|p| (p.start, p.end, 0)));
         let mut i = 0;
         while i < self.toks.len() {
             let t = self.toks[i];
-            if (t.start as usize) < covered_until
-                || taken
-                    .iter()
-                    .any(|&(s, e)| (t.start as usize) >= s && (t.start as usize) < e)
+                        if (t.start as usize) < covered_until || taken.any(t.start as usize, t.start as usize + 1)
             {
                 i += 1;
                 continue;
@@ -679,7 +688,7 @@ impl<'a> NameScanner<'a> {
                 i = p.end;
                 continue;
             }
-            if t.kind == Kind::Word && !t.cap && self.lists.person_nouns.contains(self.f(i)) {
+            if t.kind == Kind::Word && !t.cap && self.has(i, word::PERSON_NOUN) {
                 let j = if self.tok(i + 1).is_some_and(|x| x.is('(')) {
                     i + 2
                 } else {
@@ -688,8 +697,8 @@ impl<'a> NameScanner<'a> {
                 if let Some(p) = self.parse(j, true)
                     && self.tok(j).is_some_and(|x| x.gap <= 1)
                     && (p.end - p.start >= 2
-                        || self.lists.surnames.contains(self.f(p.end - 1))
-                        || self.lists.first_names.contains(self.f(p.start)))
+                                                || self.has(p.end - 1, word::SURNAME)
+                        || self.has(p.start, word::FIRST))
                 {
                     let ph = self.phrase(&p, Cue::PersonNoun);
                     covered_until = ph.end;
@@ -737,7 +746,7 @@ impl<'a> NameScanner<'a> {
                 let is_abbr = a.chars().filter(|c| c.is_uppercase()).count() >= 2 && a.len() <= 8;
                 let strong = !p.given.is_empty()
                     || p.tussen.first().is_some_and(|&x| self.toks[x].cap && x == p.start)
-                    || self.lists.surnames.contains(self.f(p.end - 1));
+                                        || self.has(p.end - 1, word::SURNAME);
                 if is_abbr && strong && !self.lists.parties.contains(a) {
                     let ph = self.phrase(&p, Cue::OrgParen);
                     covered_until = ph.end;
@@ -773,7 +782,7 @@ impl<'a> NameScanner<'a> {
         let mut extra = Vec::new();
         for i in 0..self.toks.len() {
             let t = self.toks[i];
-            if t.kind == Kind::Word && self.lists.official_functions.contains(self.f(i)) {
+            if t.kind == Kind::Word && self.has(i, word::FUNCTION) {
                 let mut j = i + 1;
                 if matches!(self.f(j), "van" | "voor") {
                     continue;
@@ -811,15 +820,21 @@ impl<'a> NameScanner<'a> {
                 extra.push(ph);
             }
         }
+                let extra_ix = SpanIndex::new(extra.iter().enumerate().map(|(k, x)| (x.start, x.end, k)));
         for ph in out.iter_mut() {
             if ph.official.is_none()
-                && let Some(o) = extra.iter().find(|x| x.start < ph.end && ph.start < x.end)
+                && let Some(k) = extra_ix.overlapping(ph.start, ph.end).min()
             {
-                ph.official = o.official.clone();
+                ph.official = extra[k].official.clone();
             }
         }
+        let out_ix = SpanIndex::new(out.iter().map(|p| (p.start, p.end, 0)));
+                let mut extra = extra;
+        extra.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut last_end = 0;
         for x in extra {
-            if !out.iter().any(|p| p.start < x.end && x.start < p.end) {
+            if x.start >= last_end && !out_ix.any(x.start, x.end) {
+                last_end = x.end;
                 out.push(x);
             }
         }
@@ -866,7 +881,7 @@ impl<'a> NameScanner<'a> {
         (lo..i)
             .rev()
             .take_while(|&k| self.toks[k].kind != Kind::Newline)
-            .any(|k| self.lists.official_functions.contains(self.f(k)) && self.toks[k].cap)
+            .any(|k| self.has(k, word::FUNCTION) && self.toks[k].cap)
     }
 
     /// Full names (two or more name words) in the sentence around byte range [a, b): the data
@@ -917,7 +932,7 @@ impl<'a> NameScanner<'a> {
                     let given_ok = self.is_name_word(k) && given < 2 && !self.sentence_start(k);
                     if self.is_tussen(k, false)
                         || self.is_name_word(k)
-                            && (self.lists.first_names.contains(self.f(k)) || firsts.contains(self.f(k)))
+                            && (self.has(k, word::FIRST) || firsts.contains(self.f(k)))
                         || given_ok
                     {
                         given += usize::from(self.is_name_word(k));

@@ -6,7 +6,7 @@ use super::mask::{fingerprint, mask};
 use crate::batch::DocStatus;
 use crate::detect::Disposition;
 use crate::text::fold::fold_str;
-use crate::text::line_col;
+use crate::text::LineIndex;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -102,14 +102,15 @@ pub fn doc_entry(
     let mut occ: HashMap<(String, String), usize> = HashMap::new();
     let mut findings = Vec::new();
     let mut kept = Vec::new();
-    let mut grounds = BTreeMap::new();
+        let mut grounds = BTreeMap::new();
+    let lines = LineIndex::new(text);
     for f in found {
         let clear = text.get(f.start..f.end).unwrap_or("");
         let folded = fold_str(clear);
         let n = occ.entry((f.rule.clone(), folded.clone())).or_default();
         let fp = fingerprint(&f.rule, &folded, rel, *n);
         *n += 1;
-        let (line, column) = line_col(text, f.start);
+        let (line, column) = lines.line_col(text, f.start);
         let entry = FindingEntry {
             rule: f.rule.clone(),
             category: f.category.as_str(),

@@ -10,7 +10,7 @@ use grounds::GroundTable;
 use model::{RuleDef, RulesFile};
 use regex::Regex;
 use serde::Serialize;
-use std::collections::HashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
 /// The default rules shipped with the binary.
@@ -181,31 +181,106 @@ pub struct CompiledRule {
 #[derive(Debug, Default, Clone)]
 pub struct Lists {
     /// Folded first names.
-    pub first_names: HashSet<String>,
+    pub first_names: FxHashSet<String>,
     /// Folded surnames.
-    pub surnames: HashSet<String>,
+    pub surnames: FxHashSet<String>,
     /// Folded particles (`van`, `van der`, …).
-    pub tussenvoegsels: HashSet<String>,
+    pub tussenvoegsels: FxHashSet<String>,
     /// Folded titles (`dhr.`, `mevrouw`, …).
-    pub titles: HashSet<String>,
+    pub titles: FxHashSet<String>,
     /// Folded post-nominals (`msc`, …).
-    pub postnominals: HashSet<String>,
+    pub postnominals: FxHashSet<String>,
     /// Folded public-function words.
-    pub official_functions: HashSet<String>,
+    pub official_functions: FxHashSet<String>,
     /// Folded words and phrases that are never names.
-    pub non_names: HashSet<String>,
+    pub non_names: FxHashSet<String>,
     /// Folded same-line labels.
-    pub labels: HashSet<String>,
+    pub labels: FxHashSet<String>,
     /// Folded block labels.
-    pub block_labels: HashSet<String>,
+    pub block_labels: FxHashSet<String>,
     /// Folded closing phrases.
-    pub closings: HashSet<String>,
+    pub closings: FxHashSet<String>,
     /// Folded salutations.
     pub salutations: Vec<String>,
     /// Party abbreviations as written (case matters: `CU`, `GL-PvdA`).
-    pub parties: HashSet<String>,
+    pub parties: FxHashSet<String>,
     /// Folded words for a person's role that precede a name (collega, tolk).
-    pub person_nouns: HashSet<String>,
+    pub person_nouns: FxHashSet<String>,
+    /// Per folded word, which lists it is on (bits in [`word`]); rebuilt by [`Lists::reindex`].
+    pub flags: FxHashMap<String, u16>,
+}
+
+/// Bits of [`Lists::flags`].
+pub mod word {
+    /// On the first-name list.
+    pub const FIRST: u16 = 1;
+    /// On the surname list.
+    pub const SURNAME: u16 = 1 << 1;
+    /// A one-word particle.
+    pub const TUSSEN: u16 = 1 << 2;
+    /// A title written without a dot (mevrouw, heer).
+    pub const TITLE: u16 = 1 << 3;
+    /// A title written with a dot (dhr., mr.): the word without it.
+    pub const TITLE_DOT: u16 = 1 << 4;
+    /// A post-nominal.
+    pub const POSTNOMINAL: u16 = 1 << 5;
+    /// A one-word public function.
+    pub const FUNCTION: u16 = 1 << 6;
+    /// A one-word non-name.
+    pub const NON_NAME: u16 = 1 << 7;
+    /// First word of a multi-word non-name ("den haag").
+    pub const NON_NAME_START: u16 = 1 << 8;
+    /// A person's role noun.
+    pub const PERSON_NOUN: u16 = 1 << 9;
+    /// First word of a label, closing or salutation.
+    pub const CUE_START: u16 = 1 << 10;
+}
+
+impl Lists {
+    /// Rebuilds [`Lists::flags`] after the sets changed.
+    pub fn reindex(&mut self) {
+        let mut m: FxHashMap<String, u16> = FxHashMap::default();
+        let mut set = |w: &str, bit: u16| *m.entry(w.to_string()).or_default() |= bit;
+        for w in &self.first_names {
+            set(w, word::FIRST);
+        }
+        for w in &self.surnames {
+            set(w, word::SURNAME);
+        }
+        for w in self.tussenvoegsels.iter().filter(|w| !w.contains(' ')) {
+            set(w, word::TUSSEN);
+        }
+        for w in &self.titles {
+            match w.strip_suffix('.') {
+                Some(d) if !d.contains(['.', ' ']) => set(d, word::TITLE_DOT),
+                _ if !w.contains(['.', ' ']) => set(w, word::TITLE),
+                _ => {}
+            }
+        }
+        for w in &self.postnominals {
+            set(w.trim_end_matches('.'), word::POSTNOMINAL);
+        }
+        for w in &self.official_functions {
+            if !w.contains(' ') {
+                set(w, word::FUNCTION);
+            }
+        }
+        for w in &self.non_names {
+            match w.split_once(' ') {
+                None => set(w, word::NON_NAME),
+                Some((first, _)) => set(first, word::NON_NAME_START),
+            }
+        }
+        for w in &self.person_nouns {
+            set(w, word::PERSON_NOUN);
+        }
+        for w in self.labels.iter().chain(&self.block_labels).chain(&self.closings).chain(&self.salutations) {
+            if let Some(first) = w.split([' ', ':', ',']).next() {
+                set(first, word::CUE_START);
+            }
+        }
+        self.flags = m;
+    }
 }
 
 /// Everything the detector needs from configuration: compiled rules, grounds, lists, allow list.
@@ -220,7 +295,7 @@ pub struct RuleSet {
     /// Functional mailbox local parts (folded).
     pub mailboxes: Vec<String>,
     /// Organisation numbers (digits only, national form).
-    pub numbers: HashSet<String>,
+    pub numbers: FxHashSet<String>,
     /// Folded words that, before a phone number, mark it as a general number.
     pub number_context: Vec<String>,
     /// Official names configured inline.
@@ -250,7 +325,7 @@ impl RuleSet {
             grounds,
             lists: Lists::default(),
             mailboxes: Vec::new(),
-            numbers: HashSet::new(),
+            numbers: FxHashSet::default(),
             number_context: Vec::new(),
             official_names: Vec::new(),
             staff: None,
@@ -281,11 +356,8 @@ impl RuleSet {
                 }),
             }
         }
-        if errors.is_empty() {
-            Ok(set)
-        } else {
-            Err(Error::Config(errors))
-        }
+                set.lists.reindex();
+        if errors.is_empty() { Ok(set) } else { Err(Error::Config(errors)) }
     }
 
     fn apply(&mut self, f: RulesFile, name: &str, src: &str, dir: Option<&Path>, errors: &mut Vec<ConfigError>) {

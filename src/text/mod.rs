@@ -45,3 +45,29 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
     (line, col)
 }
+
+/// Line starts of a text, for line/column lookups in logarithmic time.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line and character column of a byte offset (the same text as indexed).
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mut o = offset.min(text.len());
+        while !text.is_char_boundary(o) {
+            o -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= o);
+        let start = self.starts[line - 1];
+        (line, text[start..o].chars().count() + 1)
+    }
+}
