@@ -25,7 +25,9 @@ impl Rng {
 }
 
 fn word(r: &mut Rng) -> String {
-    const A: [&str; 16] = ["br", "d", "fr", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w"];
+    const A: [&str; 16] = [
+        "br", "d", "fr", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w",
+    ];
     const V: [&str; 8] = ["a", "e", "i", "o", "u", "ie", "oe", "aa"];
     const E: [&str; 8] = ["n", "k", "rt", "ns", "l", "m", "rd", "s"];
     let n = 1 + r.next() % 3;
@@ -36,7 +38,9 @@ fn word(r: &mut Rng) -> String {
     }
     w.push_str(r.pick(&E));
     let mut c = w.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 fn staff(r: &mut Rng, n: usize) -> Vec<Person> {
@@ -71,18 +75,35 @@ fn memo(r: &mut Rng, staff: &[Person], target: usize) -> String {
         let p = &staff[(r.next() % staff.len() as u64) as usize];
         let q = word(r);
         s.push_str("Ministerie van Binnenlandse Zaken en Koninkrijksrelaties\nTurfmarkt 147\n2511 DP Den Haag\nPostbus 20011\n\n");
-        s.push_str(&format!("Contactpersoon\n{} {}\nT 070-{:07}\n{}.{}@minbzk.nl\n\n", p.first, p.surname, r.next() % 10_000_000, p.first.to_lowercase(), p.surname.to_lowercase()));
-        s.push_str(&format!("Aan: Minister van Binnenlandse Zaken\nVan: {}, {}\nDatum: 12 maart 2026\n\n", p.surname, p.initials));
+        s.push_str(&format!(
+            "Contactpersoon\n{} {}\nT 070-{:07}\n{}.{}@minbzk.nl\n\n",
+            p.first,
+            p.surname,
+            r.next() % 10_000_000,
+            p.first.to_lowercase(),
+            p.surname.to_lowercase()
+        ));
+        s.push_str(&format!(
+            "Aan: Minister van Binnenlandse Zaken\nVan: {}, {}\nDatum: 12 maart 2026\n\n",
+            p.surname, p.initials
+        ));
         for _ in 0..6 {
             s.push_str(r.pick(&BODY));
             s.push(' ');
         }
-        s.push_str(&format!("\n\nDeze nota is afgestemd met de heer {} (DGM) en met {} {}. {} is akkoord.\n", q, p.first, p.surname, p.surname));
+        s.push_str(&format!(
+            "\n\nDeze nota is afgestemd met de heer {} (DGM) en met {} {}. {} is akkoord.\n",
+            q, p.first, p.surname, p.surname
+        ));
         for _ in 0..4 {
             s.push_str(r.pick(&BODY));
             s.push('\n');
         }
-        s.push_str(&format!("\nMet vriendelijke groet,\n\n{}\nSenior beleidsmedewerker\nM 06-{:08}\n\n", p.first, r.next() % 100_000_000));
+        s.push_str(&format!(
+            "\nMet vriendelijke groet,\n\n{}\nSenior beleidsmedewerker\nM 06-{:08}\n\n",
+            p.first,
+            r.next() % 100_000_000
+        ));
     }
     s
 }
@@ -96,7 +117,9 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("text");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(layer.text.len() as u64));
-    g.bench_function("detect/50k-staff", |b| b.iter(|| black_box(det.scan(black_box(&layer)))));
+    g.bench_function("detect/50k-staff", |b| {
+        b.iter(|| black_box(det.scan(black_box(&layer))))
+    });
     g.bench_function("redact-and-verify/50k-staff", |b| {
         b.iter(|| {
             let scan = det.scan(&layer);

@@ -14,8 +14,8 @@ use crate::text::TextLayer;
 use crate::text::fold::{Folded, fold, fold_str};
 use dictionary::{Dictionary, ListKind};
 use names::{NamePhrase, NameScanner};
-use spans::SpanIndex;
 use serde::Serialize;
+use spans::SpanIndex;
 use std::collections::HashSet;
 
 /// Ground for names, e-mail and phone numbers of people.
@@ -133,7 +133,7 @@ impl Detector {
         let lists = &self.rules.lists;
         let scanner = NameScanner::new(text, &folded, lists);
         let mut phrases = scanner.scan();
-                // The person an identifier belongs to is named in the same sentence.
+        // The person an identifier belongs to is named in the same sentence.
         let phrase_ix = SpanIndex::new(phrases.iter().map(|p| (p.start, p.end, 0)));
         let mut near_ids: Vec<NamePhrase> = Vec::new();
         for f in findings.iter().filter(|f| {
@@ -143,8 +143,12 @@ impl Detector {
                     Category::Bsn | Category::Vnummer | Category::Iban | Category::Birthdate
                 )
         }) {
-                        for ph in scanner.names_in_sentence(f.start, f.end) {
-                if !phrase_ix.any(ph.start, ph.end) && !near_ids.iter().any(|p: &NamePhrase| p.start < ph.end && ph.start < p.end) {
+            for ph in scanner.names_in_sentence(f.start, f.end) {
+                if !phrase_ix.any(ph.start, ph.end)
+                    && !near_ids
+                        .iter()
+                        .any(|p: &NamePhrase| p.start < ph.end && ph.start < p.end)
+                {
                     near_ids.push(ph);
                 }
             }
@@ -206,9 +210,11 @@ impl Detector {
             }
         }
         let _ = &self.official_phrases;
-                let staff_ix = SpanIndex::new(staff_spans.iter().enumerate().map(|(k, &(s, e))| (s, e, k)));
+        let staff_ix = SpanIndex::new(staff_spans.iter().enumerate().map(|(k, &(s, e))| (s, e, k)));
         for ph in phrases.iter_mut() {
-            let staff_listed = staff_ix.overlapping(ph.start, ph.end).any(|k| staff_spans[k].0 <= ph.start && ph.end <= staff_spans[k].1);
+            let staff_listed = staff_ix
+                .overlapping(ph.start, ph.end)
+                .any(|k| staff_spans[k].0 <= ph.start && ph.end <= staff_spans[k].1);
             if ph.official.is_none() && !staff_listed && ph.surname.as_ref().is_some_and(|s| official_keys.contains(s))
             {
                 ph.official = Some("zelfde naam als een publieke functionaris in dit document".into());
@@ -255,7 +261,7 @@ impl Detector {
                 disposition: Disposition::Redact,
             });
         }
-                // Officials win over names that are not on the staff list.
+        // Officials win over names that are not on the staff list.
         let keep_ix = SpanIndex::new(keeps.iter().enumerate().map(|(k, x)| (x.0, x.1, k)));
         for f in findings
             .iter_mut()
@@ -264,15 +270,18 @@ impl Detector {
             let listed = f.rule == "naam-personeelslijst";
             // A staff-list name beats an official recognised by context, and a longer listed name
             // beats a listed official's shorter form ("Tess van Dijk" vs official "Van Dijk").
-                        if let Some(k) = keep_ix.overlapping(f.start, f.end).filter(|&k| {
-                let (s, e, _, from_list) = &keeps[k];
-                !(listed && (!from_list || f.end - f.start > e - s))
-            }).min()
+            if let Some(k) = keep_ix
+                .overlapping(f.start, f.end)
+                .filter(|&k| {
+                    let (s, e, _, from_list) = &keeps[k];
+                    !(listed && (!from_list || f.end - f.start > e - s))
+                })
+                .min()
             {
                 f.disposition = Disposition::Keep(keeps[k].2.clone());
             }
         }
-                let found_ix = SpanIndex::new(findings.iter().map(|f| (f.start, f.end, 0)));
+        let found_ix = SpanIndex::new(findings.iter().map(|f| (f.start, f.end, 0)));
         for (s, e, reason, _) in &keeps {
             if !found_ix.any(*s, *e) {
                 findings.push(Finding {
@@ -538,7 +547,7 @@ pub fn resolve(mut findings: Vec<Finding>, text: &str) -> Vec<Finding> {
         }
         red.push(f);
     }
-        let red_ix = SpanIndex::new(red.iter().map(|r| (r.start, r.end, 0)));
+    let red_ix = SpanIndex::new(red.iter().map(|r| (r.start, r.end, 0)));
     kept.retain(|k| !red_ix.any(k.start, k.end));
     kept.dedup_by(|a, b| a.start == b.start && a.end == b.end);
     red.extend(kept);

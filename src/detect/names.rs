@@ -144,19 +144,34 @@ impl<'a> NameScanner<'a> {
         let toks = tokenize(text);
         let starts = folded.to_folded_sorted(toks.iter().map(|t| t.start as usize));
         let ends = folded.to_folded_sorted(toks.iter().map(|t| t.end as usize));
-        let franges: Vec<(u32, u32)> = starts.into_iter().zip(ends).map(|(a, b)| (a as u32, b as u32)).collect();
+        let franges: Vec<(u32, u32)> = starts
+            .into_iter()
+            .zip(ends)
+            .map(|(a, b)| (a as u32, b as u32))
+            .collect();
         let flags = toks
             .iter()
             .zip(&franges)
             .map(|(t, &(a, b))| {
                 if t.kind == Kind::Word {
-                    lists.flags.get(&folded.text[a as usize..b as usize]).copied().unwrap_or(0)
+                    lists
+                        .flags
+                        .get(&folded.text[a as usize..b as usize])
+                        .copied()
+                        .unwrap_or(0)
                 } else {
                     0
                 }
             })
             .collect();
-        NameScanner { text, folded, toks, lists, franges, flags }
+        NameScanner {
+            text,
+            folded,
+            toks,
+            lists,
+            franges,
+            flags,
+        }
     }
 
     /// The tokens.
@@ -164,7 +179,7 @@ impl<'a> NameScanner<'a> {
         &self.toks
     }
 
-        fn f(&self, i: usize) -> &str {
+    fn f(&self, i: usize) -> &str {
         match self.franges.get(i) {
             Some(&(a, b)) if self.toks[i].kind == Kind::Word => &self.folded.text[a as usize..b as usize],
             _ => "",
@@ -190,7 +205,7 @@ impl<'a> NameScanner<'a> {
         if t.kind != Kind::Word {
             return false;
         }
-                if !self.has(i, word::TUSSEN) {
+        if !self.has(i, word::TUSSEN) {
             return false;
         }
         let f = self.f(i);
@@ -207,7 +222,10 @@ impl<'a> NameScanner<'a> {
         if !t.is_cap_word() || t.end - t.start < 2 {
             return false;
         }
-                !self.has(i, word::NON_NAME | word::FUNCTION | word::TITLE | word::TITLE_DOT | word::POSTNOMINAL | word::TUSSEN)
+        !self.has(
+            i,
+            word::NON_NAME | word::FUNCTION | word::TITLE | word::TITLE_DOT | word::POSTNOMINAL | word::TUSSEN,
+        )
     }
 
     fn is_surname_word(&self, i: usize) -> bool {
@@ -259,10 +277,10 @@ impl<'a> NameScanner<'a> {
             return Some(i + 2);
         }
         let dotted = self.tok(i + 1).is_some_and(|d| d.is('.') && d.gap == 0);
-                if dotted && self.has(i, word::TITLE_DOT) {
+        if dotted && self.has(i, word::TITLE_DOT) {
             return Some(i + 2);
         }
-                if self.has(i, word::TITLE) && !dotted && f.len() > 3 {
+        if self.has(i, word::TITLE) && !dotted && f.len() > 3 {
             return Some(i + 1);
         }
         None
@@ -329,7 +347,8 @@ impl<'a> NameScanner<'a> {
         let end = surname + 1;
         // Places and organisations that look like names ("Den Haag", "Ter Apel").
         let core_start = tussen.first().copied().unwrap_or(surname).min(surname);
-                if (self.has(core_start, word::NON_NAME_START) && self.lists.non_names.contains(&self.folded_span(core_start, end)))
+        if (self.has(core_start, word::NON_NAME_START)
+            && self.lists.non_names.contains(&self.folded_span(core_start, end)))
             || (self.has(start, word::NON_NAME_START) && self.lists.non_names.contains(&self.folded_span(start, end)))
         {
             return None;
@@ -485,10 +504,7 @@ impl<'a> NameScanner<'a> {
             if item_start && t.kind == Kind::Word {
                 item_start = false;
                 // An item that opens with an organisation or function word is not a person.
-                if t.kind == Kind::Word
-                                        && self.has(k, word::NON_NAME | word::FUNCTION)
-                    && !self.has(k, word::TUSSEN)
-                {
+                if t.kind == Kind::Word && self.has(k, word::NON_NAME | word::FUNCTION) && !self.has(k, word::TUSSEN) {
                     k = self.skip_item(k, b);
                     continue;
                 }
@@ -565,10 +581,7 @@ impl<'a> NameScanner<'a> {
             {
                 p.start = p.start.max(i);
                 out.push(self.phrase(&p, Cue::Signature));
-            } else if self.is_name_word(i)
-                && i + 1 == le
-                && (self.has(i, word::FIRST | word::SURNAME) || left > 0)
-            {
+            } else if self.is_name_word(i) && i + 1 == le && (self.has(i, word::FIRST | word::SURNAME) || left > 0) {
                 // A first name alone ("Puck").
                 let p = Parsed {
                     start: i,
@@ -593,26 +606,32 @@ impl<'a> NameScanner<'a> {
                 None
             };
         }
-                // "namens deze," under a minister's title: a civil servant signs, not the official.
+        // "namens deze," under a minister's title: a civil servant signs, not the official.
         let first = self.f(i);
         if matches!(first, "namens" | "voor" | "n")
             && let whole = self.folded_span(i, le)
             && matches!(
-            whole.trim_end_matches(',').trim(),
-            "namens deze" | "namens dezen" | "voor deze" | "n.d." | "namens de minister" | "namens de staatssecretaris"
-        ) {
+                whole.trim_end_matches(',').trim(),
+                "namens deze"
+                    | "namens dezen"
+                    | "voor deze"
+                    | "n.d."
+                    | "namens de minister"
+                    | "namens de staatssecretaris"
+            )
+        {
             *official_recent = 0;
             *after_closing = Some((1, false));
             return;
         }
-                // A line opening with a public function ("De Minister van …,") signs for an official.
+        // A line opening with a public function ("De Minister van …,") signs for an official.
         let fi = if first == "de" || first == "het" { i + 1 } else { i };
         if self.has(fi, word::FUNCTION) && self.toks[le.saturating_sub(1)].is(',') {
             *official_recent = 3;
             *after_closing = Some((2, true));
             return;
         }
-                // Everything below starts with a label, closing or salutation word.
+        // Everything below starts with a label, closing or salutation word.
         if !self.has(i, word::CUE_START) {
             return;
         }
@@ -671,8 +690,7 @@ impl<'a> NameScanner<'a> {
         let mut i = 0;
         while i < self.toks.len() {
             let t = self.toks[i];
-                        if (t.start as usize) < covered_until || taken.any(t.start as usize, t.start as usize + 1)
-            {
+            if (t.start as usize) < covered_until || taken.any(t.start as usize, t.start as usize + 1) {
                 i += 1;
                 continue;
             }
@@ -696,9 +714,7 @@ impl<'a> NameScanner<'a> {
                 };
                 if let Some(p) = self.parse(j, true)
                     && self.tok(j).is_some_and(|x| x.gap <= 1)
-                    && (p.end - p.start >= 2
-                                                || self.has(p.end - 1, word::SURNAME)
-                        || self.has(p.start, word::FIRST))
+                    && (p.end - p.start >= 2 || self.has(p.end - 1, word::SURNAME) || self.has(p.start, word::FIRST))
                 {
                     let ph = self.phrase(&p, Cue::PersonNoun);
                     covered_until = ph.end;
@@ -746,7 +762,7 @@ impl<'a> NameScanner<'a> {
                 let is_abbr = a.chars().filter(|c| c.is_uppercase()).count() >= 2 && a.len() <= 8;
                 let strong = !p.given.is_empty()
                     || p.tussen.first().is_some_and(|&x| self.toks[x].cap && x == p.start)
-                                        || self.has(p.end - 1, word::SURNAME);
+                    || self.has(p.end - 1, word::SURNAME);
                 if is_abbr && strong && !self.lists.parties.contains(a) {
                     let ph = self.phrase(&p, Cue::OrgParen);
                     covered_until = ph.end;
@@ -820,7 +836,7 @@ impl<'a> NameScanner<'a> {
                 extra.push(ph);
             }
         }
-                let extra_ix = SpanIndex::new(extra.iter().enumerate().map(|(k, x)| (x.start, x.end, k)));
+        let extra_ix = SpanIndex::new(extra.iter().enumerate().map(|(k, x)| (x.start, x.end, k)));
         for ph in out.iter_mut() {
             if ph.official.is_none()
                 && let Some(k) = extra_ix.overlapping(ph.start, ph.end).min()
@@ -829,7 +845,7 @@ impl<'a> NameScanner<'a> {
             }
         }
         let out_ix = SpanIndex::new(out.iter().map(|p| (p.start, p.end, 0)));
-                let mut extra = extra;
+        let mut extra = extra;
         extra.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
         let mut last_end = 0;
         for x in extra {
@@ -931,8 +947,7 @@ impl<'a> NameScanner<'a> {
                     // Any name word right before a confirmed surname is a given name ("aan Wam Horoes").
                     let given_ok = self.is_name_word(k) && given < 2 && !self.sentence_start(k);
                     if self.is_tussen(k, false)
-                        || self.is_name_word(k)
-                            && (self.has(k, word::FIRST) || firsts.contains(self.f(k)))
+                        || self.is_name_word(k) && (self.has(k, word::FIRST) || firsts.contains(self.f(k)))
                         || given_ok
                     {
                         given += usize::from(self.is_name_word(k));

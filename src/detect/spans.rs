@@ -25,7 +25,11 @@ impl SpanIndex {
     /// Caller indices of all spans overlapping [s, e).
     pub fn overlapping(&self, s: usize, e: usize) -> impl Iterator<Item = usize> + '_ {
         let j = self.spans.partition_point(|x| x.0 < e);
-        (0..j).rev().take_while(move |&k| self.max_end[k] > s).filter(move |&k| self.spans[k].1 > s).map(move |k| self.spans[k].2)
+        (0..j)
+            .rev()
+            .take_while(move |&k| self.max_end[k] > s)
+            .filter(move |&k| self.spans[k].1 > s)
+            .map(move |k| self.spans[k].2)
     }
 
     /// Does any span overlap [s, e)?

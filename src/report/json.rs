@@ -5,8 +5,8 @@
 use super::mask::{fingerprint, mask};
 use crate::batch::DocStatus;
 use crate::detect::Disposition;
-use crate::text::fold::fold_str;
 use crate::text::LineIndex;
+use crate::text::fold::fold_str;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -102,7 +102,7 @@ pub fn doc_entry(
     let mut occ: HashMap<(String, String), usize> = HashMap::new();
     let mut findings = Vec::new();
     let mut kept = Vec::new();
-        let mut grounds = BTreeMap::new();
+    let mut grounds = BTreeMap::new();
     let lines = LineIndex::new(text);
     for f in found {
         let clear = text.get(f.start..f.end).unwrap_or("");

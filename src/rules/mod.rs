@@ -9,8 +9,8 @@ use crate::text::fold::fold_str;
 use grounds::GroundTable;
 use model::{RuleDef, RulesFile};
 use regex::Regex;
-use serde::Serialize;
 use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// The default rules shipped with the binary.
@@ -274,7 +274,13 @@ impl Lists {
         for w in &self.person_nouns {
             set(w, word::PERSON_NOUN);
         }
-        for w in self.labels.iter().chain(&self.block_labels).chain(&self.closings).chain(&self.salutations) {
+        for w in self
+            .labels
+            .iter()
+            .chain(&self.block_labels)
+            .chain(&self.closings)
+            .chain(&self.salutations)
+        {
             if let Some(first) = w.split([' ', ':', ',']).next() {
                 set(first, word::CUE_START);
             }
@@ -356,8 +362,12 @@ impl RuleSet {
                 }),
             }
         }
-                set.lists.reindex();
-        if errors.is_empty() { Ok(set) } else { Err(Error::Config(errors)) }
+        set.lists.reindex();
+        if errors.is_empty() {
+            Ok(set)
+        } else {
+            Err(Error::Config(errors))
+        }
     }
 
     fn apply(&mut self, f: RulesFile, name: &str, src: &str, dir: Option<&Path>, errors: &mut Vec<ConfigError>) {

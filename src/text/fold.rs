@@ -16,7 +16,7 @@ pub struct Folded {
 }
 
 impl Folded {
-        /// Folded offsets of ascending original char-boundary offsets, in one sweep.
+    /// Folded offsets of ascending original char-boundary offsets, in one sweep.
     pub fn to_folded_sorted(&self, orig: impl Iterator<Item = usize>) -> Vec<usize> {
         let mut k = 0;
         let mut out = Vec::new();
