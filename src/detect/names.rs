@@ -845,7 +845,6 @@ impl<'a> NameScanner<'a> {
             }
         }
         let out_ix = SpanIndex::new(out.iter().map(|p| (p.start, p.end, 0)));
-        let mut extra = extra;
         extra.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
         let mut last_end = 0;
         for x in extra {
