@@ -16,7 +16,7 @@ use dictionary::{Dictionary, ListKind};
 use names::{NamePhrase, NameScanner};
 use serde::Serialize;
 use spans::SpanIndex;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// Ground for names, e-mail and phone numbers of people.
 pub const PRIVACY: &str = "5.1.2e";
@@ -125,8 +125,8 @@ impl Detector {
         let text = layer.text.as_str();
         let folded = fold(text);
         let mut findings = Vec::new();
-        let mut person_keys: HashSet<String> = HashSet::new();
-        let mut first_keys: HashSet<String> = HashSet::new();
+        let mut person_keys: HashSet<String> = HashSet::default();
+        let mut first_keys: HashSet<String> = HashSet::default();
         for rule in &self.rules.rules {
             self.run_rule(rule, text, &folded, &mut findings, &mut person_keys, &mut first_keys);
         }
@@ -154,7 +154,7 @@ impl Detector {
             }
         }
         phrases.extend(near_ids);
-        let mut official_keys: HashSet<String> = HashSet::new();
+        let mut official_keys: HashSet<String> = HashSet::default();
         let mut keeps: Vec<(usize, usize, String, bool)> = Vec::new();
         let mut staff_spans: Vec<(usize, usize)> = Vec::new();
         for hit in self.dict.find(text, &folded) {

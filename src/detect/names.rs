@@ -3,6 +3,7 @@
 //! surnames), plus recognition of public officials, who are kept. WOO.md §2 and §4.
 
 use super::spans::SpanIndex;
+use smallvec::{SmallVec, smallvec};
 use super::tokens::{Kind, Tok, tokenize};
 use crate::rules::{Confidence, Lists, word};
 use crate::text::fold::Folded;
@@ -92,14 +93,17 @@ pub struct NamePhrase {
     pub first: Option<String>,
 }
 
+/// Token indices of a name part; names are short, so no heap allocation.
+type Idx = SmallVec<[usize; 6]>;
+
 /// The parts of a parsed name, as token indices.
 #[derive(Debug, Clone)]
 struct Parsed {
     start: usize,
     end: usize,
-    given: Vec<usize>,
+    given: Idx,
     initials: bool,
-    tussen: Vec<usize>,
+    tussen: Idx,
     surname: Option<usize>,
 }
 
@@ -294,15 +298,15 @@ impl<'a> NameScanner<'a> {
             j = n;
         }
         let start = j;
-        let mut given = Vec::new();
+        let mut given = Idx::new();
         let mut initials = false;
         if let Some(n) = self.initials_at(j) {
             initials = true;
             given.extend((j..n).step_by(2));
             j = n;
         }
-        let mut words: Vec<usize> = Vec::new();
-        let mut tussen = Vec::new();
+        let mut words = Idx::new();
+        let mut tussen = Idx::new();
         while j < self.toks.len() && (j == start || self.tight(j)) {
             if self.is_tussen(j, j == start && !initials) {
                 tussen.push(j);
@@ -586,9 +590,9 @@ impl<'a> NameScanner<'a> {
                 let p = Parsed {
                     start: i,
                     end: i + 1,
-                    given: vec![i],
+                    given: smallvec![i],
                     initials: false,
-                    tussen: vec![],
+                    tussen: Idx::new(),
                     surname: None,
                 };
                 let mut ph = self.phrase(&p, Cue::Signature);
@@ -686,11 +690,25 @@ impl<'a> NameScanner<'a> {
     /// `Name (ORG)`.
     fn scan_grammar(&self, out: &mut Vec<NamePhrase>) {
         let mut covered_until = 0usize;
-        let taken = SpanIndex::new(out.iter().map(|p| (p.start, p.end, 0)));
+                let mut taken: Vec<(usize, usize)> = out.iter().map(|p| (p.start, p.end)).collect();
+        taken.sort_unstable();
+        let mut tk = 0;
         let mut i = 0;
         while i < self.toks.len() {
             let t = self.toks[i];
-            if (t.start as usize) < covered_until || taken.any(t.start as usize, t.start as usize + 1) {
+            let pos = t.start as usize;
+            while tk < taken.len() && taken[tk].1 <= pos {
+                tk += 1;
+            }
+            let in_taken = tk < taken.len() && taken[tk].0 <= pos;
+            // Most tokens cannot start a name: skip them before any parsing.
+            let interesting = match t.kind {
+                Kind::Word if t.cap => true,
+                Kind::Word => self.has(i, word::PERSON_NOUN | word::TITLE | word::TITLE_DOT) || self.f(i) == "de",
+                Kind::Punct('(') => true,
+                _ => false,
+            };
+            if !interesting || pos < covered_until || in_taken {
                 i += 1;
                 continue;
             }
@@ -745,9 +763,10 @@ impl<'a> NameScanner<'a> {
                 i = p.end;
                 continue;
             }
-            // "Name (ORG)" where ORG is an abbreviation and not a party.
+                        // "Name (ORG)" where ORG is an abbreviation and not a party.
             if t.is_cap_word()
                 && self.is_name_word(i)
+                && (i + 1..i + 7).map_while(|k| self.tok(k)).take_while(|x| x.kind != Kind::Newline).any(|x| x.is('('))
                 && let Some(p) = self
                     .parse(i, false)
                     .or_else(|| self.parse(i, true).filter(|p| p.given.is_empty()))
@@ -924,8 +943,8 @@ impl<'a> NameScanner<'a> {
     /// written around it: used for propagation.
     pub fn find_mentions(
         &self,
-        surnames: &std::collections::HashSet<String>,
-        firsts: &std::collections::HashSet<String>,
+        surnames: &rustc_hash::FxHashSet<String>,
+        firsts: &rustc_hash::FxHashSet<String>,
     ) -> Vec<(usize, usize, bool)> {
         let mut out = Vec::new();
         let mut i = 0;
@@ -970,9 +989,9 @@ impl<'a> NameScanner<'a> {
                 let mut p = Parsed {
                     start: a,
                     end: i + 1,
-                    given: vec![],
+                    given: Idx::new(),
                     initials: false,
-                    tussen: vec![],
+                    tussen: Idx::new(),
                     surname: Some(i),
                 };
                 self.display_tail(&mut p);
