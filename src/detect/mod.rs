@@ -8,7 +8,7 @@ pub mod spans;
 pub mod tokens;
 pub mod validate;
 
-use crate::people::{Person, VariantKind};
+use crate::people::Person;
 use crate::rules::{Category, CompiledRule, Confidence, RuleSet, Validator};
 use crate::text::TextLayer;
 use crate::text::fold::{Folded, fold, fold_str};
@@ -157,7 +157,7 @@ impl Detector {
         let mut official_keys: HashSet<String> = HashSet::default();
         let mut keeps: Vec<(usize, usize, String, bool)> = Vec::new();
         let mut staff_spans: Vec<(usize, usize)> = Vec::new();
-        for hit in self.dict.find(text, &folded) {
+        for hit in self.dict.find(&scanner) {
             match hit.entry.list {
                 ListKind::Official => {
                     let p = &self.dict.officials[hit.entry.person];
@@ -176,7 +176,7 @@ impl Detector {
                         first_keys.insert(fold_str(p.first.split_whitespace().next().unwrap_or("")));
                     }
                     staff_spans.push((hit.start, hit.end));
-                    let what = if hit.entry.kind == VariantKind::Surname {
+                    let what = if !hit.full {
                         "achternaam"
                     } else {
                         "naam"

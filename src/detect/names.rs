@@ -7,6 +7,7 @@ use smallvec::{SmallVec, smallvec};
 use super::tokens::{Kind, Tok, tokenize};
 use crate::rules::{Confidence, Lists, word};
 use crate::text::fold::Folded;
+use rustc_hash::FxHashSet;
 use crate::text::fold::fold_str;
 
 /// Why a phrase is a person's name (or an official's).
@@ -95,6 +96,23 @@ pub struct NamePhrase {
 
 /// Token indices of a name part; names are short, so no heap allocation.
 type Idx = SmallVec<[usize; 6]>;
+
+/// A name found around a surname, as tokens and bytes, with its given names and initials.
+#[derive(Debug, Clone)]
+pub struct Extended {
+    /// First token.
+    pub tok_start: usize,
+    /// Token after the last.
+    pub tok_end: usize,
+    /// Byte start.
+    pub start: usize,
+    /// Byte end.
+    pub end: usize,
+    /// Folded given names written with it.
+    pub given: Vec<String>,
+    /// First letters of initials written with it (folded).
+    pub initials: String,
+}
 
 /// The parts of a parsed name, as token indices.
 #[derive(Debug, Clone)]
@@ -939,13 +957,62 @@ impl<'a> NameScanner<'a> {
         out
     }
 
+    /// Extends a surname at tokens [first, last] to the whole name written around it: particles,
+    /// given names and initials before it, a display-name tail after it ("Pauw, P.R.N. de").
+    pub fn extend_name(&self, first: usize, last: usize, firsts: &FxHashSet<String>) -> Extended {
+        let mut a = first;
+        let mut given = 0;
+        while a > 0 && self.tight(a) {
+            let k = a - 1;
+            // Any name word right before a confirmed surname is a given name ("aan Wam Horoes").
+            let given_ok = self.is_name_word(k) && given < 2 && !self.sentence_start(k);
+            if self.is_tussen(k, false)
+                || self.is_name_word(k) && (self.has(k, word::FIRST) || firsts.contains(self.f(k)))
+                || given_ok
+            {
+                given += usize::from(self.is_name_word(k));
+                a = k;
+            } else if self.toks[k].is('.') {
+                // Initials end here: find where the chain (J.P.) starts.
+                if let Some(c) = (1..=4)
+                    .map(|n| k as isize + 1 - 2 * n as isize)
+                    .filter(|&c| c >= 0)
+                    .map(|c| c as usize)
+                    .filter(|&c| self.initials_at(c) == Some(k + 1))
+                    .min()
+                {
+                    a = c;
+                }
+                break;
+            } else {
+                break;
+            }
+        }
+        let mut p = Parsed { start: a, end: last + 1, given: Idx::new(), initials: false, tussen: Idx::new(), surname: Some(last) };
+        self.display_tail(&mut p);
+        let given_words: Vec<String> = (a..first)
+            .chain(last + 1..p.end)
+            .filter(|&k| self.is_name_word(k))
+            .map(|k| self.f(k).to_string())
+            .collect();
+        let initials: String = (a..first)
+            .chain(last + 1..p.end)
+            .filter(|&k| self.toks[k].kind == Kind::Word && self.toks[k].cap && self.toks[k].end - self.toks[k].start <= 3)
+            .filter_map(|k| self.f(k).chars().next())
+            .collect();
+        Extended {
+            tok_start: p.start,
+            tok_end: p.end,
+            start: self.toks[p.start].start as usize,
+            end: self.toks[p.end - 1].end as usize,
+            given: given_words,
+            initials,
+        }
+    }
+
     /// Every capitalised occurrence of a surname (or first name) key, extended to the full name
-    /// written around it: used for propagation.
-    pub fn find_mentions(
-        &self,
-        surnames: &rustc_hash::FxHashSet<String>,
-        firsts: &rustc_hash::FxHashSet<String>,
-    ) -> Vec<(usize, usize, bool)> {
+    /// written around it: used for propagation. Returns (start, end, is a lone first name).
+    pub fn find_mentions(&self, surnames: &FxHashSet<String>, firsts: &FxHashSet<String>) -> Vec<(usize, usize, bool)> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < self.toks.len() {
@@ -957,50 +1024,9 @@ impl<'a> NameScanner<'a> {
             let f = self.f(i);
             let is_sur = surnames.contains(f) || (f.contains('-') && f.split('-').all(|p| surnames.contains(p)));
             if is_sur {
-                // extend left over particles and given names / initials
-                let mut a = i;
-                let mut given = 0;
-                while a > 0 && self.tight(a) {
-                    let k = a - 1;
-                    // Any name word right before a confirmed surname is a given name ("aan Wam Horoes").
-                    let given_ok = self.is_name_word(k) && given < 2 && !self.sentence_start(k);
-                    if self.is_tussen(k, false)
-                        || self.is_name_word(k) && (self.has(k, word::FIRST) || firsts.contains(self.f(k)))
-                        || given_ok
-                    {
-                        given += usize::from(self.is_name_word(k));
-                        a = k;
-                    } else if self.toks[k].is('.') {
-                        // Initials end here: find where the chain (J.P.) starts.
-                        if let Some(c) = (1..=4)
-                            .map(|n| k as isize + 1 - 2 * n as isize)
-                            .filter(|&c| c >= 0)
-                            .map(|c| c as usize)
-                            .filter(|&c| self.initials_at(c) == Some(k + 1))
-                            .min()
-                        {
-                            a = c;
-                        }
-                        break;
-                    } else {
-                        break;
-                    }
-                }
-                let mut p = Parsed {
-                    start: a,
-                    end: i + 1,
-                    given: Idx::new(),
-                    initials: false,
-                    tussen: Idx::new(),
-                    surname: Some(i),
-                };
-                self.display_tail(&mut p);
-                out.push((
-                    self.toks[p.start].start as usize,
-                    self.toks[p.end - 1].end as usize,
-                    false,
-                ));
-                i = p.end;
+                let e = self.extend_name(i, i, firsts);
+                out.push((e.start, e.end, false));
+                i = e.tok_end;
                 continue;
             }
             if firsts.contains(f) && self.is_name_word(i) {
@@ -1009,6 +1035,21 @@ impl<'a> NameScanner<'a> {
             i += 1;
         }
         out
+    }
+
+    /// Folded text of token i (empty for non-words).
+    pub fn folded_word(&self, i: usize) -> &str {
+        self.f(i)
+    }
+
+    /// Is token i a capitalised word?
+    pub fn is_cap(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.is_cap_word())
+    }
+
+    /// Token i+1 follows token i closely on the same line.
+    pub fn follows(&self, i: usize) -> bool {
+        self.tight(i + 1)
     }
 }
 
