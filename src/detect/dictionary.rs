@@ -55,16 +55,23 @@ pub struct Dictionary {
     multi: FxHashMap<String, Vec<(Vec<String>, Entry)>>,
     /// Folded full-name forms of officials, for tolerant matching.
     official_forms: Vec<String>,
-    /// Folded first names of listed people (given names next to their surname).
+        /// Folded first names of listed people (given names next to their surname).
     pub first_names: FxHashSet<String>,
+    /// Per list and person: folded first given name and first initial, for choosing between
+    /// people who share a surname.
+    keys: [Vec<(String, Option<char>)>; 2],
 }
 
 impl Dictionary {
     /// Indexes both lists by surname.
     pub fn new(staff: Vec<Person>, officials: Vec<Person>) -> Self {
         let mut d = Dictionary { staff, officials, ..Default::default() };
-        let lists = [(ListKind::Staff, d.staff.clone()), (ListKind::Official, d.officials.clone())];
-        for (list, people) in lists {
+                let lists = [(ListKind::Staff, d.staff.clone()), (ListKind::Official, d.officials.clone())];
+        for (li, (list, people)) in lists.into_iter().enumerate() {
+            d.keys[li] = people
+                .iter()
+                .map(|p| (fold_str(p.first.split_whitespace().next().unwrap_or("")), fold_str(&p.initials).chars().next()))
+                .collect();
             for (pi, p) in people.iter().enumerate() {
                 let entry = Entry { person: pi, list };
                 let sur = fold_str(&p.surname);
@@ -141,14 +148,10 @@ impl Dictionary {
 
     /// The person whose given names or initials fit the written name best; staff on a tie.
     fn best(&self, entries: &[Entry], ext: &Extended) -> Entry {
-        let score = |e: &Entry| {
-            let p = match e.list {
-                ListKind::Staff => &self.staff[e.person],
-                ListKind::Official => &self.officials[e.person],
-            };
-            let first = fold_str(p.first.split_whitespace().next().unwrap_or(""));
-            let ini = fold_str(&p.initials).chars().next();
-            let s = if !first.is_empty() && ext.given.contains(&first) {
+                let score = |e: &Entry| {
+            let (first, ini) = &self.keys[usize::from(e.list == ListKind::Official)][e.person];
+            let ini = *ini;
+            let s = if !first.is_empty() && ext.given.contains(first) {
                 3
             } else if ini.is_some() && ext.initials.chars().next() == ini {
                 2

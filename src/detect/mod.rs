@@ -127,8 +127,9 @@ impl Detector {
         let mut findings = Vec::new();
         let mut person_keys: HashSet<String> = HashSet::default();
         let mut first_keys: HashSet<String> = HashSet::default();
+                let windows = digit_line_windows(text);
         for rule in &self.rules.rules {
-            self.run_rule(rule, text, &folded, &mut findings, &mut person_keys, &mut first_keys);
+            self.run_rule(rule, text, &windows, &folded, &mut findings, &mut person_keys, &mut first_keys);
         }
         let lists = &self.rules.lists;
         let scanner = NameScanner::new(text, &folded, lists);
@@ -307,8 +308,9 @@ impl Detector {
 
     fn run_rule(
         &self,
-        rule: &CompiledRule,
+                rule: &CompiledRule,
         text: &str,
+        windows: &[(usize, usize)],
         folded: &Folded,
         out: &mut Vec<Finding>,
         person_keys: &mut HashSet<String>,
@@ -317,13 +319,27 @@ impl Detector {
         if !rule.keywords.is_empty() && !rule.keywords.iter().any(|k| folded.text.contains(k.as_str())) {
             return;
         }
-        let first_new = out.len();
-        for caps in rule.regex.captures_iter(text) {
-            let Some(m) = caps.get(rule.group) else {
-                continue;
-            };
-            let whole = caps.get(0).map(|x| x.as_str()).unwrap_or("");
-            let s = m.as_str();
+                let first_new = out.len();
+        let whole_text = [(0, text.len())];
+        let windows = if rule.digit_lines { windows } else { &whole_text[..] };
+                // (group start, group end, match start, match end); captures only when a group is asked
+        // for, since plain matching never leaves the fast DFA.
+        let mut spans: Vec<(usize, usize, usize, usize)> = Vec::new();
+        for &(a, b) in windows {
+            let hay = &text[a..b];
+            if rule.group == 0 {
+                spans.extend(rule.regex.find_iter(hay).map(|m| (a + m.start(), a + m.end(), a + m.start(), a + m.end())));
+            } else {
+                for c in rule.regex.captures_iter(hay) {
+                    if let (Some(g), Some(w)) = (c.get(rule.group), c.get(0)) {
+                        spans.push((a + g.start(), a + g.end(), a + w.start(), a + w.end()));
+                    }
+                }
+            }
+        }
+        for (m_start, m_end, w_start, w_end) in spans {
+            let whole = &text[w_start..w_end];
+            let s = &text[m_start..m_end];
             let mut keep: Option<String> = None;
             let mut confirmed_by_list = false;
             match rule.validator {
@@ -339,9 +355,9 @@ impl Detector {
                     confirmed_by_list = self.staff_phones.contains(&d);
                     if self.rules.numbers.contains(&d) {
                         keep = Some("algemeen nummer van de organisatie".into());
-                    } else if !confirmed_by_list && in_letterhead(text, m.start()) {
+                    } else if !confirmed_by_list && in_letterhead(text, m_start) {
                         keep = Some("algemeen nummer in het briefhoofd (postbus/website in hetzelfde blok)".into());
-                    } else if !confirmed_by_list && context_before(text, m.start(), 40, &self.rules.number_context) {
+                    } else if !confirmed_by_list && context_before(text, m_start, 40, &self.rules.number_context) {
                         keep = Some("algemeen nummer van de organisatie (genoemd als algemeen nummer)".into());
                     }
                 }
@@ -362,7 +378,7 @@ impl Detector {
                 keep = Some(reason.clone());
             }
             let has_context =
-                !rule.context.is_empty() && context_before(text, m.start(), rule.context_window, &rule.context);
+                !rule.context.is_empty() && context_before(text, m_start, rule.context_window, &rule.context);
             let confidence = if confirmed_by_list || has_context || rule.context.is_empty() {
                 if rule.context.is_empty() {
                     rule.without_context.unwrap_or(Confidence::Confirmed)
@@ -385,8 +401,8 @@ impl Detector {
                 (None, false) => rule.description.clone(),
             };
             out.push(Finding {
-                start: m.start(),
-                end: m.end(),
+                start: m_start,
+                end: m_end,
                 rule: rule.id.clone(),
                 category: rule.category,
                 ground: rule.ground.clone(),
@@ -501,6 +517,35 @@ fn context_before(text: &str, pos: usize, window: usize, words: &[String]) -> bo
     })
 }
 
+/// Maximal runs of whole lines that contain an ASCII digit, as byte ranges.
+fn digit_line_windows(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    // A non-ASCII decimal digit (Arabic-Indic, full-width…) could match `\d`: scan everything.
+    let mut k = 0;
+    while let Some(p) = b[k..].iter().position(|&c| c >= 0x80) {
+        k += p;
+        let c = text[k..].chars().next().unwrap_or(' ');
+        if c.is_numeric() {
+            return vec![(0, text.len())];
+        }
+        k += c.len_utf8();
+    }
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let Some(d) = b[i..].iter().position(u8::is_ascii_digit) else { break };
+        let d = i + d;
+        let start = b[..d].iter().rposition(|&c| c == b'\n').map_or(0, |p| p + 1);
+        let end = b[d..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| d + p);
+        match out.last_mut() {
+            Some(last) if last.1 + 1 >= start => last.1 = end,
+            _ => out.push((start, end)),
+        }
+        i = end + 1;
+    }
+    out
+}
+
 /// The paragraph around `pos` is a letterhead: it names a Postbus or a website.
 fn in_letterhead(text: &str, pos: usize) -> bool {
     let start = text[..pos].rfind("\n\n").map(|i| i + 2).unwrap_or(0);
@@ -513,12 +558,13 @@ fn in_letterhead(text: &str, pos: usize) -> bool {
 /// whitespace-adjacent name redactions merge; result sorted by start.
 pub fn resolve(mut findings: Vec<Finding>, text: &str) -> Vec<Finding> {
     // Ties: the most specific rule names the span; propagation only repeats another finding.
-    let rank = |f: &Finding| (f.rule == "naam-propagatie", f.rule.clone());
+        let rank = |f: &Finding| f.rule == "naam-propagatie";
     findings.sort_by(|a, b| {
         a.start
             .cmp(&b.start)
             .then((b.end - b.start).cmp(&(a.end - a.start)))
             .then(rank(a).cmp(&rank(b)))
+            .then_with(|| a.rule.cmp(&b.rule))
     });
     let mut red: Vec<Finding> = Vec::new();
     let mut kept: Vec<Finding> = Vec::new();

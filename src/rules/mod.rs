@@ -3,6 +3,7 @@
 
 pub mod grounds;
 pub mod model;
+pub mod shape;
 
 use crate::error::{ConfigError, Error};
 use crate::text::fold::fold_str;
@@ -171,6 +172,8 @@ pub struct CompiledRule {
     pub keep: Vec<(Regex, String)>,
     /// Overlap priority.
     pub priority: i32,
+        /// Every match holds a digit and stays on one line: run only on lines with a digit.
+    pub digit_lines: bool,
     /// Must-match examples.
     pub examples_match: Vec<String>,
     /// Must-not-match examples.
@@ -628,7 +631,8 @@ fn compile_rule(
         without_context: without?,
         keywords: def.keywords.iter().map(|k| fold_str(k)).collect(),
         keep,
-        priority: def.priority,
+                priority: def.priority,
+        digit_lines: shape::digit_lines_only(def.regex.get_ref()),
         examples_match: def.examples.matches,
         examples_no_match: def.examples.no_match,
     })

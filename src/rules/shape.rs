@@ -1,0 +1,75 @@
+//! What a rule's pattern needs, read from its syntax tree: whether every match contains a digit
+//! and whether a match can cross a line break. A rule whose matches always hold a digit and
+//! stay on one line only needs to run on the lines that contain a digit, which is most of the
+//! speed of pattern matching on prose.
+
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// Every match of `hir` contains an ASCII digit.
+pub fn requires_digit(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Literal(l) => l.0.iter().any(u8::is_ascii_digit),
+        HirKind::Class(c) => class_only_digits(c),
+        HirKind::Repetition(r) => r.min >= 1 && requires_digit(&r.sub),
+        HirKind::Capture(c) => requires_digit(&c.sub),
+        HirKind::Concat(xs) => xs.iter().any(requires_digit),
+        HirKind::Alternation(xs) => xs.iter().all(requires_digit),
+        HirKind::Empty | HirKind::Look(_) => false,
+    }
+}
+
+/// The class holds decimal digits only (ASCII or Unicode `\d`).
+fn class_only_digits(c: &Class) -> bool {
+    match c {
+        Class::Unicode(u) => {
+            let mut digits = unicode_digits();
+            digits.union(u);
+            digits == unicode_digits()
+        }
+        Class::Bytes(b) => b.ranges().iter().all(|r| r.start() >= b'0' && r.end() <= b'9'),
+    }
+}
+
+fn unicode_digits() -> regex_syntax::hir::ClassUnicode {
+    match regex_syntax::parse(r"\d").map(|h| h.into_kind()) {
+        Ok(HirKind::Class(Class::Unicode(u))) => u,
+        _ => regex_syntax::hir::ClassUnicode::new([regex_syntax::hir::ClassUnicodeRange::new('0', '9')]),
+    }
+}
+
+/// Some match of `hir` may contain a line break.
+pub fn may_cross_lines(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Literal(l) => l.0.contains(&b'\n'),
+        HirKind::Class(Class::Unicode(u)) => u.ranges().iter().any(|r| r.start() <= '\n' && '\n' <= r.end()),
+        HirKind::Class(Class::Bytes(b)) => b.ranges().iter().any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+        HirKind::Repetition(r) => may_cross_lines(&r.sub),
+        HirKind::Capture(c) => may_cross_lines(&c.sub),
+        HirKind::Concat(xs) | HirKind::Alternation(xs) => xs.iter().any(may_cross_lines),
+        HirKind::Empty | HirKind::Look(_) => false,
+    }
+}
+
+/// True when the pattern only ever matches within one line and always contains a digit.
+pub fn digit_lines_only(pattern: &str) -> bool {
+    match regex_syntax::parse(pattern) {
+        Ok(h) => requires_digit(&h) && !may_cross_lines(&h),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::digit_lines_only;
+
+    #[test]
+    fn shapes() {
+        assert!(digit_lines_only(r"(?-u:\b)(\d{9}|\d{4}\.\d{2}\.\d{3})(?-u:\b)"));
+        assert!(digit_lines_only(r"NL\d{2} ?[A-Z]{4}"));
+        assert!(!digit_lines_only(r"[a-z]+@[a-z]+"));
+        assert!(!digit_lines_only(r"\d+\s+\d+"), "\\s matches a line break");
+        assert!(!digit_lines_only(r"\d?x"));
+        assert!(digit_lines_only(r"(?:a|\d)\d"));
+        assert!(!digit_lines_only(r"(?:a|\d)"));
+    }
+}
