@@ -127,9 +127,18 @@ impl Detector {
         let mut findings = Vec::new();
         let mut person_keys: HashSet<String> = HashSet::default();
         let mut first_keys: HashSet<String> = HashSet::default();
-                let windows = digit_line_windows(text);
-        for rule in &self.rules.rules {
-            self.run_rule(rule, text, &windows, &folded, &mut findings, &mut person_keys, &mut first_keys);
+                        let digit_windows = digit_line_windows(text);
+        let gate_windows = self.context_windows(text, &folded);
+        let whole_text = [(0, text.len())];
+        for (ri, rule) in self.rules.rules.iter().enumerate() {
+            let windows: &[(usize, usize)] = if rule.gated {
+                &gate_windows[ri]
+            } else if rule.digit_lines {
+                &digit_windows
+            } else {
+                &whole_text
+            };
+            self.run_rule(rule, text, windows, &folded, &mut findings, &mut person_keys, &mut first_keys);
         }
         let lists = &self.rules.lists;
         let scanner = NameScanner::new(text, &folded, lists);
@@ -306,6 +315,44 @@ impl Detector {
         }
     }
 
+        /// For each gated rule, the stretches of text right after one of its context words: the only
+    /// places a match can be kept. One automaton pass over the folded text serves all rules.
+    fn context_windows(&self, text: &str, folded: &Folded) -> Vec<Vec<(usize, usize)>> {
+        let mut out = vec![Vec::new(); self.rules.rules.len()];
+        let Some((ac, users)) = &self.rules.context_index else { return out };
+        let f = folded.text.as_str();
+        for m in ac.find_overlapping_iter(f) {
+            let before_ok = f[..m.start()].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            if !before_ok {
+                continue;
+            }
+            let start = folded.orig_end(m.end());
+            for &ri in &users[m.pattern().as_usize()] {
+                let rule = &self.rules.rules[ri];
+                // The match must start within the context window; it may run on to the end of
+                // that line (or a little further for patterns that span lines).
+                let mut reach = (start + rule.context_window * 4).min(text.len());
+                while !text.is_char_boundary(reach) {
+                    reach += 1;
+                }
+                let end = match text[reach..].find('\n') {
+                    Some(p) if !rule.multiline => reach + p,
+                    _ => (reach + 256).min(text.len()),
+                };
+                let mut end = end.min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                let w = &mut out[ri];
+                match w.last_mut() {
+                    Some(last) if last.1 >= start => last.1 = last.1.max(end),
+                    _ => w.push((start, end)),
+                }
+            }
+        }
+        out
+    }
+
     fn run_rule(
         &self,
                 rule: &CompiledRule,
@@ -319,9 +366,7 @@ impl Detector {
         if !rule.keywords.is_empty() && !rule.keywords.iter().any(|k| folded.text.contains(k.as_str())) {
             return;
         }
-                let first_new = out.len();
-        let whole_text = [(0, text.len())];
-        let windows = if rule.digit_lines { windows } else { &whole_text[..] };
+                        let first_new = out.len();
                 // (group start, group end, match start, match end); captures only when a group is asked
         // for, since plain matching never leaves the fast DFA.
         let mut spans: Vec<(usize, usize, usize, usize)> = Vec::new();

@@ -50,6 +50,11 @@ pub fn may_cross_lines(hir: &Hir) -> bool {
     }
 }
 
+/// Some match of the pattern may contain a line break (unparsable patterns: assume yes).
+pub fn may_cross(pattern: &str) -> bool {
+    regex_syntax::parse(pattern).map_or(true, |h| may_cross_lines(&h))
+}
+
 /// True when the pattern only ever matches within one line and always contains a digit.
 pub fn digit_lines_only(pattern: &str) -> bool {
     match regex_syntax::parse(pattern) {
