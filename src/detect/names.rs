@@ -479,15 +479,28 @@ impl<'a> NameScanner<'a> {
     }
 
     /// Matches a phrase list (folded) at the start of line token i: index after it.
-    fn phrase_at(&self, i: usize, phrases: impl IntoIterator<Item = &'a String>) -> Option<usize> {
-        let mut best = None;
-        for p in phrases {
-            let n = p.split(' ').count();
-            if self.folded_span(i, i + n) == *p {
-                best = best.max(Some(i + n));
+        fn phrase_at<'p>(&self, i: usize, phrases: impl IntoIterator<Item = &'p String>) -> Option<usize> {
+        phrases.into_iter().filter_map(|p| self.match_phrase(i, p)).max()
+    }
+
+    /// Index after `phrase` (folded, words separated by single spaces) written at token i on
+    /// one line; compared piece by piece, without building strings.
+    fn match_phrase(&self, i: usize, phrase: &str) -> Option<usize> {
+        let mut rest = phrase;
+        let mut k = i;
+        while !rest.is_empty() {
+            let t = self.tok(k)?;
+            if t.kind == Kind::Newline {
+                return None;
             }
+            if k > i && t.gap > 0 {
+                rest = rest.strip_prefix(' ')?;
+            }
+            let piece = if t.kind == Kind::Word { self.f(k) } else { t.text(self.text) };
+            rest = rest.strip_prefix(piece)?;
+            k += 1;
         }
-        best
+        Some(k)
     }
 
     /// Names in a label value (tokens [a, b)), split into items at `;` `,` and brackets.
@@ -662,13 +675,12 @@ impl<'a> NameScanner<'a> {
         if lend > i && self.toks[lend - 1].is(',') {
             lend -= 1;
         }
-        if lend > i && self.lists.closings.contains(&self.folded_span(i, lend)) {
+                if lend > i && self.lists.closings.iter().any(|c| self.match_phrase(i, c) == Some(lend)) {
             *after_closing = Some((1, *official_recent > 0));
             return;
         }
         // Block label alone on its line: the name is on the next non-empty line.
-        let label_span = self.folded_span(i, lend);
-        if self.lists.block_labels.contains(&label_span) {
+                if self.lists.block_labels.iter().any(|c| self.match_phrase(i, c) == Some(lend)) {
             let mut j = le + 1;
             while j < self.toks.len() && self.toks[j].kind == Kind::Newline {
                 j += 1;
