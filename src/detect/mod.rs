@@ -321,7 +321,7 @@ impl Detector {
         let mut out = vec![Vec::new(); self.rules.rules.len()];
         let Some((ac, users)) = &self.rules.context_index else { return out };
         let f = folded.text.as_str();
-        for m in ac.find_overlapping_iter(f) {
+        for m in ac.find_iter(f) {
             let before_ok = f[..m.start()].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
             if !before_ok {
                 continue;
@@ -604,7 +604,7 @@ fn in_letterhead(text: &str, pos: usize) -> bool {
 pub fn resolve(mut findings: Vec<Finding>, text: &str) -> Vec<Finding> {
     // Ties: the most specific rule names the span; propagation only repeats another finding.
         let rank = |f: &Finding| f.rule == "naam-propagatie";
-    findings.sort_by(|a, b| {
+        findings.sort_unstable_by(|a, b| {
         a.start
             .cmp(&b.start)
             .then((b.end - b.start).cmp(&(a.end - a.start)))

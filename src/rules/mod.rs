@@ -506,7 +506,7 @@ impl RuleSet {
             }
         }
         self.context_index = aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::Standard)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(&words)
             .ok()
             .filter(|_| !words.is_empty())
