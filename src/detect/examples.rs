@@ -30,7 +30,7 @@ pub fn run_examples(det: &Detector) -> (Vec<ExampleFailure>, usize) {
             let got: Vec<&str> = scan
                 .findings
                 .iter()
-                .filter(|f| f.redacted() && f.rule == rule.id)
+                .filter(|f| f.redacted() && *f.rule == *rule.id)
                 .map(|f| &text[f.start..f.end])
                 .collect();
             let ok = match want {
@@ -51,7 +51,7 @@ pub fn run_examples(det: &Detector) -> (Vec<ExampleFailure>, usize) {
             let got: Vec<&str> = scan
                 .findings
                 .iter()
-                .filter(|f| f.redacted() && f.rule == rule.id)
+                .filter(|f| f.redacted() && *f.rule == *rule.id)
                 .map(|f| &ex[f.start..f.end])
                 .collect();
             if !got.is_empty() {

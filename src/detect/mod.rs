@@ -9,12 +9,13 @@ pub mod tokens;
 pub mod validate;
 
 use crate::people::Person;
-use crate::rules::{Category, CompiledRule, Confidence, RuleSet, Validator};
+use crate::rules::{Category, Confidence, RuleSet, Validator};
 use crate::text::TextLayer;
 use crate::text::fold::{Folded, fold, fold_str};
 use dictionary::{Dictionary, ListKind};
 use names::{NamePhrase, NameScanner};
 use serde::Serialize;
+use std::sync::Arc;
 use spans::SpanIndex;
 use rustc_hash::FxHashSet as HashSet;
 
@@ -39,15 +40,15 @@ pub struct Finding {
     /// Byte end in the layer text.
     pub end: usize,
     /// Rule id.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// Category.
     pub category: Category,
     /// Woo ground code.
-    pub ground: String,
+    pub ground: Arc<str>,
     /// Confidence.
     pub confidence: Confidence,
     /// Why it matched.
-    pub explanation: String,
+    pub explanation: Arc<str>,
     /// Redact or keep.
     pub disposition: Disposition,
 }
@@ -82,9 +83,80 @@ pub struct DocScan {
 pub struct Detector {
     rules: RuleSet,
     dict: Dictionary,
-    staff_phones: HashSet<String>,
-    official_phrases: Vec<String>,
+        staff_phones: HashSet<String>,
+    /// Shared strings for findings, so a finding costs no allocation.
+    labels: Labels,
 }
+
+/// Rule ids, grounds and explanations shared by all findings (cloning an `Arc` is cheap).
+#[derive(Debug, Default)]
+struct Labels {
+    /// Per pattern rule: id, ground, and explanation without/with context × validator.
+    rules: Vec<(Arc<str>, Arc<str>, [Arc<str>; 4])>,
+    /// Name rules and fixed texts by their static key.
+    fixed: rustc_hash::FxHashMap<&'static str, Arc<str>>,
+}
+
+impl Labels {
+    fn new(rules: &RuleSet) -> Self {
+        let rules = rules
+            .rules
+            .iter()
+            .map(|r| {
+                let v = r.validator.map(|v| format!("{v:?}")).unwrap_or_default();
+                let ex = [
+                    r.description.clone(),
+                    format!("{}; contextwoord ervoor", r.description),
+                    format!("{}; {v}-controle geslaagd", r.description),
+                    format!("{}; {v}-controle geslaagd; contextwoord ervoor", r.description),
+                ]
+                .map(Arc::from);
+                (Arc::from(r.id.as_str()), Arc::from(r.ground.as_str()), ex)
+            })
+            .collect();
+        let fixed = FIXED.iter().map(|&k| (k, Arc::from(k))).collect();
+        Labels { rules, fixed }
+    }
+
+    /// The shared copy of a fixed text.
+    fn get(&self, key: &'static str) -> Arc<str> {
+        self.fixed.get(key).cloned().unwrap_or_else(|| Arc::from(key))
+    }
+}
+
+/// Fixed texts used in findings, interned once per detector.
+const FIXED: [&str; 30] = [
+    PRIVACY,
+    "naam-personeelslijst",
+    "naam-propagatie",
+    "ambtsdrager",
+    "naam van een publieke functionaris",
+    "naam van een medewerker op de personeelslijst",
+    "achternaam van een medewerker op de personeelslijst",
+    "voornaam van een elders in het document genoemde persoon",
+    "naam die elders in het document of de batch als persoonsnaam is herkend",
+    "naam-initialen",
+    "naam-titel",
+    "naam-voornaam",
+    "naam-kopregel",
+    "naam-ondertekening",
+    "naam-aanhef",
+    "naam-organisatie",
+    "naam-rol",
+    "naam-bij-identificatie",
+    "kandidaat; handmatig beoordelen",
+    "kandidaat zonder contextwoord; handmatig beoordelen",
+    "initialen gevolgd door een achternaam",
+    "aanspreekvorm of titel voor de naam",
+    "bekende voornaam gevolgd door een achternaam",
+    "naam achter een kopregel (Van:, Aan:, Aanwezig:, Contactpersoon)",
+    "naam in een ondertekening na een groet",
+    "naam in een aanhef",
+    "naam gevolgd door een organisatie tussen haakjes",
+    "naam na een aanduiding van een persoon (collega, tolk, betrokkene)",
+    "volledige naam in dezelfde zin als een identificatienummer, IBAN of geboortedatum",
+    "publieke functionaris (lijst ambtsdragers)",
+];
 
 impl Detector {
     /// Builds the detector from rules and the staff and officials lists.
@@ -99,14 +171,9 @@ impl Detector {
             .flat_map(|p| p.phones.iter())
             .map(|p| validate::national_digits(p))
             .collect();
-        let official_phrases = Vec::new();
-        let dict = Dictionary::new(staff, officials);
-        Detector {
-            rules,
-            dict,
-            staff_phones,
-            official_phrases,
-        }
+                let dict = Dictionary::new(staff, officials);
+        let labels = Labels::new(&rules);
+        Detector { rules, dict, staff_phones, labels }
     }
 
     /// The rules in use.
@@ -138,7 +205,7 @@ impl Detector {
             } else {
                 &whole_text
             };
-            self.run_rule(rule, text, windows, &folded, &mut findings, &mut person_keys, &mut first_keys);
+            self.run_rule(ri, text, windows, &folded, &mut findings, &mut person_keys, &mut first_keys);
         }
         let lists = &self.rules.lists;
         let scanner = NameScanner::new(text, &folded, lists);
@@ -186,19 +253,19 @@ impl Detector {
                         first_keys.insert(fold_str(p.first.split_whitespace().next().unwrap_or("")));
                     }
                     staff_spans.push((hit.start, hit.end));
-                    let what = if !hit.full {
-                        "achternaam"
+                    let what: &'static str = if !hit.full {
+                        "achternaam van een medewerker op de personeelslijst"
                     } else {
-                        "naam"
+                        "naam van een medewerker op de personeelslijst"
                     };
                     findings.push(Finding {
                         start: hit.start,
                         end: hit.end,
-                        rule: "naam-personeelslijst".into(),
+                        rule: self.labels.get("naam-personeelslijst"),
                         category: Category::Name,
-                        ground: PRIVACY.into(),
+                        ground: self.labels.get(PRIVACY),
                         confidence: Confidence::Confirmed,
-                        explanation: format!("{what} van een medewerker op de personeelslijst"),
+                        explanation: self.labels.get(what),
                         disposition: Disposition::Redact,
                     });
                 }
@@ -219,7 +286,6 @@ impl Detector {
                 official_keys.insert(s.clone());
             }
         }
-        let _ = &self.official_phrases;
         let staff_ix = SpanIndex::new(staff_spans.iter().enumerate().map(|(k, &(s, e))| (s, e, k)));
         for ph in phrases.iter_mut() {
             let staff_listed = staff_ix
@@ -242,7 +308,7 @@ impl Detector {
                             first_keys.insert(f.clone());
                         }
                     }
-                    findings.push(name_finding(ph));
+                    findings.push(name_finding(ph, &self.labels));
                 }
             }
         }
@@ -259,15 +325,15 @@ impl Detector {
             findings.push(Finding {
                 start: s,
                 end: e,
-                rule: "naam-propagatie".into(),
+                rule: self.labels.get("naam-propagatie"),
                 category: Category::Name,
-                ground: PRIVACY.into(),
+                ground: self.labels.get(PRIVACY),
                 confidence: Confidence::Confirmed,
-                explanation: if first {
-                    "voornaam van een elders in het document genoemde persoon".into()
+                explanation: self.labels.get(if first {
+                    "voornaam van een elders in het document genoemde persoon"
                 } else {
-                    "naam die elders in het document of de batch als persoonsnaam is herkend".into()
-                },
+                    "naam die elders in het document of de batch als persoonsnaam is herkend"
+                }),
                 disposition: Disposition::Redact,
             });
         }
@@ -277,7 +343,7 @@ impl Detector {
             .iter_mut()
             .filter(|f| f.category == Category::Name && f.redacted())
         {
-            let listed = f.rule == "naam-personeelslijst";
+            let listed = &*f.rule == "naam-personeelslijst";
             // A staff-list name beats an official recognised by context, and a longer listed name
             // beats a listed official's shorter form ("Tess van Dijk" vs official "Van Dijk").
             if let Some(k) = keep_ix
@@ -297,11 +363,11 @@ impl Detector {
                 findings.push(Finding {
                     start: *s,
                     end: *e,
-                    rule: "ambtsdrager".into(),
+                    rule: self.labels.get("ambtsdrager"),
                     category: Category::Name,
-                    ground: PRIVACY.into(),
+                    ground: self.labels.get(PRIVACY),
                     confidence: Confidence::Confirmed,
-                    explanation: "naam van een publieke functionaris".into(),
+                    explanation: self.labels.get("naam van een publieke functionaris"),
                     disposition: Disposition::Keep(reason.clone()),
                 });
             }
@@ -355,7 +421,7 @@ impl Detector {
 
     fn run_rule(
         &self,
-                rule: &CompiledRule,
+        ri: usize,
         text: &str,
         windows: &[(usize, usize)],
         folded: &Folded,
@@ -363,6 +429,8 @@ impl Detector {
         person_keys: &mut HashSet<String>,
         first_keys: &mut HashSet<String>,
     ) {
+        let rule = &self.rules.rules[ri];
+        let (rule_id, ground, explain) = &self.labels.rules[ri];
         if !rule.keywords.is_empty() && !rule.keywords.iter().any(|k| folded.text.contains(k.as_str())) {
             return;
         }
@@ -402,7 +470,7 @@ impl Detector {
                         keep = Some("algemeen nummer van de organisatie".into());
                     } else if !confirmed_by_list && in_letterhead(text, m_start) {
                         keep = Some("algemeen nummer in het briefhoofd (postbus/website in hetzelfde blok)".into());
-                    } else if !confirmed_by_list && context_before(text, m_start, 40, &self.rules.number_context) {
+                    } else if !confirmed_by_list && context_before(folded, m_start, 40, &self.rules.number_context) {
                         keep = Some("algemeen nummer van de organisatie (genoemd als algemeen nummer)".into());
                     }
                 }
@@ -423,7 +491,7 @@ impl Detector {
                 keep = Some(reason.clone());
             }
             let has_context =
-                !rule.context.is_empty() && context_before(text, m_start, rule.context_window, &rule.context);
+                !rule.context.is_empty() && context_before(folded, m_start, rule.context_window, &rule.context);
             let confidence = if confirmed_by_list || has_context || rule.context.is_empty() {
                 if rule.context.is_empty() {
                     rule.without_context.unwrap_or(Confidence::Confirmed)
@@ -439,18 +507,13 @@ impl Detector {
             if keep.is_none() && confidence == Confidence::Candidate {
                 keep = Some("kandidaat zonder contextwoord; handmatig beoordelen".into());
             }
-            let explanation = match (rule.validator, has_context) {
-                (Some(v), true) => format!("{}; {:?}-controle geslaagd; contextwoord ervoor", rule.description, v),
-                (Some(v), false) => format!("{}; {:?}-controle geslaagd", rule.description, v),
-                (None, true) => format!("{}; contextwoord ervoor", rule.description),
-                (None, false) => rule.description.clone(),
-            };
+            let explanation = explain[usize::from(has_context) + 2 * usize::from(rule.validator.is_some())].clone();
             out.push(Finding {
                 start: m_start,
                 end: m_end,
-                rule: rule.id.clone(),
+                rule: rule_id.clone(),
                 category: rule.category,
-                ground: rule.ground.clone(),
+                ground: ground.clone(),
                 confidence,
                 explanation,
                 disposition: keep.map(Disposition::Keep).unwrap_or(Disposition::Redact),
@@ -473,16 +536,16 @@ impl Detector {
     }
 }
 
-fn name_finding(ph: &NamePhrase) -> Finding {
+fn name_finding(ph: &NamePhrase, labels: &Labels) -> Finding {
     let keep = (ph.confidence < Confidence::Plausible).then(|| "kandidaat; handmatig beoordelen".to_string());
     Finding {
         start: ph.start,
         end: ph.end,
-        rule: ph.cue.rule_id().into(),
+        rule: labels.get(ph.cue.rule_id()),
         category: Category::Name,
-        ground: PRIVACY.into(),
+        ground: labels.get(PRIVACY),
         confidence: ph.confidence,
-        explanation: ph.explanation.clone(),
+        explanation: labels.get(ph.explanation),
         disposition: keep.map(Disposition::Keep).unwrap_or(Disposition::Redact),
     }
 }
@@ -536,28 +599,22 @@ fn email_name_keys(local: &str, keys: &mut HashSet<String>, firsts: &mut HashSet
 }
 
 /// A context word ends within `window` characters before `pos`.
-fn context_before(text: &str, pos: usize, window: usize, words: &[String]) -> bool {
-    let mut a = pos.saturating_sub(window * 2);
-    while !text.is_char_boundary(a) {
-        a += 1;
+fn context_before(folded: &Folded, pos: usize, window: usize, words: &[String]) -> bool {
+    let f = folded.text.as_str();
+    let end = folded.to_folded(pos);
+    let mut start = end;
+    for _ in 0..window {
+        match f[..start].chars().next_back() {
+            Some(c) => start -= c.len_utf8(),
+            None => break,
+        }
     }
-    let hay = fold_str(&text[a..pos]);
-    let hay: String = hay
-        .chars()
-        .rev()
-        .take(window)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let hay = &f[start..end];
     words.iter().any(|w| {
         hay.match_indices(w.as_str()).any(|(i, _)| {
-            let before = hay[..i].chars().next_back();
+            let before = if i == 0 { f[..start].chars().next_back() } else { hay[..i].chars().next_back() };
             before.is_none_or(|c| !c.is_alphanumeric())
-                && hay[i + w.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| !c.is_alphabetic() || w.ends_with('.'))
+                && hay[i + w.len()..].chars().next().is_none_or(|c| !c.is_alphabetic() || w.ends_with('.'))
         })
     })
 }
@@ -603,7 +660,7 @@ fn in_letterhead(text: &str, pos: usize) -> bool {
 /// whitespace-adjacent name redactions merge; result sorted by start.
 pub fn resolve(mut findings: Vec<Finding>, text: &str) -> Vec<Finding> {
     // Ties: the most specific rule names the span; propagation only repeats another finding.
-        let rank = |f: &Finding| f.rule == "naam-propagatie";
+        let rank = |f: &Finding| &*f.rule == "naam-propagatie";
         findings.sort_unstable_by(|a, b| {
         a.start
             .cmp(&b.start)

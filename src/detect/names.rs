@@ -85,7 +85,7 @@ pub struct NamePhrase {
     /// How sure.
     pub confidence: Confidence,
     /// Human explanation.
-    pub explanation: String,
+    pub explanation: &'static str,
     /// Folded surname without particles ("beeck"); `None` for a lone first name.
     pub surname: Option<String>,
     /// Folded particles before the surname ("van").
@@ -442,7 +442,7 @@ impl<'a> NameScanner<'a> {
             cue,
             official: None,
             confidence: cue.confidence(),
-            explanation: cue.explain().to_string(),
+            explanation: cue.explain(),
             surname,
             tussen,
             first,

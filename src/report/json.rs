@@ -107,21 +107,21 @@ pub fn doc_entry(
     for f in found {
         let clear = text.get(f.start..f.end).unwrap_or("");
         let folded = fold_str(clear);
-        let n = occ.entry((f.rule.clone(), folded.clone())).or_default();
+        let n = occ.entry((f.rule.to_string(), folded.clone())).or_default();
         let fp = fingerprint(&f.rule, &folded, rel, *n);
         *n += 1;
         let (line, column) = lines.line_col(text, f.start);
         let entry = FindingEntry {
-            rule: f.rule.clone(),
+            rule: f.rule.to_string(),
             category: f.category.as_str(),
-            ground: f.ground.clone(),
+            ground: f.ground.to_string(),
             confidence: f.confidence,
             masked: mask(clear),
             line,
             column,
             start: f.start,
             end: f.end,
-            explanation: f.explanation.clone(),
+            explanation: f.explanation.to_string(),
             reason: match &f.disposition {
                 Disposition::Keep(r) => Some(r.clone()),
                 Disposition::Redact => None,
@@ -129,7 +129,7 @@ pub fn doc_entry(
             fingerprint: fp,
         };
         if f.redacted() {
-            *grounds.entry(f.ground.clone()).or_default() += 1;
+            *grounds.entry(f.ground.to_string()).or_default() += 1;
             findings.push(entry);
         } else {
             kept.push(entry);

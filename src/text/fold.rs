@@ -16,6 +16,17 @@ pub struct Folded {
 }
 
 impl Folded {
+        /// Folded offset of an original char-boundary offset.
+    pub fn to_folded(&self, orig: usize) -> usize {
+        let k = self.segments.partition_point(|s| (s.3 as usize) <= orig);
+        if k == 0 {
+            orig
+        } else {
+            let (_, fe, _, oe) = self.segments[k - 1];
+            fe as usize + (orig - oe as usize)
+        }
+    }
+
     /// Folded offsets of ascending original char-boundary offsets, in one sweep.
     pub fn to_folded_sorted(&self, orig: impl Iterator<Item = usize>) -> Vec<usize> {
         let mut k = 0;
