@@ -212,7 +212,8 @@ impl Detector {
         let mut phrases = scanner.scan();
         // The person an identifier belongs to is named in the same sentence.
         let phrase_ix = SpanIndex::new(phrases.iter().map(|p| (p.start, p.end, 0)));
-        let mut near_ids: Vec<NamePhrase> = Vec::new();
+                let mut near_ids: Vec<NamePhrase> = Vec::new();
+        let mut sentences_done: rustc_hash::FxHashSet<(usize, usize)> = Default::default();
         for f in findings.iter().filter(|f| {
             f.redacted()
                 && matches!(
@@ -220,7 +221,11 @@ impl Detector {
                     Category::Bsn | Category::Vnummer | Category::Iban | Category::Birthdate
                 )
         }) {
-            for ph in scanner.names_in_sentence(f.start, f.end) {
+                        let sentence = scanner.sentence_of(f.start, f.end);
+            if !sentences_done.insert(sentence) {
+                continue;
+            }
+            for ph in scanner.names_in_range(sentence) {
                 if !phrase_ix.any(ph.start, ph.end)
                     && !near_ids
                         .iter()

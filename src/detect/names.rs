@@ -950,8 +950,17 @@ impl<'a> NameScanner<'a> {
 
     /// Full names (two or more name words) in the sentence around byte range [a, b): the data
     /// subject of an identification number, bank account or date of birth named there.
-    pub fn names_in_sentence(&self, a: usize, b: usize) -> Vec<NamePhrase> {
-        let (lo, hi) = sentence_bounds(self.text, a, b);
+        pub fn names_in_sentence(&self, a: usize, b: usize) -> Vec<NamePhrase> {
+        self.names_in_range(self.sentence_of(a, b))
+    }
+
+    /// The byte range of the sentence around [a, b).
+    pub fn sentence_of(&self, a: usize, b: usize) -> (usize, usize) {
+        sentence_bounds(self.text, a, b)
+    }
+
+    /// Full names (see [`names_in_sentence`](Self::names_in_sentence)) in a byte range.
+    pub fn names_in_range(&self, (lo, hi): (usize, usize)) -> Vec<NamePhrase> {
         let mut out = Vec::new();
         let mut i = self.toks.partition_point(|t| (t.start as usize) < lo);
         while i < self.toks.len() && (self.toks[i].end as usize) <= hi {

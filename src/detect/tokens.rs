@@ -120,7 +120,12 @@ pub fn tokenize(s: &str) -> Vec<Tok> {
                         } else {
                             s[j..].chars().next().unwrap_or(' ')
                         };
-                        if cj.is_alphabetic() || unicode_normalization::char::is_combining_mark(cj) {
+                                                let letter = if cj.is_ascii() {
+                            cj.is_ascii_alphabetic()
+                        } else {
+                            cj.is_alphabetic() || unicode_normalization::char::is_combining_mark(cj)
+                        };
+                        if letter {
                             has_lower |= cj.is_lowercase();
                             j += cj.len_utf8();
                         } else {
