@@ -326,7 +326,12 @@ impl Detector {
         }
         person_keys.retain(|k| !official_keys.contains(k) && k.chars().count() >= 3 && !lists.non_names.contains(k));
         first_keys.retain(|k| k.chars().count() >= 3 && !lists.non_names.contains(k) && !official_keys.contains(k));
+                // Mentions already redacted whole by another finding add nothing.
+        let redacted_ix = SpanIndex::new(findings.iter().filter(|f| f.redacted()).map(|f| (f.start, f.end, 0)));
         for (s, e, first) in scanner.find_mentions(&person_keys, &first_keys) {
+            if redacted_ix.contains(s, e) {
+                continue;
+            }
             findings.push(Finding {
                 start: s,
                 end: e,
