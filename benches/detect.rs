@@ -51,7 +51,11 @@ fn staff(r: &mut Rng, n: usize) -> Vec<Person> {
             Person {
                 initials: format!("{}.", &first[..1]),
                 first,
-                tussen: if r.next() % 4 == 0 { "van".into() } else { String::new() },
+                tussen: if r.next().is_multiple_of(4) {
+                    "van".into()
+                } else {
+                    String::new()
+                },
                 surname,
                 emails: vec![],
                 phones: vec![],
@@ -120,15 +124,23 @@ fn bench(c: &mut Criterion) {
     g.bench_function("detect/50k-staff", |b| {
         b.iter(|| black_box(det.scan(black_box(&layer))))
     });
-        // The bundled example memos, repeated: real memo density (the generated text above is
+    // The bundled example memos, repeated: real memo density (the generated text above is
     // denser in names and numbers than real documents).
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/example");
-    let mut names: Vec<_> = std::fs::read_dir(&dir).expect("fixtures").map(|e| e.expect("entry").path()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
     names.sort();
-    let one: String = names.iter().map(|p| std::fs::read_to_string(p).expect("fixture") + "\n").collect();
+    let one: String = names
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("fixture") + "\n")
+        .collect();
     let memos = TextLayer::plain(one.repeat((4 << 20) / one.len() + 1));
     g.throughput(Throughput::Bytes(memos.text.len() as u64));
-    g.bench_function("detect-example-memos/50k-staff", |b| b.iter(|| black_box(det.scan(black_box(&memos)))));
+    g.bench_function("detect-example-memos/50k-staff", |b| {
+        b.iter(|| black_box(det.scan(black_box(&memos))))
+    });
     g.throughput(Throughput::Bytes(layer.text.len() as u64));
     g.bench_function("redact-and-verify/50k-staff", |b| {
         b.iter(|| {

@@ -20,6 +20,12 @@ pub const EXIT_CODES: &str = "Exit codes:\n  0   done\n  1   check: personal dat
 pub enum Command {
     /// Redact documents: a redacted copy of each input under --out, plus report.json.
     Redact(RedactArgs),
+    /// Print the text layer the detector sees in a file, with page problems (local use: prints
+    /// the text in clear).
+    Text {
+        /// A .txt, .md or .pdf file.
+        file: std::path::PathBuf,
+    },
     /// Work with the rules: run their examples, explain a text, list them.
     Rules {
         /// Rules action.

@@ -24,6 +24,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Redact(a) => redact(a),
         Command::Rules { action } => rules(action),
+        Command::Text { file } => text(&file),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -147,6 +148,26 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
         );
     }
     Ok(if incomplete > 0 { INCOMPLETE } else { 0 })
+}
+
+fn text(file: &Path) -> anyhow::Result<u8> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let mut out = std::io::stdout().lock();
+    if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+        let pdf = woo_redact::source::pdf::load(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        writeln!(out, "{}", pdf.text.text)?;
+        let mut incomplete = false;
+        for (i, p) in pdf.pages.iter().enumerate() {
+            for problem in &p.problems {
+                incomplete = true;
+                eprintln!("woo-redact: {}: page {}: {problem}", file.display(), i + 1);
+            }
+        }
+        return Ok(if incomplete { INCOMPLETE } else { 0 });
+    }
+    let layer = woo_redact::source::plain::load(bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    writeln!(out, "{}", layer.text)?;
+    Ok(0)
 }
 
 fn rules(action: RulesAction) -> anyhow::Result<u8> {

@@ -55,7 +55,7 @@ pub struct Dictionary {
     multi: FxHashMap<String, Vec<(Vec<String>, Entry)>>,
     /// Folded full-name forms of officials, for tolerant matching.
     official_forms: Vec<String>,
-        /// Folded first names of listed people (given names next to their surname).
+    /// Folded first names of listed people (given names next to their surname).
     pub first_names: FxHashSet<String>,
     /// Per list and person: folded first given name and first initial, for choosing between
     /// people who share a surname.
@@ -65,12 +65,24 @@ pub struct Dictionary {
 impl Dictionary {
     /// Indexes both lists by surname.
     pub fn new(staff: Vec<Person>, officials: Vec<Person>) -> Self {
-        let mut d = Dictionary { staff, officials, ..Default::default() };
-                let lists = [(ListKind::Staff, d.staff.clone()), (ListKind::Official, d.officials.clone())];
+        let mut d = Dictionary {
+            staff,
+            officials,
+            ..Default::default()
+        };
+        let lists = [
+            (ListKind::Staff, d.staff.clone()),
+            (ListKind::Official, d.officials.clone()),
+        ];
         for (li, (list, people)) in lists.into_iter().enumerate() {
             d.keys[li] = people
                 .iter()
-                .map(|p| (fold_str(p.first.split_whitespace().next().unwrap_or("")), fold_str(&p.initials).chars().next()))
+                .map(|p| {
+                    (
+                        fold_str(p.first.split_whitespace().next().unwrap_or("")),
+                        fold_str(&p.initials).chars().next(),
+                    )
+                })
                 .collect();
             for (pi, p) in people.iter().enumerate() {
                 let entry = Entry { person: pi, list };
@@ -137,10 +149,19 @@ impl Dictionary {
                 i += 1;
                 continue;
             };
-            let entries: &[Entry] = if multi_entries.is_empty() { entries } else { &multi_entries };
+            let entries: &[Entry] = if multi_entries.is_empty() {
+                entries
+            } else {
+                &multi_entries
+            };
             let ext = sc.extend_name(i, last, &self.first_names);
             let entry = self.best(entries, &ext);
-            out.push(Hit { start: ext.start, end: ext.end, entry, full: ext.tok_start < i || ext.tok_end > last + 1 });
+            out.push(Hit {
+                start: ext.start,
+                end: ext.end,
+                entry,
+                full: ext.tok_start < i || ext.tok_end > last + 1,
+            });
             i = ext.tok_end.max(i + 1);
         }
         out
@@ -148,7 +169,7 @@ impl Dictionary {
 
     /// The person whose given names or initials fit the written name best; staff on a tie.
     fn best(&self, entries: &[Entry], ext: &Extended) -> Entry {
-                let score = |e: &Entry| {
+        let score = |e: &Entry| {
             let (first, ini) = &self.keys[usize::from(e.list == ListKind::Official)][e.person];
             let ini = *ini;
             let s = if !first.is_empty() && ext.given.contains(first) {

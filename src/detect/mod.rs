@@ -14,10 +14,10 @@ use crate::text::TextLayer;
 use crate::text::fold::{Folded, fold, fold_str};
 use dictionary::{Dictionary, ListKind};
 use names::{NamePhrase, NameScanner};
-use serde::Serialize;
-use std::sync::Arc;
-use spans::SpanIndex;
 use rustc_hash::FxHashSet as HashSet;
+use serde::Serialize;
+use spans::SpanIndex;
+use std::sync::Arc;
 
 /// Ground for names, e-mail and phone numbers of people.
 pub const PRIVACY: &str = "5.1.2e";
@@ -83,16 +83,19 @@ pub struct DocScan {
 pub struct Detector {
     rules: RuleSet,
     dict: Dictionary,
-        staff_phones: HashSet<String>,
+    staff_phones: HashSet<String>,
     /// Shared strings for findings, so a finding costs no allocation.
     labels: Labels,
 }
+
+/// A pattern rule's id, ground, and explanation without/with context × validator.
+type RuleLabel = (Arc<str>, Arc<str>, [Arc<str>; 4]);
 
 /// Rule ids, grounds and explanations shared by all findings (cloning an `Arc` is cheap).
 #[derive(Debug, Default)]
 struct Labels {
     /// Per pattern rule: id, ground, and explanation without/with context × validator.
-    rules: Vec<(Arc<str>, Arc<str>, [Arc<str>; 4])>,
+    rules: Vec<RuleLabel>,
     /// Name rules and fixed texts by their static key.
     fixed: rustc_hash::FxHashMap<&'static str, Arc<str>>,
 }
@@ -171,9 +174,14 @@ impl Detector {
             .flat_map(|p| p.phones.iter())
             .map(|p| validate::national_digits(p))
             .collect();
-                let dict = Dictionary::new(staff, officials);
+        let dict = Dictionary::new(staff, officials);
         let labels = Labels::new(&rules);
-        Detector { rules, dict, staff_phones, labels }
+        Detector {
+            rules,
+            dict,
+            staff_phones,
+            labels,
+        }
     }
 
     /// The rules in use.
@@ -194,7 +202,7 @@ impl Detector {
         let mut findings = Vec::new();
         let mut person_keys: HashSet<String> = HashSet::default();
         let mut first_keys: HashSet<String> = HashSet::default();
-                        let digit_windows = digit_line_windows(text);
+        let digit_windows = digit_line_windows(text);
         let gate_windows = self.context_windows(text, &folded);
         let whole_text = [(0, text.len())];
         for (ri, rule) in self.rules.rules.iter().enumerate() {
@@ -205,14 +213,21 @@ impl Detector {
             } else {
                 &whole_text
             };
-            self.run_rule(ri, text, windows, &folded, &mut findings, &mut person_keys, &mut first_keys);
+            self.run_rule(
+                ri,
+                text,
+                windows,
+                &folded,
+                &mut findings,
+                (&mut person_keys, &mut first_keys),
+            );
         }
         let lists = &self.rules.lists;
         let scanner = NameScanner::new(text, &folded, lists);
         let mut phrases = scanner.scan();
         // The person an identifier belongs to is named in the same sentence.
         let phrase_ix = SpanIndex::new(phrases.iter().map(|p| (p.start, p.end, 0)));
-                let mut near_ids: Vec<NamePhrase> = Vec::new();
+        let mut near_ids: Vec<NamePhrase> = Vec::new();
         let mut sentences_done: rustc_hash::FxHashSet<(usize, usize)> = Default::default();
         for f in findings.iter().filter(|f| {
             f.redacted()
@@ -221,7 +236,7 @@ impl Detector {
                     Category::Bsn | Category::Vnummer | Category::Iban | Category::Birthdate
                 )
         }) {
-                        let sentence = scanner.sentence_of(f.start, f.end);
+            let sentence = scanner.sentence_of(f.start, f.end);
             if !sentences_done.insert(sentence) {
                 continue;
             }
@@ -326,7 +341,7 @@ impl Detector {
         }
         person_keys.retain(|k| !official_keys.contains(k) && k.chars().count() >= 3 && !lists.non_names.contains(k));
         first_keys.retain(|k| k.chars().count() >= 3 && !lists.non_names.contains(k) && !official_keys.contains(k));
-                // Mentions already redacted whole by another finding add nothing.
+        // Mentions already redacted whole by another finding add nothing.
         let redacted_ix = SpanIndex::new(findings.iter().filter(|f| f.redacted()).map(|f| (f.start, f.end, 0)));
         for (s, e, first) in scanner.find_mentions(&person_keys, &first_keys) {
             if redacted_ix.contains(s, e) {
@@ -391,11 +406,13 @@ impl Detector {
         }
     }
 
-        /// For each gated rule, the stretches of text right after one of its context words: the only
+    /// For each gated rule, the stretches of text right after one of its context words: the only
     /// places a match can be kept. One automaton pass over the folded text serves all rules.
     fn context_windows(&self, text: &str, folded: &Folded) -> Vec<Vec<(usize, usize)>> {
         let mut out = vec![Vec::new(); self.rules.rules.len()];
-        let Some((ac, users)) = &self.rules.context_index else { return out };
+        let Some((ac, users)) = &self.rules.context_index else {
+            return out;
+        };
         let f = folded.text.as_str();
         for m in ac.find_iter(f) {
             let before_ok = f[..m.start()].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
@@ -436,22 +453,25 @@ impl Detector {
         windows: &[(usize, usize)],
         folded: &Folded,
         out: &mut Vec<Finding>,
-        person_keys: &mut HashSet<String>,
-        first_keys: &mut HashSet<String>,
+        (person_keys, first_keys): (&mut HashSet<String>, &mut HashSet<String>),
     ) {
         let rule = &self.rules.rules[ri];
         let (rule_id, ground, explain) = &self.labels.rules[ri];
         if !rule.keywords.is_empty() && !rule.keywords.iter().any(|k| folded.text.contains(k.as_str())) {
             return;
         }
-                        let first_new = out.len();
-                // (group start, group end, match start, match end); captures only when a group is asked
+        let first_new = out.len();
+        // (group start, group end, match start, match end); captures only when a group is asked
         // for, since plain matching never leaves the fast DFA.
         let mut spans: Vec<(usize, usize, usize, usize)> = Vec::new();
         for &(a, b) in windows {
             let hay = &text[a..b];
             if rule.group == 0 {
-                spans.extend(rule.regex.find_iter(hay).map(|m| (a + m.start(), a + m.end(), a + m.start(), a + m.end())));
+                spans.extend(
+                    rule.regex
+                        .find_iter(hay)
+                        .map(|m| (a + m.start(), a + m.end(), a + m.start(), a + m.end())),
+                );
             } else {
                 for c in rule.regex.captures_iter(hay) {
                     if let (Some(g), Some(w)) = (c.get(rule.group), c.get(0)) {
@@ -622,9 +642,16 @@ fn context_before(folded: &Folded, pos: usize, window: usize, words: &[String]) 
     let hay = &f[start..end];
     words.iter().any(|w| {
         hay.match_indices(w.as_str()).any(|(i, _)| {
-            let before = if i == 0 { f[..start].chars().next_back() } else { hay[..i].chars().next_back() };
+            let before = if i == 0 {
+                f[..start].chars().next_back()
+            } else {
+                hay[..i].chars().next_back()
+            };
             before.is_none_or(|c| !c.is_alphanumeric())
-                && hay[i + w.len()..].chars().next().is_none_or(|c| !c.is_alphabetic() || w.ends_with('.'))
+                && hay[i + w.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphabetic() || w.ends_with('.'))
         })
     })
 }
@@ -645,7 +672,9 @@ fn digit_line_windows(text: &str) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        let Some(d) = b[i..].iter().position(u8::is_ascii_digit) else { break };
+        let Some(d) = b[i..].iter().position(u8::is_ascii_digit) else {
+            break;
+        };
         let d = i + d;
         let start = b[..d].iter().rposition(|&c| c == b'\n').map_or(0, |p| p + 1);
         let end = b[d..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| d + p);
@@ -670,8 +699,8 @@ fn in_letterhead(text: &str, pos: usize) -> bool {
 /// whitespace-adjacent name redactions merge; result sorted by start.
 pub fn resolve(mut findings: Vec<Finding>, text: &str) -> Vec<Finding> {
     // Ties: the most specific rule names the span; propagation only repeats another finding.
-        let rank = |f: &Finding| &*f.rule == "naam-propagatie";
-        findings.sort_unstable_by(|a, b| {
+    let rank = |f: &Finding| &*f.rule == "naam-propagatie";
+    findings.sort_unstable_by(|a, b| {
         a.start
             .cmp(&b.start)
             .then((b.end - b.start).cmp(&(a.end - a.start)))

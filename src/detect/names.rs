@@ -3,12 +3,12 @@
 //! surnames), plus recognition of public officials, who are kept. WOO.md §2 and §4.
 
 use super::spans::SpanIndex;
-use smallvec::{SmallVec, smallvec};
 use super::tokens::{Kind, Tok, tokenize};
 use crate::rules::{Confidence, Lists, word};
 use crate::text::fold::Folded;
-use rustc_hash::FxHashSet;
 use crate::text::fold::fold_str;
+use rustc_hash::FxHashSet;
+use smallvec::{SmallVec, smallvec};
 
 /// Why a phrase is a person's name (or an official's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -479,7 +479,7 @@ impl<'a> NameScanner<'a> {
     }
 
     /// Matches a phrase list (folded) at the start of line token i: index after it.
-        fn phrase_at<'p>(&self, i: usize, phrases: impl IntoIterator<Item = &'p String>) -> Option<usize> {
+    fn phrase_at<'p>(&self, i: usize, phrases: impl IntoIterator<Item = &'p String>) -> Option<usize> {
         phrases.into_iter().filter_map(|p| self.match_phrase(i, p)).max()
     }
 
@@ -496,7 +496,11 @@ impl<'a> NameScanner<'a> {
             if k > i && t.gap > 0 {
                 rest = rest.strip_prefix(' ')?;
             }
-            let piece = if t.kind == Kind::Word { self.f(k) } else { t.text(self.text) };
+            let piece = if t.kind == Kind::Word {
+                self.f(k)
+            } else {
+                t.text(self.text)
+            };
             rest = rest.strip_prefix(piece)?;
             k += 1;
         }
@@ -543,20 +547,20 @@ impl<'a> NameScanner<'a> {
                     k = self.skip_item(k, b);
                     continue;
                 }
-                if let Some(mut p) = self.parse(k, true) {
-                    if p.end <= b {
-                        self.display_tail(&mut p);
-                        let p_end = p.end.min(b);
-                        out.push(self.phrase(
-                            &Parsed {
-                                end: p_end,
-                                ..p.clone()
-                            },
-                            cue,
-                        ));
-                        k = p_end;
-                        continue;
-                    }
+                if let Some(mut p) = self.parse(k, true)
+                    && p.end <= b
+                {
+                    self.display_tail(&mut p);
+                    let p_end = p.end.min(b);
+                    out.push(self.phrase(
+                        &Parsed {
+                            end: p_end,
+                            ..p.clone()
+                        },
+                        cue,
+                    ));
+                    k = p_end;
+                    continue;
                 }
             }
             k += 1;
@@ -675,12 +679,23 @@ impl<'a> NameScanner<'a> {
         if lend > i && self.toks[lend - 1].is(',') {
             lend -= 1;
         }
-                if lend > i && self.lists.closings.iter().any(|c| self.match_phrase(i, c) == Some(lend)) {
+        if lend > i
+            && self
+                .lists
+                .closings
+                .iter()
+                .any(|c| self.match_phrase(i, c) == Some(lend))
+        {
             *after_closing = Some((1, *official_recent > 0));
             return;
         }
         // Block label alone on its line: the name is on the next non-empty line.
-                if self.lists.block_labels.iter().any(|c| self.match_phrase(i, c) == Some(lend)) {
+        if self
+            .lists
+            .block_labels
+            .iter()
+            .any(|c| self.match_phrase(i, c) == Some(lend))
+        {
             let mut j = le + 1;
             while j < self.toks.len() && self.toks[j].kind == Kind::Newline {
                 j += 1;
@@ -720,7 +735,7 @@ impl<'a> NameScanner<'a> {
     /// `Name (ORG)`.
     fn scan_grammar(&self, out: &mut Vec<NamePhrase>) {
         let mut covered_until = 0usize;
-                let mut taken: Vec<(usize, usize)> = out.iter().map(|p| (p.start, p.end)).collect();
+        let mut taken: Vec<(usize, usize)> = out.iter().map(|p| (p.start, p.end)).collect();
         taken.sort_unstable();
         let mut tk = 0;
         let mut i = 0;
@@ -793,10 +808,13 @@ impl<'a> NameScanner<'a> {
                 i = p.end;
                 continue;
             }
-                        // "Name (ORG)" where ORG is an abbreviation and not a party.
+            // "Name (ORG)" where ORG is an abbreviation and not a party.
             if t.is_cap_word()
                 && self.is_name_word(i)
-                && (i + 1..i + 7).map_while(|k| self.tok(k)).take_while(|x| x.kind != Kind::Newline).any(|x| x.is('('))
+                && (i + 1..i + 7)
+                    .map_while(|k| self.tok(k))
+                    .take_while(|x| x.kind != Kind::Newline)
+                    .any(|x| x.is('('))
                 && let Some(p) = self
                     .parse(i, false)
                     .or_else(|| self.parse(i, true).filter(|p| p.given.is_empty()))
@@ -950,7 +968,7 @@ impl<'a> NameScanner<'a> {
 
     /// Full names (two or more name words) in the sentence around byte range [a, b): the data
     /// subject of an identification number, bank account or date of birth named there.
-        pub fn names_in_sentence(&self, a: usize, b: usize) -> Vec<NamePhrase> {
+    pub fn names_in_sentence(&self, a: usize, b: usize) -> Vec<NamePhrase> {
         self.names_in_range(self.sentence_of(a, b))
     }
 
@@ -1009,7 +1027,14 @@ impl<'a> NameScanner<'a> {
                 break;
             }
         }
-        let mut p = Parsed { start: a, end: last + 1, given: Idx::new(), initials: false, tussen: Idx::new(), surname: Some(last) };
+        let mut p = Parsed {
+            start: a,
+            end: last + 1,
+            given: Idx::new(),
+            initials: false,
+            tussen: Idx::new(),
+            surname: Some(last),
+        };
         self.display_tail(&mut p);
         let given_words: Vec<String> = (a..first)
             .chain(last + 1..p.end)
@@ -1018,7 +1043,9 @@ impl<'a> NameScanner<'a> {
             .collect();
         let initials: String = (a..first)
             .chain(last + 1..p.end)
-            .filter(|&k| self.toks[k].kind == Kind::Word && self.toks[k].cap && self.toks[k].end - self.toks[k].start <= 3)
+            .filter(|&k| {
+                self.toks[k].kind == Kind::Word && self.toks[k].cap && self.toks[k].end - self.toks[k].start <= 3
+            })
             .filter_map(|k| self.f(k).chars().next())
             .collect();
         Extended {

@@ -32,10 +32,13 @@ impl SpanIndex {
             .map(move |k| self.spans[k].2)
     }
 
-        /// Is [s, e) inside one indexed span?
+    /// Is [s, e) inside one indexed span?
     pub fn contains(&self, s: usize, e: usize) -> bool {
         let j = self.spans.partition_point(|x| x.0 <= s);
-        (0..j).rev().take_while(|&k| self.max_end[k] > s).any(|k| self.spans[k].1 >= e)
+        (0..j)
+            .rev()
+            .take_while(|&k| self.max_end[k] > s)
+            .any(|k| self.spans[k].1 >= e)
     }
 
     /// Does any span overlap [s, e)?

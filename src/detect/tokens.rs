@@ -120,7 +120,7 @@ pub fn tokenize(s: &str) -> Vec<Tok> {
                         } else {
                             s[j..].chars().next().unwrap_or(' ')
                         };
-                                                let letter = if cj.is_ascii() {
+                        let letter = if cj.is_ascii() {
                             cj.is_ascii_alphabetic()
                         } else {
                             cj.is_alphabetic() || unicode_normalization::char::is_combining_mark(cj)

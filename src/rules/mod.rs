@@ -172,7 +172,7 @@ pub struct CompiledRule {
     pub keep: Vec<(Regex, String)>,
     /// Overlap priority.
     pub priority: i32,
-            /// Every match holds a digit and stays on one line: run only on lines with a digit.
+    /// Every match holds a digit and stays on one line: run only on lines with a digit.
     pub digit_lines: bool,
     /// Matches without a context word are dropped: run only after a context word.
     pub gated: bool,
@@ -319,7 +319,7 @@ pub struct RuleSet {
     pub officials: Option<PathBuf>,
     /// Decisions file from the config.
     pub decisions: Option<PathBuf>,
-        /// Files loaded, in order (logged so users know which config applied).
+    /// Files loaded, in order (logged so users know which config applied).
     pub sources: Vec<String>,
     /// One automaton over the context words of gated rules, with the rules each word serves.
     pub context_index: Option<(aho_corasick::AhoCorasick, Vec<Vec<usize>>)>,
@@ -346,7 +346,7 @@ impl RuleSet {
             staff: None,
             officials: None,
             decisions: None,
-                        sources: vec!["builtin:default.toml".into()],
+            sources: vec!["builtin:default.toml".into()],
             context_index: None,
         };
         for (name, src) in BUILTIN_LISTS {
@@ -372,7 +372,7 @@ impl RuleSet {
                 }),
             }
         }
-                set.lists.reindex();
+        set.lists.reindex();
         set.build_context_index();
         if errors.is_empty() {
             Ok(set)
@@ -490,7 +490,7 @@ impl RuleSet {
         }
     }
 
-        /// Builds the context-word automaton of the gated rules (prefilter once, confirm after).
+    /// Builds the context-word automaton of the gated rules (prefilter once, confirm after).
     fn build_context_index(&mut self) {
         let mut words: Vec<String> = Vec::new();
         let mut users: Vec<Vec<usize>> = Vec::new();
@@ -659,11 +659,11 @@ fn compile_rule(
         validator,
         context: def.context.iter().map(|c| fold_str(c)).collect(),
         context_window: def.context_window,
-                without_context: without.flatten(),
+        without_context: without.flatten(),
         keywords: def.keywords.iter().map(|k| fold_str(k)).collect(),
         keep,
-                priority: def.priority,
-                digit_lines: shape::digit_lines_only(def.regex.get_ref()),
+        priority: def.priority,
+        digit_lines: shape::digit_lines_only(def.regex.get_ref()),
         gated: without?.is_none() && !def.context.is_empty(),
         multiline: shape::may_cross(def.regex.get_ref()),
         examples_match: def.examples.matches,

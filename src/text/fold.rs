@@ -16,7 +16,7 @@ pub struct Folded {
 }
 
 impl Folded {
-        /// Folded offset of an original char-boundary offset.
+    /// Folded offset of an original char-boundary offset.
     pub fn to_folded(&self, orig: usize) -> usize {
         let k = self.segments.partition_point(|s| (s.3 as usize) <= orig);
         if k == 0 {

@@ -1,0 +1,105 @@
+//! From glyphs to text: groups a page's glyphs into lines along their baseline direction,
+//! orders lines top to bottom and glyphs along the line, infers spaces from gaps (pdfTeX writes
+//! spaces as kerning, Chromium one glyph per operator), and keeps for every byte of the text the
+//! glyph it came from, so a span found in the text maps back to glyphs exactly.
+
+use super::interp::Glyph;
+
+/// The text of a document's pages and the glyph behind each piece of it.
+#[derive(Debug, Default, Clone)]
+pub struct GlyphText {
+    /// Text in reading order, pages separated by a blank line.
+    pub text: String,
+    /// (text start, text end, page index, glyph index), sorted by text start.
+    pub spans: Vec<(usize, usize, usize, usize)>,
+    /// Byte offset where each page's text starts.
+    pub page_starts: Vec<usize>,
+}
+
+impl GlyphText {
+    /// Glyphs (page, index) behind the text range [a, b).
+    pub fn glyphs_in(&self, a: usize, b: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let i = self.spans.partition_point(|s| s.1 <= a);
+        self.spans[i..].iter().take_while(move |s| s.0 < b).map(|s| (s.2, s.3))
+    }
+}
+
+struct Line {
+    dir: (i32, i32),
+    v: f32,
+    size: f32,
+    glyphs: Vec<(f32, usize)>,
+}
+
+/// Builds the text of all pages.
+pub fn build(pages: &[Vec<Glyph>]) -> GlyphText {
+    let mut out = GlyphText::default();
+    for (pi, glyphs) in pages.iter().enumerate() {
+        if pi > 0 {
+            out.text.push_str("\n\n");
+        }
+        out.page_starts.push(out.text.len());
+        page_text(pi, glyphs, &mut out);
+    }
+    out
+}
+
+fn page_text(pi: usize, glyphs: &[Glyph], out: &mut GlyphText) {
+    let mut lines: Vec<Line> = Vec::new();
+    for (gi, g) in glyphs.iter().enumerate() {
+        let dir = ((g.dir.0 * 10.0).round() as i32, (g.dir.1 * 10.0).round() as i32);
+        // Coordinates along the baseline (u) and across it (v).
+        let u = g.origin.0 * g.dir.0 + g.origin.1 * g.dir.1;
+        let v = -g.origin.0 * g.dir.1 + g.origin.1 * g.dir.0;
+        let tol = 0.35 * g.size.max(1.0);
+        match lines
+            .iter_mut()
+            .rev()
+            .take(64)
+            .find(|l| l.dir == dir && (l.v - v).abs() <= tol)
+        {
+            Some(l) => {
+                l.glyphs.push((u, gi));
+                l.size = l.size.max(g.size);
+            }
+            None => lines.push(Line {
+                dir,
+                v,
+                size: g.size,
+                glyphs: vec![(u, gi)],
+            }),
+        }
+    }
+    lines.sort_by(|a, b| a.dir.cmp(&b.dir).then(b.v.total_cmp(&a.v)));
+    let mut prev_v: Option<(f32, (i32, i32))> = None;
+    for line in &mut lines {
+        line.glyphs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((pv, pd)) = prev_v {
+            out.text.push('\n');
+            if pd == line.dir && (pv - line.v) > 1.9 * line.size.max(1.0) {
+                out.text.push('\n');
+            }
+        }
+        prev_v = Some((line.v, line.dir));
+        let mut last_end: Option<f32> = None;
+        let mut last_was_space = true;
+        for &(u, gi) in &line.glyphs {
+            let g = &glyphs[gi];
+            let text = g.text.as_deref().unwrap_or("\u{FFFD}");
+            if let Some(end) = last_end {
+                let gap = u - end;
+                if gap > 2.5 * g.size.max(1.0) && !last_was_space {
+                    out.text.push_str("   ");
+                } else if gap > 0.2 * g.size.max(1.0) && !last_was_space && !text.starts_with(' ') {
+                    out.text.push(' ');
+                }
+            }
+            let start = out.text.len();
+            out.text.push_str(text);
+            out.spans.push((start, out.text.len(), pi, gi));
+            let width = (g.bbox[2] - g.bbox[0]) * g.dir.0.abs() + (g.bbox[3] - g.bbox[1]) * g.dir.1.abs();
+            last_end = Some(u + width.max(0.0));
+            last_was_space = text.ends_with(' ') || text.is_empty();
+        }
+    }
+}

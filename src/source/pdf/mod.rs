@@ -1,0 +1,50 @@
+//! PDF reading: our own font model and content interpreter over lopdf's object layer, giving
+//! glyph records and a text layer that maps back to them (PDF.md). Redaction of PDFs builds on
+//! this; until it exists the batch fails PDFs closed.
+
+pub mod afm;
+pub mod cmap;
+pub mod encoding;
+pub mod font;
+pub mod interp;
+pub mod layer;
+
+use interp::{PageScan, scan_page};
+use lopdf::Document;
+
+/// Largest decompressed object accepted while loading (decompression bombs).
+pub const MAX_DECOMPRESSED: usize = 256 << 20;
+
+/// A loaded PDF with every page interpreted.
+#[derive(Debug)]
+pub struct PdfDoc {
+    /// The object layer.
+    pub doc: Document,
+    /// One scan per page, in page order.
+    pub pages: Vec<PageScan>,
+    /// Text of all pages with the glyph behind each piece.
+    pub text: layer::GlyphText,
+}
+
+/// Loads and interprets a PDF, or says why it cannot be read.
+pub fn load(bytes: &[u8]) -> Result<PdfDoc, String> {
+    let opts = lopdf::LoadOptions {
+        max_decompressed_size: Some(MAX_DECOMPRESSED),
+        ..Default::default()
+    };
+    let doc = Document::load_mem_with_options(bytes, opts).map_err(|e| {
+        let m = e.to_string();
+        if m.to_lowercase().contains("decrypt") || m.to_lowercase().contains("password") {
+            format!("encrypted PDF that cannot be opened without a password ({m})")
+        } else {
+            format!("not a readable PDF ({m})")
+        }
+    })?;
+    if doc.is_encrypted() {
+        return Err("encrypted PDF that cannot be opened without a password".into());
+    }
+    let pages: Vec<PageScan> = doc.get_pages().values().map(|&id| scan_page(&doc, id)).collect();
+    let glyphs: Vec<Vec<interp::Glyph>> = pages.iter().map(|p| p.glyphs.clone()).collect();
+    let text = layer::build(&glyphs);
+    Ok(PdfDoc { doc, pages, text })
+}
