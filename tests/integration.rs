@@ -3,4 +3,5 @@
 mod cases;
 mod cli;
 mod library;
+mod pdf;
 mod util;

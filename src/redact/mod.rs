@@ -1,3 +1,4 @@
 //! Writers: turn a text layer and its findings into redacted bytes, and verify them.
 
+pub mod pdf;
 pub mod text;

@@ -70,6 +70,9 @@ pub struct Glyph {
     pub dir: (f32, f32),
     /// Not painted (render mode 3 or 7): an OCR layer or hidden text.
     pub invisible: bool,
+    /// The glyph's whole advance as a `TJ` adjustment (thousandths of text space, before the
+    /// font size): writing `-tj_advance` in place of the glyph keeps what follows in place.
+    pub tj_advance: f32,
     /// Where it is written.
     pub addr: GlyphAddr,
 }
@@ -391,6 +394,11 @@ impl Interp<'_> {
                 size,
                 dir: (dx / len, dy / len),
                 invisible,
+                tj_advance: if t.size != 0.0 {
+                    (w * t.size + t.char_spacing + if d.word_space { t.word_spacing } else { 0.0 }) / t.size * 1000.0
+                } else {
+                    f32::NAN
+                },
                 addr: GlyphAddr {
                     byte: d.offset,
                     len: d.len,

@@ -1,0 +1,482 @@
+//! PDF writer (PDF.md §2.8–2.9, §6.5–6.6): removes the glyphs of every redacted span from the
+//! content streams, keeping every surviving glyph where it was (a removed glyph becomes a `TJ`
+//! adjustment equal to its advance), draws a black box with the ground code in white over each
+//! redacted run, strips everything outside the page content that can carry text (metadata,
+//! XMP, outlines, attachments, JavaScript, annotations, forms, the structure tree, marked
+//! content `/ActualText`), prunes unreferenced objects and saves a fresh file (never an
+//! incremental update) with a new deterministic `/ID`.
+
+use crate::detect::Finding;
+use crate::source::pdf::interp::{Glyph, GlyphAddr, StreamRef, page_resources};
+use crate::source::pdf::{PdfDoc, afm};
+use lopdf::content::{Content, Operation};
+use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat, dictionary};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+
+/// Name of the font resource we add for labels; chosen to be unlikely in real files.
+const LABEL_FONT: &[u8] = b"WooRedactHelv";
+
+/// One redacted run on a page: its box and ground.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoxOnPage {
+    /// 0-based page index.
+    pub page: usize,
+    /// Box in page space: x0, y0, x1, y1.
+    pub rect: [f32; 4],
+    /// Ground code written in the box.
+    pub ground: String,
+}
+
+/// Redacts `pdf` per the redacted findings (spans in `pdf.text.text`); returns the new file's
+/// bytes and the boxes drawn, or why it could not be done.
+pub fn redact(pdf: &PdfDoc, findings: &[Finding], seed: &[u8]) -> Result<(Vec<u8>, Vec<BoxOnPage>), String> {
+    let mut doc = pdf.doc.clone();
+    let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
+    // Glyphs to remove per stream and operation, and boxes per page.
+    // Page streams are keyed with their page: "the first stream" differs per page.
+    let mut remove: BTreeMap<(Option<usize>, StreamRef), FxHashMap<usize, Vec<Cut>>> = BTreeMap::new();
+    let mut boxes: Vec<BoxOnPage> = Vec::new();
+    for f in findings.iter().filter(|f| f.redacted()) {
+        let mut run: Option<BoxOnPage> = None;
+        for (page, gi) in pdf.text.glyphs_in(f.start, f.end) {
+            let g: &Glyph = &pdf.pages[page].glyphs[gi];
+            if !g.tj_advance.is_finite() {
+                return Err(format!("page {}: a redacted glyph has font size 0", page + 1));
+            }
+            let a = g.addr;
+            let key = (matches!(a.stream, StreamRef::Page(_)).then_some(page), a.stream);
+            let cuts = remove.entry(key).or_default().entry(a.op).or_default();
+            if !cuts.iter().any(|c| c.elem == a.elem && c.byte == a.byte) {
+                cuts.push(Cut {
+                    elem: a.elem,
+                    byte: a.byte,
+                    len: a.len as usize,
+                    advance: g.tj_advance,
+                });
+            }
+            // Runs break at line or page changes.
+            match &mut run {
+                Some(r) if r.page == page && (g.bbox[1] - r.rect[1]).abs() < 0.5 * (r.rect[3] - r.rect[1]) => {
+                    r.rect = [
+                        r.rect[0].min(g.bbox[0]),
+                        r.rect[1].min(g.bbox[1]),
+                        r.rect[2].max(g.bbox[2]),
+                        r.rect[3].max(g.bbox[3]),
+                    ];
+                }
+                _ => {
+                    if let Some(r) = run.take() {
+                        boxes.push(r);
+                    }
+                    run = Some(BoxOnPage {
+                        page,
+                        rect: g.bbox,
+                        ground: f.ground.to_string(),
+                    });
+                }
+            }
+        }
+        if let Some(r) = run {
+            boxes.push(r);
+        }
+    }
+    // Rewrite every affected stream; page streams get a fresh object (copy-on-write).
+    for ((page, stream), ops) in &remove {
+        let (bytes, id) = match (page, stream) {
+            (Some(page), StreamRef::Page(i)) => {
+                let contents = pdf.doc.get_page_contents(page_ids[*page]);
+                let Some(&id) = contents.get(*i) else {
+                    return Err(format!("page {}: content stream {i} not found", page + 1));
+                };
+                (stream_content(&doc, id)?, id)
+            }
+            (_, StreamRef::Form(id)) => (stream_content(&doc, *id)?, *id),
+            _ => return Err("internal: page stream without its page".into()),
+        };
+        let content = Content::decode(&bytes).map_err(|e| format!("content stream cannot be parsed again: {e}"))?;
+        let new_ops = rewrite_ops(content.operations, ops);
+        let encoded = Content { operations: new_ops }
+            .encode()
+            .map_err(|e| format!("cannot encode content: {e}"))?;
+        let mut s = match doc.get_object(id).and_then(|o| o.as_stream()) {
+            Ok(s) => s.clone(),
+            Err(e) => return Err(format!("content stream {} {}: {e}", id.0, id.1)),
+        };
+        s.set_plain_content(encoded);
+        let _ = s.compress();
+        match stream {
+            StreamRef::Form(_) => {
+                // A form can be drawn on several pages; its text is the same everywhere, so it
+                // is redacted in place.
+                if let Ok(o) = doc.get_object_mut(id) {
+                    *o = Object::Stream(s);
+                }
+            }
+            StreamRef::Page(_) => {
+                // A new object, referenced from this page only: another page sharing the
+                // stream keeps its own (and gets its own redactions if it shows the same text).
+                let new_id = doc.add_object(Object::Stream(s));
+                if let Some(page) = page {
+                    replace_content_ref(&mut doc, page_ids[*page], id, new_id);
+                }
+            }
+        }
+    }
+    // Boxes and labels, appended as a new content stream per page.
+    let mut by_page: BTreeMap<usize, Vec<&BoxOnPage>> = BTreeMap::new();
+    for b in &boxes {
+        by_page.entry(b.page).or_default().push(b);
+    }
+    for (page, list) in by_page {
+        let pid = page_ids[page];
+        let mut res = page_resources(&pdf.doc, pid);
+        let mut fonts = match res.get(b"Font") {
+            Ok(Object::Dictionary(d)) => d.clone(),
+            _ => Dictionary::new(),
+        };
+        let helv = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
+        });
+        fonts.set(LABEL_FONT.to_vec(), Object::Reference(helv));
+        res.set("Font", Object::Dictionary(fonts));
+        let mut ops = String::from("q\n");
+        for b in list {
+            let [x0, y0, x1, y1] = b.rect;
+            let (w, h) = (x1 - x0, y1 - y0);
+            ops.push_str(&format!("0 g {x0:.2} {y0:.2} {w:.2} {h:.2} re f\n"));
+            let label_w: f32 = b
+                .ground
+                .chars()
+                .map(|c| afm::std14_width("Helvetica", glyph_name(c)).unwrap_or(556) as f32 / 1000.0)
+                .sum();
+            let size = (h * 0.75).min(w * 0.92 / label_w.max(0.1)).max(1.5);
+            let tx = x0 + (w - label_w * size).max(0.0) / 2.0;
+            let ty = y0 + (h - size * 0.72) / 2.0;
+            ops.push_str(&format!(
+                "1 g BT /{} {size:.2} Tf {tx:.2} {ty:.2} Td ({}) Tj ET\n",
+                String::from_utf8_lossy(LABEL_FONT),
+                b.ground
+            ));
+        }
+        ops.push_str("Q\n");
+        // Earlier content may leave the graphics state changed: isolate it with q/Q around it.
+        let open = doc.add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
+        let close = doc.add_object(Stream::new(Dictionary::new(), format!("Q\n{ops}").into_bytes()));
+        if let Ok(page) = doc.get_object_mut(pid).and_then(|o| o.as_dict_mut()) {
+            let mut contents: Vec<Object> = match page.get(b"Contents") {
+                Ok(Object::Array(a)) => a.clone(),
+                Ok(r @ Object::Reference(_)) => vec![r.clone()],
+                _ => vec![],
+            };
+            contents.insert(0, Object::Reference(open));
+            contents.push(Object::Reference(close));
+            page.set("Contents", Object::Array(contents));
+            page.set("Resources", Object::Dictionary(res));
+        }
+    }
+    sanitize(&mut doc, &page_ids)?;
+    let id_bytes = fnv128(seed);
+    doc.trailer = dictionary! {
+        "Root" => doc.trailer.get(b"Root").cloned().unwrap_or(Object::Null),
+        "ID" => vec![Object::String(id_bytes.to_vec(), StringFormat::Hexadecimal), Object::String(id_bytes.to_vec(), StringFormat::Hexadecimal)],
+    };
+    doc.prune_objects();
+    let mut out = Vec::new();
+    doc.save_to(&mut out)
+        .map_err(|e| format!("cannot write the PDF: {e}"))?;
+    Ok((out, boxes))
+}
+
+fn glyph_name(c: char) -> &'static str {
+    match c {
+        '0' => "zero",
+        '1' => "one",
+        '2' => "two",
+        '3' => "three",
+        '4' => "four",
+        '5' => "five",
+        '6' => "six",
+        '7' => "seven",
+        '8' => "eight",
+        '9' => "nine",
+        '.' => "period",
+        'a' => "a",
+        'b' => "b",
+        'c' => "c",
+        'd' => "d",
+        'e' => "e",
+        'f' => "f",
+        'g' => "g",
+        'h' => "h",
+        'i' => "i",
+        _ => "n",
+    }
+}
+
+fn stream_content(doc: &lopdf::Document, id: ObjectId) -> Result<Vec<u8>, String> {
+    let s = doc
+        .get_object(id)
+        .and_then(|o| o.as_stream())
+        .map_err(|e| format!("stream {} {}: {e}", id.0, id.1))?;
+    if s.dict.get(b"Filter").is_ok() {
+        s.decompressed_content_with_limit(64 << 20)
+            .map_err(|e| format!("stream {} {}: {e}", id.0, id.1))
+    } else {
+        Ok(s.content.clone())
+    }
+}
+
+fn replace_content_ref(doc: &mut lopdf::Document, page: ObjectId, old: ObjectId, new: ObjectId) {
+    if let Ok(p) = doc.get_object_mut(page).and_then(|o| o.as_dict_mut()) {
+        match p.get_mut(b"Contents") {
+            Ok(Object::Reference(r)) if *r == old => *r = new,
+            Ok(Object::Array(a)) => {
+                for o in a.iter_mut() {
+                    if matches!(o, Object::Reference(r) if *r == old) {
+                        *o = Object::Reference(new);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One code to remove: where it is and how far it advanced.
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    elem: usize,
+    byte: usize,
+    len: usize,
+    advance: f32,
+}
+
+/// Rewrites the operations of one stream: removed codes leave `TJ` adjustments.
+fn rewrite_ops(ops: Vec<Operation>, remove: &FxHashMap<usize, Vec<Cut>>) -> Vec<Operation> {
+    let mut out = Vec::with_capacity(ops.len() + 8);
+    for (i, op) in ops.into_iter().enumerate() {
+        let Some(cuts) = remove.get(&i) else {
+            out.push(op);
+            continue;
+        };
+        match op.operator.as_str() {
+            "TJ" => {
+                let items = match op.operands.first() {
+                    Some(Object::Array(a)) => a.clone(),
+                    _ => vec![],
+                };
+                let mut new = Vec::new();
+                for (elem, item) in items.into_iter().enumerate() {
+                    match item {
+                        Object::String(s, f) => split_string(&s, f, elem, cuts, &mut new),
+                        other => push_num(&mut new, other),
+                    }
+                }
+                out.push(Operation::new("TJ", vec![Object::Array(new)]));
+            }
+            "Tj" | "'" | "\"" => {
+                let (s, f) = match op.operands.last() {
+                    Some(Object::String(s, f)) => (s.clone(), *f),
+                    _ => {
+                        out.push(op);
+                        continue;
+                    }
+                };
+                if op.operator == "\"" && op.operands.len() == 3 {
+                    out.push(Operation::new("Tw", vec![op.operands[0].clone()]));
+                    out.push(Operation::new("Tc", vec![op.operands[1].clone()]));
+                }
+                if op.operator != "Tj" {
+                    out.push(Operation::new("T*", vec![]));
+                }
+                let mut new = Vec::new();
+                split_string(&s, f, 0, cuts, &mut new);
+                out.push(Operation::new("TJ", vec![Object::Array(new)]));
+            }
+            _ => out.push(op),
+        }
+    }
+    out
+}
+
+/// Splits one string into kept pieces and, for each removed code, an adjustment of exactly its
+/// advance, so what follows stays where it was.
+fn split_string(s: &[u8], format: StringFormat, elem: usize, cuts: &[Cut], out: &mut Vec<Object>) {
+    let mut here: Vec<&Cut> = cuts.iter().filter(|c| c.elem == elem).collect();
+    here.sort_by_key(|c| c.byte);
+    let mut kept: Vec<u8> = Vec::new();
+    let mut i = 0;
+    let mut k = 0;
+    while i < s.len() {
+        if k < here.len() && here[k].byte == i {
+            if !kept.is_empty() {
+                out.push(Object::String(std::mem::take(&mut kept), format));
+            }
+            push_num(out, Object::Real(-here[k].advance));
+            i += here[k].len.max(1);
+            k += 1;
+        } else {
+            kept.push(s[i]);
+            i += 1;
+        }
+    }
+    if !kept.is_empty() {
+        out.push(Object::String(kept, format));
+    }
+}
+
+/// Appends a number, merging it with a number just before.
+fn push_num(out: &mut Vec<Object>, n: Object) {
+    let v = match n {
+        Object::Integer(i) => i as f32,
+        Object::Real(r) => r,
+        other => {
+            out.push(other);
+            return;
+        }
+    };
+    if let Some(last) = out.last_mut() {
+        match last {
+            Object::Integer(i) => {
+                *last = Object::Real(*i as f32 + v);
+                return;
+            }
+            Object::Real(r) => {
+                *r += v;
+                return;
+            }
+            _ => {}
+        }
+    }
+    out.push(Object::Real(v));
+}
+
+/// Removes everything outside page content that can carry text (PDF.md §6.6).
+fn sanitize(doc: &mut lopdf::Document, pages: &[ObjectId]) -> Result<(), String> {
+    let root = doc
+        .trailer
+        .get(b"Root")
+        .and_then(|o| o.as_reference())
+        .map_err(|_| "no document catalog".to_string())?;
+    if let Ok(cat) = doc.get_object_mut(root).and_then(|o| o.as_dict_mut()) {
+        for key in [
+            &b"Metadata"[..],
+            b"Outlines",
+            b"Names",
+            b"OpenAction",
+            b"AA",
+            b"AcroForm",
+            b"StructTreeRoot",
+            b"MarkInfo",
+            b"PieceInfo",
+            b"Threads",
+            b"Dests",
+            b"SpiderInfo",
+            b"OCProperties",
+            b"Collection",
+            b"Perms",
+            b"Legal",
+            b"URI",
+        ] {
+            cat.remove(key);
+        }
+    }
+    for &p in pages {
+        if let Ok(page) = doc.get_object_mut(p).and_then(|o| o.as_dict_mut()) {
+            for key in [
+                &b"Annots"[..],
+                b"Thumb",
+                b"PieceInfo",
+                b"Metadata",
+                b"AA",
+                b"StructParents",
+                b"B",
+            ] {
+                page.remove(key);
+            }
+        }
+    }
+    // XMP on every object, and marked-content text replacements in every content stream.
+    let ids: Vec<ObjectId> = doc.objects.keys().copied().collect();
+    for id in ids {
+        if let Some(Object::Stream(s)) = doc.objects.get_mut(&id) {
+            s.dict.remove(b"Metadata");
+            s.dict.remove(b"PieceInfo");
+        }
+        if let Some(Object::Dictionary(d)) = doc.objects.get_mut(&id) {
+            d.remove(b"Metadata");
+            for key in [&b"ActualText"[..], b"Alt", b"E", b"T", b"TU"] {
+                if d.has(b"MCID") || d.has(b"S") && d.has(b"P") {
+                    d.remove(key);
+                }
+            }
+        }
+    }
+    strip_marked_content_text(doc, pages)
+}
+
+/// Rewrites `BDC` operators whose properties carry `/ActualText`, `/Alt` or `/E` (text a reader
+/// extracts instead of the glyphs) into plain `BMC`.
+fn strip_marked_content_text(doc: &mut lopdf::Document, pages: &[ObjectId]) -> Result<(), String> {
+    let mut streams: Vec<ObjectId> = pages.iter().flat_map(|&p| doc.get_page_contents(p)).collect();
+    streams.extend(doc.objects.iter().filter(|(_, o)| matches!(o, Object::Stream(s) if s.dict.get(b"Subtype").and_then(|x| x.as_name()).ok() == Some(b"Form"))).map(|(id, _)| *id));
+    streams.sort();
+    streams.dedup();
+    for id in streams {
+        let Ok(bytes) = stream_content(doc, id) else { continue };
+        if !bytes.windows(3).any(|w| w == b"BDC") {
+            continue;
+        }
+        let Ok(content) = Content::decode(&bytes) else { continue };
+        let mut changed = false;
+        let ops: Vec<Operation> = content
+            .operations
+            .into_iter()
+            .map(|op| {
+                if op.operator == "BDC"
+                    && let Some(Object::Dictionary(d)) = op.operands.get(1)
+                    && (d.has(b"ActualText") || d.has(b"Alt") || d.has(b"E"))
+                {
+                    changed = true;
+                    return Operation::new("BMC", vec![op.operands[0].clone()]);
+                }
+                op
+            })
+            .collect();
+        if changed {
+            let encoded = Content { operations: ops }
+                .encode()
+                .map_err(|e| format!("cannot encode content: {e}"))?;
+            if let Ok(Object::Stream(s)) = doc.get_object_mut(id) {
+                s.set_plain_content(encoded);
+                let _ = s.compress();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A deterministic 16-byte file identifier from `seed` (FNV-1a, two lanes).
+fn fnv128(seed: &[u8]) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    for (lane, chunk) in out.chunks_mut(8).enumerate() {
+        let mut h: u64 = 0xcbf29ce484222325 ^ (lane as u64 + 1).wrapping_mul(0x9E3779B97F4A7C15);
+        for &b in seed {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        chunk.copy_from_slice(&h.to_be_bytes());
+    }
+    out
+}
+
+/// Addresses of the glyphs behind the redacted findings (for tests and reports).
+pub fn redacted_glyphs(pdf: &PdfDoc, findings: &[Finding]) -> Vec<(usize, GlyphAddr)> {
+    findings
+        .iter()
+        .filter(|f| f.redacted())
+        .flat_map(|f| pdf.text.glyphs_in(f.start, f.end))
+        .map(|(p, g)| (p, pdf.pages[p].glyphs[g].addr))
+        .collect()
+}
