@@ -4,7 +4,11 @@
 
 use crate::detect::{BatchNames, Detector, DocScan};
 use crate::error::{Error, Result};
+use crate::redact::verify;
 use crate::report::json::{DocEntry, doc_entry};
+use crate::source::pdf::PdfDoc;
+use crate::text::TextLayer;
+use crate::text::fold::fold_str;
 use crate::{redact, source};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -47,8 +51,8 @@ impl DocStatus {
 pub enum DocKind {
     /// `.txt` or `.md`.
     Text,
-    /// Anything else found in an input folder that we cannot process yet (reported, not skipped silently).
-    Unsupported,
+    /// `.pdf`.
+    Pdf,
 }
 
 /// One input document.
@@ -69,7 +73,7 @@ fn kind_of(p: &Path, exts: &[String]) -> Option<DocKind> {
     }
     match ext.as_str() {
         "txt" | "md" => Some(DocKind::Text),
-        "pdf" => Some(DocKind::Unsupported),
+        "pdf" => Some(DocKind::Pdf),
         _ => None,
     }
 }
@@ -218,16 +222,35 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     result.map_err(io)
 }
 
-/// Loads a document's text layer, or says why it cannot be read.
-fn load(doc: &DocRef) -> std::result::Result<crate::text::TextLayer, (DocStatus, String)> {
+/// A document read into memory: its text layer, and for a PDF the interpreted document.
+enum Loaded {
+    Text(TextLayer),
+    Pdf(Box<PdfDoc>, TextLayer, Vec<u8>),
+}
+
+impl Loaded {
+    fn layer(&self) -> &TextLayer {
+        match self {
+            Loaded::Text(l) | Loaded::Pdf(_, l, _) => l,
+        }
+    }
+}
+
+/// Loads a document, or says why it cannot be read with certainty (fail closed).
+fn load(doc: &DocRef) -> std::result::Result<Loaded, (DocStatus, String)> {
+    let bytes = std::fs::read(&doc.path).map_err(|e| (DocStatus::Failed, format!("cannot read: {e}")))?;
     match doc.kind {
-        DocKind::Unsupported => Err((
-            DocStatus::NeedsReview,
-            "PDF is not supported by this version; review by hand".into(),
-        )),
-        DocKind::Text => {
-            let bytes = std::fs::read(&doc.path).map_err(|e| (DocStatus::Failed, format!("cannot read: {e}")))?;
-            source::plain::load(bytes).map_err(|r| (DocStatus::Failed, r))
+        DocKind::Text => source::plain::load(bytes)
+            .map(Loaded::Text)
+            .map_err(|r| (DocStatus::Failed, r)),
+        DocKind::Pdf => {
+            let pdf = source::pdf::load(&bytes).map_err(|r| (DocStatus::NeedsReview, r))?;
+            let problems = source::pdf::page_problems(&pdf);
+            if !problems.is_empty() {
+                return Err((DocStatus::NeedsReview, problems.join("; ")));
+            }
+            let layer = TextLayer::plain(pdf.text.text.clone());
+            Ok(Loaded::Pdf(Box::new(pdf), layer, bytes))
         }
     }
 }
@@ -245,7 +268,7 @@ pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) ->
     // Pass 1: scan every document and collect the names it confirms.
     let first: Vec<Option<DocScan>> = docs
         .par_iter()
-        .map(|d| load(d).ok().map(|layer| detector.scan(&layer)))
+        .map(|d| load(d).ok().map(|l| detector.scan(l.layer())))
         .collect();
     let mut batch = BatchNames::default();
     for s in first.iter().flatten() {
@@ -268,46 +291,143 @@ pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) ->
 }
 
 fn redact_one(doc: &DocRef, scan: Option<DocScan>, detector: &Detector, batch: &BatchNames, out: &Path) -> DocEntry {
-    let layer = match load(doc) {
+    let loaded = match load(doc) {
         Ok(l) => l,
-        Err((status, reason)) => return doc_entry(&doc.rel, status, Some(reason), "", &[]),
+        Err((status, reason)) => return doc_entry(&doc.rel, status, Some(reason), "", &[], &[]),
     };
+    let layer = loaded.layer();
     let mut scan = scan.unwrap_or_default();
     if batch.surnames.iter().any(|s| !scan.surnames.contains(s)) {
-        scan = detector.scan_with(&layer, Some(batch));
+        scan = detector.scan_with(layer, Some(batch));
     }
-    let redacted = redact::text::apply(&layer.text, &scan.findings);
-    // Verify: the output, scanned again, must hold nothing more to redact.
-    let again = detector.scan_with(&crate::text::TextLayer::plain(redacted.clone()), Some(batch));
-    if let Some(f) = again.findings.iter().find(|f| f.redacted()) {
-        let (line, _) = crate::text::line_col(&redacted, f.start);
-        let reason = format!(
-            "verification found {} ({}) still present near line {line} after redaction",
-            f.category.as_str(),
-            f.rule
-        );
-        return doc_entry(
-            &doc.rel,
-            DocStatus::NeedsReview,
-            Some(reason),
-            &layer.text,
-            &scan.findings,
-        );
-    }
+    let (bytes, places) = match &loaded {
+        Loaded::Text(layer) => match redact_text(layer, &scan, detector, batch) {
+            Ok(b) => (b, Vec::new()),
+            Err(reason) => {
+                return doc_entry(
+                    &doc.rel,
+                    DocStatus::NeedsReview,
+                    Some(reason),
+                    &layer.text,
+                    &scan.findings,
+                    &[],
+                );
+            }
+        },
+        Loaded::Pdf(pdf, layer, input) => {
+            let places = pdf_places(pdf, &scan.findings);
+            match redact_pdf(doc, pdf, input, &scan, detector, batch) {
+                Ok(b) => (b, places),
+                Err(reason) => {
+                    return doc_entry(
+                        &doc.rel,
+                        DocStatus::NeedsReview,
+                        Some(reason),
+                        &layer.text,
+                        &scan.findings,
+                        &places,
+                    );
+                }
+            }
+        }
+    };
     let status = if scan.findings.iter().any(|f| f.redacted()) {
         DocStatus::Redacted
     } else {
         DocStatus::Clean
     };
-    let target = out.join(&doc.rel);
-    if let Err(e) = write_atomic(&target, redacted.as_bytes()) {
+    if let Err(e) = write_atomic(&out.join(&doc.rel), &bytes) {
         return doc_entry(
             &doc.rel,
             DocStatus::Failed,
             Some(format!("cannot write output: {e}")),
             &layer.text,
             &scan.findings,
+            &places,
         );
     }
-    doc_entry(&doc.rel, status, None, &layer.text, &scan.findings)
+    doc_entry(&doc.rel, status, None, &layer.text, &scan.findings, &places)
+}
+
+/// Text: labels in place of the spans; verified by scanning the output again.
+fn redact_text(
+    layer: &TextLayer,
+    scan: &DocScan,
+    detector: &Detector,
+    batch: &BatchNames,
+) -> std::result::Result<Vec<u8>, String> {
+    let redacted = redact::text::apply(&layer.text, &scan.findings);
+    let again = detector.scan_with(&TextLayer::plain(redacted.clone()), Some(batch));
+    if let Some(f) = again.findings.iter().find(|f| f.redacted()) {
+        let (line, _) = crate::text::line_col(&redacted, f.start);
+        return Err(format!(
+            "verification found {} ({}) still present near line {line} after redaction",
+            f.category.as_str(),
+            f.rule
+        ));
+    }
+    Ok(redacted.into_bytes())
+}
+
+/// Page and box of each finding of a PDF (for the report).
+fn pdf_places(pdf: &PdfDoc, findings: &[crate::detect::Finding]) -> Vec<Option<(usize, [f32; 4])>> {
+    findings
+        .iter()
+        .map(|f| {
+            let mut it = pdf.text.glyphs_in(f.start, f.end);
+            let (page, gi) = it.next()?;
+            let mut r = pdf.pages[page].glyphs[gi].bbox;
+            for (p, g) in it.filter(|(p, _)| *p == page) {
+                let b = pdf.pages[p].glyphs[g].bbox;
+                r = [r[0].min(b[0]), r[1].min(b[1]), r[2].max(b[2]), r[3].max(b[3])];
+            }
+            Some((page, r))
+        })
+        .collect()
+}
+
+/// PDF: glyphs removed, boxes drawn, document sanitised; verified by reading the written bytes
+/// back with our interpreter and lopdf's extractor, scanning every object, and detecting again.
+fn redact_pdf(
+    doc: &DocRef,
+    pdf: &PdfDoc,
+    input: &[u8],
+    scan: &DocScan,
+    detector: &Detector,
+    batch: &BatchNames,
+) -> std::result::Result<Vec<u8>, String> {
+    // An image under a redaction may hold the same text as pixels (a signature, a scan).
+    for f in scan.findings.iter().filter(|f| f.redacted()) {
+        for (page, gi) in pdf.text.glyphs_in(f.start, f.end) {
+            let b = pdf.pages[page].glyphs[gi].bbox;
+            if pdf.pages[page]
+                .images
+                .iter()
+                .any(|i| i[0] < b[2] && b[0] < i[2] && i[1] < b[3] && b[1] < i[3])
+            {
+                return Err(format!(
+                    "page {}: an image overlaps text to redact (a scan or signature?)",
+                    page + 1
+                ));
+            }
+        }
+    }
+    let mut seed = doc.rel.as_bytes().to_vec();
+    seed.extend_from_slice(&(input.len() as u64).to_be_bytes());
+    seed.extend_from_slice(&input[..input.len().min(4096)]);
+    let (bytes, _boxes) = redact::pdf::redact(pdf, &scan.findings, &seed)?;
+    let needles: Vec<String> = scan
+        .findings
+        .iter()
+        .filter(|f| f.redacted())
+        .map(|f| collapse(&fold_str(&pdf.text.text[f.start..f.end])))
+        .filter(|n| n.chars().filter(|c| c.is_alphanumeric()).count() >= 3)
+        .collect();
+    verify::pdf(&bytes, &needles, detector, batch)?;
+    Ok(bytes)
+}
+
+/// Folded text with runs of white space collapsed to one space.
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

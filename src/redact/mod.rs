@@ -2,3 +2,4 @@
 
 pub mod pdf;
 pub mod text;
+pub mod verify;

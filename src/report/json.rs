@@ -78,6 +78,12 @@ pub struct FindingEntry {
     pub reason: Option<String>,
     /// Content fingerprint.
     pub fingerprint: String,
+    /// PDF: 1-based page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
+    /// PDF: box in page space (x0, y0, x1, y1, points).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rect: Option<[f32; 4]>,
 }
 
 /// Batch totals.
@@ -98,13 +104,15 @@ pub fn doc_entry(
     reason: Option<String>,
     text: &str,
     found: &[crate::detect::Finding],
+    places: &[Option<(usize, [f32; 4])>],
 ) -> DocEntry {
     let mut occ: HashMap<(String, String), usize> = HashMap::new();
     let mut findings = Vec::new();
     let mut kept = Vec::new();
     let mut grounds = BTreeMap::new();
     let lines = LineIndex::new(text);
-    for f in found {
+    for (k, f) in found.iter().enumerate() {
+        let place = places.get(k).copied().flatten();
         let clear = text.get(f.start..f.end).unwrap_or("");
         let folded = fold_str(clear);
         let n = occ.entry((f.rule.to_string(), folded.clone())).or_default();
@@ -127,6 +135,8 @@ pub fn doc_entry(
                 Disposition::Redact => None,
             },
             fingerprint: fp,
+            page: place.map(|p| p.0 + 1),
+            rect: place.map(|p| p.1.map(|v| (v * 100.0).round() / 100.0)),
         };
         if f.redacted() {
             *grounds.entry(f.ground.to_string()).or_default() += 1;

@@ -154,6 +154,7 @@ pub fn scan_page(doc: &Document, page: ObjectId) -> PageScan {
         },
     };
     let contents = doc.get_page_contents(page);
+    let mut stack: Vec<GState> = Vec::new();
     for (i, id) in contents.iter().enumerate() {
         let Some(bytes) = doc.get_object(*id).ok().and_then(|o| stream_bytes(o, MAX_STREAM)) else {
             it.out
@@ -161,7 +162,11 @@ pub fn scan_page(doc: &Document, page: ObjectId) -> PageScan {
                 .push(format!("content stream {} {} cannot be decompressed", id.0, id.1));
             continue;
         };
-        it.run(&bytes, StreamRef::Page(i), &resources, &mut gs);
+        it.run(&bytes, StreamRef::Page(i), &resources, &mut gs, &mut stack);
+    }
+    // A page's streams are one content stream split in pieces: q/Q balance over all of them.
+    if !stack.is_empty() {
+        it.out.problems.push("unbalanced q/Q in the page content".into());
     }
     it.out
 }
@@ -221,7 +226,7 @@ impl Interp<'_> {
         Some(k)
     }
 
-    fn run(&mut self, bytes: &[u8], stream: StreamRef, res: &Dictionary, gs: &mut GState) {
+    fn run(&mut self, bytes: &[u8], stream: StreamRef, res: &Dictionary, gs: &mut GState, stack: &mut Vec<GState>) {
         let content = match Content::decode(bytes) {
             Ok(c) => c,
             Err(e) => {
@@ -229,7 +234,6 @@ impl Interp<'_> {
                 return;
             }
         };
-        let mut stack: Vec<GState> = Vec::new();
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
         for (op_index, op) in content.operations.iter().enumerate() {
@@ -348,9 +352,6 @@ impl Interp<'_> {
                 _ => {}
             }
         }
-        if !stack.is_empty() {
-            self.out.problems.push("unbalanced q/Q in a content stream".into());
-        }
     }
 
     fn show(&mut self, s: &[u8], gs: &GState, tm: &mut Matrix, addr: GlyphAddr) {
@@ -466,7 +467,13 @@ impl Interp<'_> {
         let mut inner = gs.clone();
         inner.ctm = mul(&matrix, &gs.ctm);
         self.form_stack.push(id);
-        self.run(&bytes, StreamRef::Form(id), &form_res, &mut inner);
+        let mut stack = Vec::new();
+        self.run(&bytes, StreamRef::Form(id), &form_res, &mut inner, &mut stack);
+        if !stack.is_empty() {
+            self.out
+                .problems
+                .push(format!("unbalanced q/Q in Form XObject {} {}", id.0, id.1));
+        }
         self.form_stack.pop();
     }
 }

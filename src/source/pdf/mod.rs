@@ -48,3 +48,37 @@ pub fn load(bytes: &[u8]) -> Result<PdfDoc, String> {
     let text = layer::build(&glyphs);
     Ok(PdfDoc { doc, pages, text })
 }
+
+/// Reasons the pages cannot be read with certainty, each with its page number (PDF.md §6.7):
+/// problems found by the interpreter, pages that show images but no text (scans), and
+/// invisible text over an image (an OCR layer, which may not match what is visible).
+pub fn page_problems(pdf: &PdfDoc) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, p) in pdf.pages.iter().enumerate() {
+        let n = i + 1;
+        for problem in &p.problems {
+            out.push(format!("page {n}: {problem}"));
+        }
+        if !p.images.is_empty()
+            && p.glyphs
+                .iter()
+                .all(|g| g.invisible || g.text.as_deref().is_none_or(|t| t.trim().is_empty()))
+        {
+            out.push(format!(
+                "page {n}: an image without a text layer (a scan?): needs manual review or OCR"
+            ));
+        }
+        let ocr = p.glyphs.iter().any(|g| {
+            g.invisible
+                && p.images
+                    .iter()
+                    .any(|im| im[0] < g.bbox[2] && g.bbox[0] < im[2] && im[1] < g.bbox[3] && g.bbox[1] < im[3])
+        });
+        if ocr {
+            out.push(format!(
+                "page {n}: invisible text over an image (an OCR layer): needs manual review"
+            ));
+        }
+    }
+    out
+}
