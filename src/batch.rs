@@ -8,7 +8,7 @@ use crate::redact::verify;
 use crate::report::json::{DocEntry, doc_entry};
 use crate::source::pdf::PdfDoc;
 use crate::text::TextLayer;
-use crate::text::fold::fold_str;
+use crate::text::fold::fold_keep_case;
 use crate::{redact, source};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -420,7 +420,7 @@ fn redact_pdf(
         .findings
         .iter()
         .filter(|f| f.redacted())
-        .map(|f| collapse(&fold_str(&pdf.text.text[f.start..f.end])))
+        .map(|f| collapse(&fold_keep_case(&pdf.text.text[f.start..f.end])))
         .filter(|n| n.chars().filter(|c| c.is_alphanumeric()).count() >= 3)
         .collect();
     verify::pdf(&bytes, &needles, detector, batch)?;

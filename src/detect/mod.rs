@@ -498,7 +498,7 @@ impl Detector {
                     confirmed_by_list = self.staff_phones.contains(&d);
                     if self.rules.numbers.contains(&d) {
                         keep = Some("algemeen nummer van de organisatie".into());
-                    } else if !confirmed_by_list && in_letterhead(text, m_start) {
+                                        } else if !confirmed_by_list && !d.starts_with("06") && in_letterhead(text, m_start) {
                         keep = Some("algemeen nummer in het briefhoofd (postbus/website in hetzelfde blok)".into());
                     } else if !confirmed_by_list && context_before(folded, m_start, 40, &self.rules.number_context) {
                         keep = Some("algemeen nummer van de organisatie (genoemd als algemeen nummer)".into());
@@ -692,7 +692,9 @@ fn in_letterhead(text: &str, pos: usize) -> bool {
     let start = text[..pos].rfind("\n\n").map(|i| i + 2).unwrap_or(0);
     let end = text[pos..].find("\n\n").map(|i| pos + i).unwrap_or(text.len());
     let para = fold_str(&text[start..end]);
-    (para.contains("postbus") || para.contains("www.")) && !para.contains('@')
+        // A Postbus marks a letterhead; a website alone only when no e-mail address (a signature
+    // block) is in the same paragraph.
+    para.contains("postbus") || (para.contains("www.") && !para.contains('@'))
 }
 
 /// Resolves overlaps: redactions win over keeps of other categories; overlapping or

@@ -4,12 +4,12 @@
 use crate::detect::{BatchNames, Detector};
 use crate::source::pdf;
 use crate::text::TextLayer;
-use crate::text::fold::fold_str;
+use crate::text::fold::fold_keep_case;
 use lopdf::Object;
 
 /// Checks a redacted PDF: re-extracted with our interpreter and with lopdf's extractor, every
 /// object (streams decompressed, strings, reachable or not) scanned for the redacted texts
-/// (`needles`, folded), and the detector run again on the new text.
+/// (`needles`, folded with case kept: a redacted surname may stay as a lower-case word), and the detector run again on the new text.
 pub fn pdf(bytes: &[u8], needles: &[String], detector: &Detector, batch: &BatchNames) -> Result<(), String> {
     let back = pdf::load(bytes).map_err(|e| format!("verification: the written PDF cannot be read back ({e})"))?;
     let problems = pdf::page_problems(&back);
@@ -24,19 +24,20 @@ pub fn pdf(bytes: &[u8], needles: &[String], detector: &Detector, batch: &BatchN
             f.rule
         ));
     }
-    let ours = collapse(&fold_str(&back.text.text));
+    let ours = collapse(&fold_keep_case(&back.text.text));
     let pages: Vec<u32> = back.doc.get_pages().keys().copied().collect();
-    let theirs = collapse(&fold_str(&back.doc.extract_text(&pages).unwrap_or_default()));
+    let theirs = collapse(&fold_keep_case(&back.doc.extract_text(&pages).unwrap_or_default()));
     let mut raw = String::new();
     for obj in back.doc.objects.values() {
         collect_raw(obj, &mut raw);
     }
-    let raw = collapse(&fold_str(&raw));
+    let raw = collapse(&fold_keep_case(&raw));
     for n in needles {
         for (channel, hay) in [("text layer", &ours), ("lopdf text", &theirs), ("raw objects", &raw)] {
             if contains_word(hay, n) {
-                return Err(format!(
-                    "verification: redacted text still found in the written PDF ({channel})"
+                                return Err(format!(
+                    "verification: redacted text ({}) still found in the written PDF ({channel})",
+                    crate::report::mask::mask(n)
                 ));
             }
         }

@@ -118,6 +118,28 @@ pub fn fold(s: &str) -> Folded {
     Folded { text, segments }
 }
 
+/// Folds compatibility forms, diacritics, spaces and dashes but keeps letter case (for checks
+/// where a capital matters: a surname versus the same word in lower case).
+pub fn fold_keep_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else if c.is_uppercase() {
+            let mut tmp = String::new();
+            fold_char(c, &mut tmp);
+            let mut it = tmp.chars();
+            if let Some(f) = it.next() {
+                out.extend(f.to_uppercase());
+                out.extend(it);
+            }
+        } else {
+            fold_char(c, &mut out);
+        }
+    }
+    out
+}
+
 /// Folds a string without keeping the map (for list entries and keywords).
 pub fn fold_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

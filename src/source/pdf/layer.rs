@@ -81,14 +81,23 @@ fn page_text(pi: usize, glyphs: &[Glyph], out: &mut GlyphText) {
             }
         }
         prev_v = Some((line.v, line.dir));
-        let mut last_end: Option<f32> = None;
+                let mut last_end: Option<f32> = None;
+        let mut last_op = None;
+        // Producers that position every glyph on its own (Chromium) say nothing by operations.
+        let ops: std::collections::HashSet<_> = line.glyphs.iter().map(|&(_, gi)| (glyphs[gi].addr.stream, glyphs[gi].addr.op)).collect();
+        let line_is_glyphwise = ops.len() * 2 > line.glyphs.len();
         let mut last_was_space = true;
         for &(u, gi) in &line.glyphs {
             let g = &glyphs[gi];
             let text = g.text.as_deref().unwrap_or("\u{FFFD}");
             if let Some(end) = last_end {
                 let gap = u - end;
-                if gap > 2.5 * g.size.max(1.0) && !last_was_space {
+                                                // A gap wider than any word space is a column or tab stop: written as several
+                // spaces, which the name scanner treats as a boundary between cells. Table cells
+                // are separate show operations, so a smaller gap counts there too.
+                let new_op = last_op.is_some_and(|(s, o)| s != g.addr.stream || o != g.addr.op);
+                let wide = if new_op && !line_is_glyphwise { 0.5 } else { 0.9 };
+                if gap > wide * g.size.max(1.0) && !last_was_space {
                     out.text.push_str("   ");
                 } else if gap > 0.2 * g.size.max(1.0) && !last_was_space && !text.starts_with(' ') {
                     out.text.push(' ');
@@ -99,7 +108,8 @@ fn page_text(pi: usize, glyphs: &[Glyph], out: &mut GlyphText) {
             out.spans.push((start, out.text.len(), pi, gi));
             let width = (g.bbox[2] - g.bbox[0]) * g.dir.0.abs() + (g.bbox[3] - g.bbox[1]) * g.dir.1.abs();
             last_end = Some(u + width.max(0.0));
-            last_was_space = text.ends_with(' ') || text.is_empty();
+                        last_was_space = text.ends_with(' ') || text.is_empty();
+            last_op = Some((g.addr.stream, g.addr.op));
         }
     }
 }
