@@ -498,7 +498,7 @@ impl Detector {
                     confirmed_by_list = self.staff_phones.contains(&d);
                     if self.rules.numbers.contains(&d) {
                         keep = Some("algemeen nummer van de organisatie".into());
-                                        } else if !confirmed_by_list && !d.starts_with("06") && in_letterhead(text, m_start) {
+                    } else if !confirmed_by_list && !d.starts_with("06") && in_letterhead(text, m_start) {
                         keep = Some("algemeen nummer in het briefhoofd (postbus/website in hetzelfde blok)".into());
                     } else if !confirmed_by_list && context_before(folded, m_start, 40, &self.rules.number_context) {
                         keep = Some("algemeen nummer van de organisatie (genoemd als algemeen nummer)".into());
@@ -687,14 +687,43 @@ fn digit_line_windows(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// The paragraph around `pos` is a letterhead: it names a Postbus or a website.
+/// The number at `pos` belongs to a letterhead: going up from its line, the nearest marker is a
+/// letterhead one (a Postbus with its number, a website, a return address) rather than one of a
+/// person's contact block (Contactpersoon, Behandeld door, an e-mail address), and the next line
+/// is not the person's e-mail address.
 fn in_letterhead(text: &str, pos: usize) -> bool {
-    let start = text[..pos].rfind("\n\n").map(|i| i + 2).unwrap_or(0);
-    let end = text[pos..].find("\n\n").map(|i| pos + i).unwrap_or(text.len());
-    let para = fold_str(&text[start..end]);
-        // A Postbus marks a letterhead; a website alone only when no e-mail address (a signature
-    // block) is in the same paragraph.
-    para.contains("postbus") || (para.contains("www.") && !para.contains('@'))
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+    let next = text[line_end..].trim_start_matches('\n').lines().next().unwrap_or("");
+    if line_end < text.len() && text[line_end + 1..].starts_with(next) && next.contains('@') {
+        return false;
+    }
+    for line in text[..line_start].lines().rev().take(8) {
+        let l = fold_str(line);
+        if l.trim().is_empty() {
+            return false;
+        }
+        let person = l.contains('@')
+            || [
+                "contactpersoon",
+                "behandeld door",
+                "inlichtingen",
+                "opgesteld door",
+                "auteur",
+            ]
+            .iter()
+            .any(|m| l.contains(m));
+        if person {
+            return false;
+        }
+        let postbus = l
+            .match_indices("postbus")
+            .any(|(i, _)| l[i + 7..].trim_start().starts_with(|c: char| c.is_ascii_digit()));
+        if postbus || l.contains("www.") || l.contains("retouradres") {
+            return true;
+        }
+    }
+    false
 }
 
 /// Resolves overlaps: redactions win over keeps of other categories; overlapping or

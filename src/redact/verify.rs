@@ -35,7 +35,7 @@ pub fn pdf(bytes: &[u8], needles: &[String], detector: &Detector, batch: &BatchN
     for n in needles {
         for (channel, hay) in [("text layer", &ours), ("lopdf text", &theirs), ("raw objects", &raw)] {
             if contains_word(hay, n) {
-                                return Err(format!(
+                return Err(format!(
                     "verification: redacted text ({}) still found in the written PDF ({channel})",
                     crate::report::mask::mask(n)
                 ));

@@ -74,17 +74,33 @@ fn page_text(pi: usize, glyphs: &[Glyph], out: &mut GlyphText) {
     let mut prev_v: Option<(f32, (i32, i32))> = None;
     for line in &mut lines {
         line.glyphs.sort_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some((pv, pd)) = prev_v {
+        // A word broken with a hyphen at the end of the line continues on the next one:
+        // joined, so names and addresses split there ("Groote-" / "Kathagen") stay whole.
+        let first_letter = line
+            .glyphs
+            .first()
+            .and_then(|&(_, gi)| glyphs[gi].text.as_deref())
+            .is_some_and(|t| t.starts_with(char::is_alphabetic));
+        let mut tail = out.text.chars().rev();
+        let hyphenated = tail.next() == Some('-') && tail.next().is_some_and(char::is_alphabetic);
+        let join = matches!(prev_v, Some((pv, pd)) if hyphenated && first_letter && pd == line.dir && (pv - line.v) < 1.9 * line.size.max(1.0));
+        if let Some((pv, pd)) = prev_v
+            && !join
+        {
             out.text.push('\n');
             if pd == line.dir && (pv - line.v) > 1.9 * line.size.max(1.0) {
                 out.text.push('\n');
             }
         }
         prev_v = Some((line.v, line.dir));
-                let mut last_end: Option<f32> = None;
+        let mut last_end: Option<f32> = None;
         let mut last_op = None;
         // Producers that position every glyph on its own (Chromium) say nothing by operations.
-        let ops: std::collections::HashSet<_> = line.glyphs.iter().map(|&(_, gi)| (glyphs[gi].addr.stream, glyphs[gi].addr.op)).collect();
+        let ops: std::collections::HashSet<_> = line
+            .glyphs
+            .iter()
+            .map(|&(_, gi)| (glyphs[gi].addr.stream, glyphs[gi].addr.op))
+            .collect();
         let line_is_glyphwise = ops.len() * 2 > line.glyphs.len();
         let mut last_was_space = true;
         for &(u, gi) in &line.glyphs {
@@ -92,7 +108,7 @@ fn page_text(pi: usize, glyphs: &[Glyph], out: &mut GlyphText) {
             let text = g.text.as_deref().unwrap_or("\u{FFFD}");
             if let Some(end) = last_end {
                 let gap = u - end;
-                                                // A gap wider than any word space is a column or tab stop: written as several
+                // A gap wider than any word space is a column or tab stop: written as several
                 // spaces, which the name scanner treats as a boundary between cells. Table cells
                 // are separate show operations, so a smaller gap counts there too.
                 let new_op = last_op.is_some_and(|(s, o)| s != g.addr.stream || o != g.addr.op);
@@ -108,7 +124,7 @@ fn page_text(pi: usize, glyphs: &[Glyph], out: &mut GlyphText) {
             out.spans.push((start, out.text.len(), pi, gi));
             let width = (g.bbox[2] - g.bbox[0]) * g.dir.0.abs() + (g.bbox[3] - g.bbox[1]) * g.dir.1.abs();
             last_end = Some(u + width.max(0.0));
-                        last_was_space = text.ends_with(' ') || text.is_empty();
+            last_was_space = text.ends_with(' ') || text.is_empty();
             last_op = Some((g.addr.stream, g.addr.op));
         }
     }
