@@ -26,6 +26,9 @@ pub struct BoxOnPage {
     pub rect: [f32; 4],
     /// Ground code written in the box.
     pub ground: String,
+    /// Baseline and font size of the removed text, so the label reads in line with the text
+    /// around it (extractors keep the reading order).
+    pub baseline: (f32, f32),
 }
 
 /// Redacts `pdf` per the redacted findings (spans in `pdf.text.text`); returns the new file's
@@ -73,6 +76,7 @@ pub fn redact(pdf: &PdfDoc, findings: &[Finding], seed: &[u8]) -> Result<(Vec<u8
                         page,
                         rect: g.bbox,
                         ground: f.ground.to_string(),
+                        baseline: (g.origin.1, g.size),
                     });
                 }
             }
@@ -150,11 +154,21 @@ pub fn redact(pdf: &PdfDoc, findings: &[Finding], seed: &[u8]) -> Result<(Vec<u8
                 .chars()
                 .map(|c| afm::std14_width("Helvetica", glyph_name(c)).unwrap_or(556) as f32 / 1000.0)
                 .sum();
-            let size = (h * 0.75).min(w * 0.92 / label_w.max(0.1)).max(1.5);
-            let tx = x0 + (w - label_w * size).max(0.0) / 2.0;
-            let ty = y0 + (h - size * 0.72) / 2.0;
+            let (base, text_size) = b.baseline;
+            // The text's own size (extractors then read the label in line), squeezed
+            // horizontally when the box is narrow.
+            let size = text_size.min(h).max(1.5);
+            let scale = (w * 0.92 / (label_w * size).max(0.01) * 100.0).clamp(20.0, 100.0);
+            let used = label_w * size * scale / 100.0;
+            // A trailing space, widened with Tw, fills the rest of the box: extractors then see
+            // one continuous line instead of a gap they would split into columns.
+            let space = 0.278 * size * scale / 100.0;
+            let tw = ((w - used - space - 0.5) / (scale / 100.0)).max(0.0);
+            let tx = x0 + 0.25;
+            // On the original baseline when it lies in the box (upright text), else centred.
+            let ty = if base > y0 && base < y1 { base } else { y0 + (h - size * 0.72) / 2.0 };
             ops.push_str(&format!(
-                "1 g BT /{} {size:.2} Tf {tx:.2} {ty:.2} Td ({}) Tj ET\n",
+                "1 g BT /{} {size:.2} Tf {scale:.1} Tz {tw:.2} Tw {tx:.2} {ty:.2} Td ({} ) Tj ET\n",
                 String::from_utf8_lossy(LABEL_FONT),
                 b.ground
             ));
