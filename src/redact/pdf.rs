@@ -158,17 +158,15 @@ pub fn redact(pdf: &PdfDoc, findings: &[Finding], seed: &[u8]) -> Result<(Vec<u8
             // The text's own size (extractors then read the label in line), squeezed
             // horizontally when the box is narrow.
             let size = text_size.min(h).max(1.5);
-            let scale = (w * 0.92 / (label_w * size).max(0.01) * 100.0).clamp(20.0, 100.0);
-            let used = label_w * size * scale / 100.0;
-            // A trailing space, widened with Tw, fills the rest of the box: extractors then see
-            // one continuous line instead of a gap they would split into columns.
-            let space = 0.278 * size * scale / 100.0;
-            let tw = ((w - used - space - 0.5) / (scale / 100.0)).max(0.0);
+            // Stretched or squeezed (Tz) to fill the box: extractors measure gaps between
+            // glyphs, and a label narrower than the text it replaces would leave a gap they
+            // read as a column break, scrambling the reading order of the line.
+            let scale = ((w - 0.5) / (label_w * size).max(0.01) * 100.0).clamp(20.0, 500.0);
             let tx = x0 + 0.25;
             // On the original baseline when it lies in the box (upright text), else centred.
             let ty = if base > y0 && base < y1 { base } else { y0 + (h - size * 0.72) / 2.0 };
             ops.push_str(&format!(
-                "1 g BT /{} {size:.2} Tf {scale:.1} Tz {tw:.2} Tw {tx:.2} {ty:.2} Td ({} ) Tj ET\n",
+                "1 g BT /{} {size:.2} Tf {scale:.1} Tz {tx:.2} {ty:.2} Td ({}) Tj ET\n",
                 String::from_utf8_lossy(LABEL_FONT),
                 b.ground
             ));
