@@ -305,7 +305,7 @@ fn config_beside_inputs_extends_defaults() {
 }
 
 #[test]
-fn pdf_in_a_folder_fails_closed_until_supported() {
+fn broken_pdf_fails_closed_and_the_batch_goes_on() {
     let d = tmp();
     let input = d.path().join("in");
     write(&input, "a.txt", b"Van: J. de Vries\n");

@@ -2,7 +2,8 @@
 //! layer must hold the words poppler's `pdftotext` finds, and the fonts must decode without
 //! problems. `.ci/run` installs poppler-utils; without it (outside CI) the test says so.
 
-use crate::util::root;
+use crate::util::{cmd, root, snapshot, tmp, write};
+use lopdf::dictionary;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use woo_redact::text::fold::fold_str;
@@ -10,8 +11,11 @@ use woo_redact::text::fold::fold_str;
 fn fixtures() -> Vec<PathBuf> {
     let mut out = Vec::new();
     for producer in std::fs::read_dir(root().join("fixtures/pdf")).unwrap() {
-        for f in std::fs::read_dir(producer.unwrap().path()).unwrap() {
-            out.push(f.unwrap().path());
+        let dir = producer.unwrap().path();
+        if dir.is_dir() {
+            for f in std::fs::read_dir(dir).unwrap() {
+                out.push(f.unwrap().path());
+            }
         }
     }
     out.sort();
@@ -71,4 +75,216 @@ fn text_layer_matches_pdftotext_on_real_producers() {
         assert!(recall >= 0.99, "{}", report.last().unwrap());
     }
     eprintln!("{}", report.join("\n"));
+}
+
+fn collapse(s: &str) -> String {
+    fold_str(s).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn contains_word(hay: &str, needle: &str) -> bool {
+    hay.match_indices(needle).any(|(i, _)| {
+        hay[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+            && hay[i + needle.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct Expect {
+    gone: Vec<String>,
+    keep: Vec<String>,
+}
+
+fn redact_fixtures(out: &Path) {
+    cmd()
+        .args([
+            "redact",
+            root().join("fixtures/pdf").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn redacted_pdfs_from_every_producer_hold_no_personal_data() {
+    let d = tmp();
+    let out = d.path().join("out");
+    redact_fixtures(&out);
+    let expect: std::collections::BTreeMap<String, Expect> =
+        toml::from_str(&std::fs::read_to_string(root().join("fixtures/pdf/expect.toml")).unwrap()).unwrap();
+    for f in fixtures() {
+        let rel = f.strip_prefix(root().join("fixtures/pdf")).unwrap();
+        let red = out.join(rel);
+        let bytes = std::fs::read(&red).unwrap_or_else(|_| panic!("{} not written", rel.display()));
+        // Structure: fresh save, no document-level text.
+        let doc = lopdf::Document::load_mem(&bytes).unwrap();
+        assert!(
+            doc.trailer.get(b"Info").is_err() && doc.trailer.get(b"Prev").is_err(),
+            "{}",
+            rel.display()
+        );
+        let cat = doc.catalog().unwrap();
+        for key in [
+            &b"Metadata"[..],
+            b"Outlines",
+            b"Names",
+            b"StructTreeRoot",
+            b"AcroForm",
+            b"OpenAction",
+        ] {
+            assert!(
+                cat.get(key).is_err(),
+                "{}: catalog keeps {}",
+                rel.display(),
+                String::from_utf8_lossy(key)
+            );
+        }
+        let doc_id = rel.file_stem().unwrap().to_string_lossy().into_owned();
+        let e = &expect[&format!("doc-{doc_id}")];
+        let Some(after) = pdftotext(&red) else {
+            assert!(std::env::var("CI").is_err(), "pdftotext missing in CI");
+            continue;
+        };
+        let before = collapse(&pdftotext(&f).unwrap());
+        let after = collapse(&after);
+        for g in &e.gone {
+            assert!(
+                !contains_word(&after, &collapse(g)),
+                "{}: {g:?} still readable",
+                rel.display()
+            );
+        }
+        for k in &e.keep {
+            let k = collapse(k);
+            if contains_word(&before, &k) {
+                assert!(contains_word(&after, &k), "{}: {k:?} lost", rel.display());
+            }
+        }
+        assert!(after.contains("5.1.2e"), "{}: labels missing", rel.display());
+        if let Ok(o) = Command::new("qpdf").arg("--check").arg(&red).output() {
+            assert!(
+                o.status.success(),
+                "{}: qpdf --check: {}",
+                rel.display(),
+                String::from_utf8_lossy(&o.stdout)
+            );
+        }
+    }
+}
+
+#[test]
+fn redaction_is_deterministic() {
+    let d = tmp();
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    redact_fixtures(&a);
+    redact_fixtures(&b);
+    assert_eq!(snapshot(&a), snapshot(&b));
+}
+
+/// Words and their positions from `pdftotext -bbox`.
+fn word_boxes(p: &Path) -> Option<Vec<(String, f32, f32)>> {
+    let out = Command::new("pdftotext").arg("-bbox").arg(p).arg("-").output().ok()?;
+    let html = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut words = Vec::new();
+    for line in html.lines().filter(|l| l.contains("<word ")) {
+        let attr = |name: &str| -> f32 {
+            let k = format!("{name}=\"");
+            let i = line.find(&k).unwrap() + k.len();
+            line[i..].split('"').next().unwrap().parse().unwrap()
+        };
+        let text = line
+            .split('>')
+            .nth(1)
+            .unwrap_or("")
+            .split('<')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        words.push((text, attr("xMin"), attr("yMin")));
+    }
+    Some(words)
+}
+
+#[test]
+fn surviving_words_do_not_move() {
+    let d = tmp();
+    let out = d.path().join("out");
+    redact_fixtures(&out);
+    for f in fixtures() {
+        let rel = f.strip_prefix(root().join("fixtures/pdf")).unwrap();
+        let (Some(before), Some(after)) = (word_boxes(&f), word_boxes(&out.join(rel))) else {
+            continue;
+        };
+        let mut moved = Vec::new();
+        for (w, x, y) in after.iter().filter(|(w, _, _)| !w.contains("5.1.")) {
+            // Words that pdftotext splits differently next to a box are skipped; every other
+            // word must be found where it was.
+            let candidates: Vec<&(String, f32, f32)> = before.iter().filter(|(b, _, _)| b == w).collect();
+            if !candidates.is_empty()
+                && !candidates
+                    .iter()
+                    .any(|(_, bx, by)| (bx - x).abs() < 0.05 && (by - y).abs() < 0.05)
+            {
+                moved.push(w.clone());
+            }
+        }
+        assert!(moved.is_empty(), "{}: words moved: {moved:?}", rel.display());
+    }
+}
+
+#[test]
+fn encrypted_and_scanned_pdfs_fail_closed() {
+    let d = tmp();
+    let input = d.path().join("in");
+    write(&input, "ok.txt", b"Van: J. de Vries\n");
+    // A scan: one page that only draws an image.
+    let mut doc = lopdf::Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let img = doc.add_object(lopdf::Stream::new(
+        dictionary! {"Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1, "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8},
+        vec![0],
+    ));
+    let content = doc.add_object(lopdf::Stream::new(
+        lopdf::Dictionary::new(),
+        b"q 500 0 0 700 50 50 cm /Im0 Do Q".to_vec(),
+    ));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content,
+        "Resources" => dictionary! {"XObject" => dictionary! {"Im0" => img}},
+        "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+    });
+    doc.objects.insert(
+        pages_id,
+        lopdf::Object::Dictionary(dictionary! {"Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1}),
+    );
+    let catalog = doc.add_object(dictionary! {"Type" => "Catalog", "Pages" => pages_id});
+    doc.trailer.set("Root", catalog);
+    doc.save(input.join("scan.pdf")).unwrap();
+    // Encrypted with a user password, when qpdf is there to make one.
+    let src = root().join("fixtures/pdf/rl-helv/0004-email.pdf");
+    let encrypted = Command::new("qpdf")
+        .args(["--encrypt", "geheim", "eigenaar", "256", "--"])
+        .arg(&src)
+        .arg(input.join("versleuteld.pdf"))
+        .status()
+        .is_ok_and(|s| s.success());
+    let out = d.path().join("out");
+    let assert = cmd()
+        .args(["redact", input.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("scan.pdf: needs-review: page 1: an image without a text layer"),
+        "{stderr}"
+    );
+    if encrypted {
+        assert!(stderr.contains("versleuteld.pdf: needs-review: encrypted"), "{stderr}");
+    }
+    assert!(out.join("ok.txt").exists() && !out.join("scan.pdf").exists() && !out.join("versleuteld.pdf").exists());
 }

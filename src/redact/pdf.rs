@@ -164,7 +164,11 @@ pub fn redact(pdf: &PdfDoc, findings: &[Finding], seed: &[u8]) -> Result<(Vec<u8
             let scale = ((w - 0.5) / (label_w * size).max(0.01) * 100.0).clamp(20.0, 500.0);
             let tx = x0 + 0.25;
             // On the original baseline when it lies in the box (upright text), else centred.
-            let ty = if base > y0 && base < y1 { base } else { y0 + (h - size * 0.72) / 2.0 };
+            let ty = if base > y0 && base < y1 {
+                base
+            } else {
+                y0 + (h - size * 0.72) / 2.0
+            };
             ops.push_str(&format!(
                 "1 g BT /{} {size:.2} Tf {scale:.1} Tz {tx:.2} {ty:.2} Td ({}) Tj ET\n",
                 String::from_utf8_lossy(LABEL_FONT),
