@@ -288,3 +288,140 @@ fn encrypted_and_scanned_pdfs_fail_closed() {
     }
     assert!(out.join("ok.txt").exists() && !out.join("scan.pdf").exists() && !out.join("versleuteld.pdf").exists());
 }
+
+/// A one-page PDF with a standard-14 font `/F1` (WinAnsi) and the given content stream.
+fn one_page(content: &[u8], extra_font: Option<lopdf::Dictionary>) -> lopdf::Document {
+    let mut doc = lopdf::Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let f1 = doc.add_object(dictionary! {"Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding"});
+    let mut fonts = dictionary! {"F1" => f1};
+    if let Some(f) = extra_font {
+        let id = doc.add_object(f);
+        fonts.set("F3", id);
+    }
+    let c = doc.add_object(lopdf::Stream::new(lopdf::Dictionary::new(), content.to_vec()));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => c,
+        "Resources" => dictionary! {"Font" => fonts},
+        "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+    });
+    doc.objects.insert(
+        pages_id,
+        lopdf::Object::Dictionary(dictionary! {"Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1}),
+    );
+    let catalog = doc.add_object(dictionary! {"Type" => "Catalog", "Pages" => pages_id});
+    doc.trailer.set("Root", catalog);
+    doc
+}
+
+/// Every string and decompressed stream of a file, folded: what a raw scan of it reads.
+fn raw_text(bytes: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(bytes).unwrap();
+    let mut out = String::from_utf8_lossy(bytes).into_owned();
+    for o in doc.objects.values() {
+        if let lopdf::Object::Stream(s) = o
+            && let Ok(b) = s.decompressed_content()
+        {
+            out.push_str(&String::from_utf8_lossy(&b));
+        }
+    }
+    fold_str(&out)
+}
+
+#[test]
+fn text_outside_the_page_content_is_removed() {
+    let content = b"BT /F1 11 Tf 72 700 Td (Contactpersoon: J. Zwartendijk) Tj ET\n\
+        /Span << /ActualText (Wubbien Oudekerk) >> BDC BT /F1 11 Tf 72 680 Td (xxxx) Tj ET EMC\n\
+        BT 3 Tr /F1 11 Tf 72 660 Td (Verborgen: mevrouw T. Hoekstra-Kroes) Tj ET";
+    let mut doc = one_page(content, None);
+    let info = doc.add_object(dictionary! {"Author" => lopdf::Object::string_literal("Casper Jorlink"), "Title" => lopdf::Object::string_literal("Nota")});
+    doc.trailer.set("Info", info);
+    let xmp = doc.add_object(lopdf::Stream::new(
+        dictionary! {"Type" => "Metadata", "Subtype" => "XML"},
+        b"<x:xmpmeta><dc:creator>Puck de Pauw</dc:creator></x:xmpmeta>".to_vec(),
+    ));
+    let attachment = doc.add_object(lopdf::Stream::new(
+        dictionary! {"Type" => "EmbeddedFile"},
+        b"Jill Dijkman-Doorn".to_vec(),
+    ));
+    let filespec = doc.add_object(dictionary! {"Type" => "Filespec", "F" => lopdf::Object::string_literal("bijlage.txt"), "EF" => dictionary! {"F" => attachment}});
+    let outline_item = doc.new_object_id();
+    let outlines = doc
+        .add_object(dictionary! {"Type" => "Outlines", "First" => outline_item, "Last" => outline_item, "Count" => 1});
+    doc.objects.insert(
+        outline_item,
+        lopdf::Object::Dictionary(
+            dictionary! {"Title" => lopdf::Object::string_literal("Notitie van Simon van Mil"), "Parent" => outlines},
+        ),
+    );
+    doc.add_object(lopdf::Object::string_literal("Quinten Zwartendijk-Orphan"));
+    let page_id = *doc.get_pages().values().next().unwrap();
+    let annot = doc.add_object(dictionary! {"Type" => "Annot", "Subtype" => "Text", "Rect" => vec![0.into(), 0.into(), 10.into(), 10.into()], "Contents" => lopdf::Object::string_literal("Opmerking van Daan Rutten")});
+    doc.get_object_mut(page_id)
+        .unwrap()
+        .as_dict_mut()
+        .unwrap()
+        .set("Annots", vec![annot.into()]);
+    let root_id = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+    let cat = doc.get_object_mut(root_id).unwrap().as_dict_mut().unwrap();
+    cat.set("Metadata", xmp);
+    cat.set("Outlines", outlines);
+    cat.set("Names", dictionary! {"EmbeddedFiles" => dictionary! {"Names" => vec![lopdf::Object::string_literal("bijlage.txt"), filespec.into()]}});
+    cat.set(
+        "OpenAction",
+        dictionary! {"S" => "JavaScript", "JS" => lopdf::Object::string_literal("app.alert('Casper')")},
+    );
+    let d = tmp();
+    let input = d.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    doc.save(input.join("nota.pdf")).unwrap();
+    let before = raw_text(&std::fs::read(input.join("nota.pdf")).unwrap());
+    assert!(before.contains("casper jorlink") && before.contains("quinten zwartendijk-orphan"));
+    let out = d.path().join("out");
+    cmd()
+        .args(["redact", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"])
+        .assert()
+        .code(0);
+    let after = raw_text(&std::fs::read(out.join("nota.pdf")).unwrap());
+    for gone in [
+        "zwartendijk",
+        "casper",
+        "jorlink",
+        "puck de pauw",
+        "jill dijkman",
+        "simon van mil",
+        "daan rutten",
+        "wubbien",
+        "hoekstra-kroes",
+        "orphan",
+        "app.alert",
+    ] {
+        assert!(!after.contains(gone), "{gone} still in the file");
+    }
+    assert!(after.contains("contactpersoon") && after.contains("5.1.2e"));
+}
+
+#[test]
+fn type3_text_fails_closed() {
+    let t3 = dictionary! {
+        "Type" => "Font", "Subtype" => "Type3", "FontBBox" => vec![0.into(), 0.into(), 1.into(), 1.into()],
+        "FontMatrix" => vec![0.001.into(), 0.into(), 0.into(), 0.001.into(), 0.into(), 0.into()],
+        "CharProcs" => dictionary! {}, "Encoding" => dictionary! {"Differences" => vec![97.into(), lopdf::Object::Name(b"a".to_vec())]},
+        "FirstChar" => 97, "LastChar" => 97, "Widths" => vec![500.into()],
+    };
+    let doc = one_page(b"BT /F3 12 Tf 72 700 Td (aaa) Tj ET", Some(t3));
+    let d = tmp();
+    let input = d.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let mut doc = doc;
+    doc.save(input.join("type3.pdf")).unwrap();
+    let out = d.path().join("out");
+    cmd()
+        .args(["redact", input.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "type3.pdf: needs-review: page 1: font (unnamed) is a Type3 font",
+        ));
+    assert!(!out.join("type3.pdf").exists());
+}
