@@ -425,3 +425,38 @@ fn type3_text_fails_closed() {
         ));
     assert!(!out.join("type3.pdf").exists());
 }
+
+#[test]
+fn filled_form_fields_and_hidden_layers_fail_closed() {
+    let d = tmp();
+    let input = d.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let mut form = one_page(b"BT /F1 11 Tf 72 700 Td (Formulier) Tj ET", None);
+    let field = form.add_object(dictionary! {"FT" => "Tx", "T" => lopdf::Object::string_literal("naam"), "V" => lopdf::Object::string_literal("Jan Zwartendijk")});
+    let root_id = form.trailer.get(b"Root").unwrap().as_reference().unwrap();
+    form.get_object_mut(root_id)
+        .unwrap()
+        .as_dict_mut()
+        .unwrap()
+        .set("AcroForm", dictionary! {"Fields" => vec![field.into()]});
+    form.save(input.join("formulier.pdf")).unwrap();
+    let mut layers = one_page(b"BT /F1 11 Tf 72 700 Td (Lagen) Tj ET", None);
+    let ocg = layers.add_object(dictionary! {"Type" => "OCG", "Name" => lopdf::Object::string_literal("verborgen")});
+    let root_id = layers.trailer.get(b"Root").unwrap().as_reference().unwrap();
+    layers.get_object_mut(root_id).unwrap().as_dict_mut().unwrap().set(
+        "OCProperties",
+        dictionary! {"OCGs" => vec![ocg.into()], "D" => dictionary! {"OFF" => vec![ocg.into()]}},
+    );
+    layers.save(input.join("lagen.pdf")).unwrap();
+    let out = d.path().join("out");
+    cmd()
+        .args(["redact", input.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "formulier.pdf: needs-review: a form field holds a value",
+        ))
+        .stderr(predicates::str::contains(
+            "lagen.pdf: needs-review: optional content is switched off",
+        ));
+}

@@ -53,7 +53,7 @@ pub fn load(bytes: &[u8]) -> Result<PdfDoc, String> {
 /// problems found by the interpreter, pages that show images but no text (scans), and
 /// invisible text over an image (an OCR layer, which may not match what is visible).
 pub fn page_problems(pdf: &PdfDoc) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out = document_problems(&pdf.doc);
     for (i, p) in pdf.pages.iter().enumerate() {
         let n = i + 1;
         for problem in &p.problems {
@@ -79,6 +79,50 @@ pub fn page_problems(pdf: &PdfDoc) -> Vec<String> {
                 "page {n}: invisible text over an image (an OCR layer): needs manual review"
             ));
         }
+    }
+    out
+}
+
+/// Document-level reasons to fail closed: form fields holding values (their appearance would
+/// vanish without a box when forms are removed) and optional content switched off (removing
+/// the switch would reveal it; keeping it would hide text from review).
+fn document_problems(doc: &Document) -> Vec<String> {
+    let mut out = Vec::new();
+    let deref = |o: &lopdf::Object| doc.dereference(o).map(|(_, o)| o.clone()).unwrap_or_else(|_| o.clone());
+    let Ok(cat) = doc.catalog() else { return out };
+    if let Ok(form) = cat.get(b"AcroForm").map(deref)
+        && let Ok(form) = form.as_dict()
+        && let Ok(fields) = form.get(b"Fields").map(deref)
+        && let Ok(fields) = fields.as_array()
+    {
+        let mut stack: Vec<lopdf::Object> = fields.iter().map(deref).collect();
+        let mut seen = 0;
+        while let Some(f) = stack.pop() {
+            seen += 1;
+            if seen > 10_000 {
+                break;
+            }
+            let Ok(d) = f.as_dict() else { continue };
+            if d.get(b"V").is_ok_and(|v| !matches!(deref(v), lopdf::Object::Null)) {
+                out.push("a form field holds a value: needs manual review".to_string());
+                break;
+            }
+            if let Ok(kids) = d.get(b"Kids").map(deref)
+                && let Ok(kids) = kids.as_array()
+            {
+                stack.extend(kids.iter().map(deref));
+            }
+        }
+    }
+    if let Ok(oc) = cat.get(b"OCProperties").map(deref)
+        && let Ok(oc) = oc.as_dict()
+        && let Ok(d) = oc.get(b"D").map(deref)
+        && let Ok(d) = d.as_dict()
+        && d.get(b"OFF")
+            .map(deref)
+            .is_ok_and(|o| o.as_array().is_ok_and(|a| !a.is_empty()))
+    {
+        out.push("optional content is switched off (hidden layers may hold text): needs manual review".to_string());
     }
     out
 }
