@@ -103,9 +103,27 @@ fn page_text(pi: usize, glyphs: &[Glyph], out: &mut GlyphText) {
             .collect();
         let line_is_glyphwise = ops.len() * 2 > line.glyphs.len();
         let mut last_was_space = true;
-        for &(u, gi) in &line.glyphs {
+        // A spacing accent drawn over a letter (pdfTeX writes "¨" and "E" as two glyphs) is
+        // attached to that letter as a combining mark, so "Ëlsinga" reads as one word.
+        let mut pending: Option<(char, usize)> = None;
+        let mut last_letter: Option<usize> = None;
+        for (k, &(u, gi)) in line.glyphs.iter().enumerate() {
             let g = &glyphs[gi];
             let text = g.text.as_deref().unwrap_or("\u{FFFD}");
+            if let Some(mark) = combining_for(text) {
+                let cx = (g.bbox[0] + g.bbox[2]) / 2.0;
+                let over = |o: usize| glyphs[o].bbox[0] <= cx && cx <= glyphs[o].bbox[2] && is_letter(&glyphs[o]);
+                if last_letter.is_some_and(over) {
+                    let start = out.text.len();
+                    out.text.push(mark);
+                    out.spans.push((start, out.text.len(), pi, gi));
+                    continue;
+                }
+                if line.glyphs.get(k + 1).is_some_and(|&(_, n)| over(n)) {
+                    pending = Some((mark, gi));
+                    continue;
+                }
+            }
             if let Some(end) = last_end {
                 let gap = u - end;
                 // A gap wider than any word space is a column or tab stop: written as several
@@ -122,10 +140,97 @@ fn page_text(pi: usize, glyphs: &[Glyph], out: &mut GlyphText) {
             let start = out.text.len();
             out.text.push_str(text);
             out.spans.push((start, out.text.len(), pi, gi));
+            if let Some((mark, agi)) = pending.take() {
+                let s2 = out.text.len();
+                out.text.push(mark);
+                out.spans.push((s2, out.text.len(), pi, agi));
+            }
+            last_letter = is_letter(g).then_some(gi);
             let width = (g.bbox[2] - g.bbox[0]) * g.dir.0.abs() + (g.bbox[3] - g.bbox[1]) * g.dir.1.abs();
             last_end = Some(u + width.max(0.0));
             last_was_space = text.ends_with(' ') || text.is_empty();
             last_op = Some((g.addr.stream, g.addr.op));
         }
+    }
+}
+
+fn is_letter(g: &Glyph) -> bool {
+    g.text
+        .as_deref()
+        .is_some_and(|t| t.chars().next().is_some_and(char::is_alphabetic))
+}
+
+/// The combining mark for a spacing accent glyph.
+fn combining_for(text: &str) -> Option<char> {
+    let mut it = text.chars();
+    let c = it.next()?;
+    if it.next().is_some() {
+        return None;
+    }
+    Some(match c {
+        '\u{A8}' => '\u{308}',
+        '\u{B4}' => '\u{301}',
+        '`' | '\u{2CB}' => '\u{300}',
+        '^' | '\u{2C6}' => '\u{302}',
+        '~' | '\u{2DC}' => '\u{303}',
+        '\u{B8}' => '\u{327}',
+        '\u{2DD}' => '\u{30B}',
+        '\u{2DA}' => '\u{30A}',
+        '\u{2C7}' => '\u{30C}',
+        '\u{2D8}' => '\u{306}',
+        '\u{AF}' => '\u{304}',
+        '\u{2D9}' => '\u{307}',
+        '\u{2DB}' => '\u{328}',
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::pdf::interp::{GlyphAddr, StreamRef};
+
+    fn glyph(t: &str, x: f32, w: f32) -> Glyph {
+        Glyph {
+            text: Some(t.into()),
+            bbox: [x, 698.0, x + w, 710.0],
+            origin: (x, 700.0),
+            size: 10.0,
+            dir: (1.0, 0.0),
+            invisible: false,
+            tj_advance: w * 100.0,
+            addr: GlyphAddr {
+                stream: StreamRef::Page(0),
+                op: 0,
+                elem: 0,
+                byte: 0,
+                len: 1,
+            },
+        }
+    }
+
+    #[test]
+    fn accents_attach_to_their_letter_and_spaces_are_inferred() {
+        // "Berg-Ëlsinga de" with the diaeresis drawn as its own glyph over the E.
+        let mut gs = Vec::new();
+        let mut x = 100.0;
+        for c in ["B", "e", "r", "g", "-"] {
+            gs.push(glyph(c, x, 5.0));
+            x += 5.0;
+        }
+        gs.push(glyph("\u{A8}", x + 0.5, 4.0));
+        for c in ["E", "l", "s", "i", "n", "g", "a"] {
+            gs.push(glyph(c, x, 5.0));
+            x += 5.0;
+        }
+        x += 3.0;
+        gs.push(glyph("d", x, 5.0));
+        gs.push(glyph("e", x + 5.0, 5.0));
+        let t = build(&[gs]);
+        assert_eq!(t.text, "Berg-E\u{308}lsinga de");
+        // Every glyph is reachable from the text.
+        assert_eq!(t.spans.len(), 15);
+        let accent = t.text.find('\u{308}').unwrap();
+        assert_eq!(t.glyphs_in(accent, accent + 2).next(), Some((0, 5)));
     }
 }
