@@ -416,11 +416,21 @@ fn redact_pdf(
     seed.extend_from_slice(&(input.len() as u64).to_be_bytes());
     seed.extend_from_slice(&input[..input.len().min(4096)]);
     let (bytes, _boxes) = redact::pdf::redact(pdf, &scan.findings, &seed)?;
-    let needles: Vec<String> = scan
-        .findings
+    // Needles are the redacted texts, with the parts of one span that a line break split
+    // joined again: "12 augustus" alone would also match an ordinary date elsewhere.
+    let text = &pdf.text.text;
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for f in scan.findings.iter().filter(|f| f.redacted()) {
+        match spans.last_mut() {
+            Some(last) if text[last.1..f.start].trim().is_empty() && text[last.1..f.start].contains('\n') => {
+                last.1 = f.end
+            }
+            _ => spans.push((f.start, f.end)),
+        }
+    }
+    let needles: Vec<String> = spans
         .iter()
-        .filter(|f| f.redacted())
-        .map(|f| collapse(&fold_keep_case(&pdf.text.text[f.start..f.end])))
+        .map(|&(a, b)| collapse(&fold_keep_case(&text[a..b])))
         .filter(|n| n.chars().filter(|c| c.is_alphanumeric()).count() >= 3)
         .collect();
     verify::pdf(&bytes, &needles, detector, batch)?;

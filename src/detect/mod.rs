@@ -398,9 +398,9 @@ impl Detector {
             }
         }
         let mut surnames = person_keys;
-        surnames.retain(|k| k.chars().count() >= 4);
+        surnames.retain(|k| k.chars().count() >= 3);
         DocScan {
-            findings: resolve(findings, text),
+            findings: split_lines(resolve(findings, text), text),
             surnames,
             official_surnames: official_keys,
         }
@@ -724,6 +724,31 @@ fn in_letterhead(text: &str, pos: usize) -> bool {
         }
     }
     false
+}
+
+/// Splits redactions that run over a line break into one per line, so a text file keeps its
+/// lines (each part gets its own label) and a PDF gets one box per line.
+fn split_lines(findings: Vec<Finding>, text: &str) -> Vec<Finding> {
+    let mut out = Vec::with_capacity(findings.len());
+    for f in findings {
+        if !f.redacted() || !text[f.start..f.end].contains('\n') {
+            out.push(f);
+            continue;
+        }
+        let mut pos = f.start;
+        for part in text[f.start..f.end].split('\n') {
+            let lead = part.len() - part.trim_start().len();
+            let trimmed = part.trim();
+            if !trimmed.is_empty() {
+                let mut g = f.clone();
+                g.start = pos + lead;
+                g.end = g.start + trimmed.len();
+                out.push(g);
+            }
+            pos += part.len() + 1;
+        }
+    }
+    out
 }
 
 /// Resolves overlaps: redactions win over keeps of other categories; overlapping or

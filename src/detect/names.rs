@@ -1001,8 +1001,31 @@ impl<'a> NameScanner<'a> {
     pub fn extend_name(&self, first: usize, last: usize, firsts: &FxHashSet<String>) -> Extended {
         let mut a = first;
         let mut given = 0;
-        while a > 0 && self.tight(a) {
-            let k = a - 1;
+        let mut crossed = false;
+        loop {
+            if a == 0 {
+                break;
+            }
+            let mut k = a - 1;
+            // A name wrapped at the end of a line ("S." / "van Mil", "Aiden" / "Kartosen") goes
+            // on across one line break, when the line before ends in initials or a name word.
+            if self.toks[k].kind == Kind::Newline {
+                if crossed || k == 0 || self.toks[k - 1].kind == Kind::Newline {
+                    break;
+                }
+                let before = k - 1;
+                let initial_end = self.toks[before].is('.') && before > 0 && self.initials_at(before - 1) == Some(k);
+                let given_name =
+                    self.is_name_word(before) && (self.has(before, word::FIRST) || firsts.contains(self.f(before)));
+                if !(initial_end || given_name || self.is_tussen(before, false)) {
+                    break;
+                }
+                crossed = true;
+                a = k;
+                k = before;
+            } else if !self.tight(a) {
+                break;
+            }
             // Any name word right before a confirmed surname is a given name ("aan Wam Horoes").
             let given_ok = self.is_name_word(k) && given < 2 && !self.sentence_start(k);
             if self.is_tussen(k, false)
