@@ -460,3 +460,140 @@ fn filled_form_fields_and_hidden_layers_fail_closed() {
             "lagen.pdf: needs-review: optional content is switched off",
         ));
 }
+
+/// Redacts one PDF (written to a temp folder) and returns the output bytes, or panics with the
+/// tool's stderr.
+fn redact_one_pdf(doc: &mut lopdf::Document) -> (Vec<u8>, tempfile::TempDir) {
+    let d = tmp();
+    let input = d.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    doc.save(input.join("doc.pdf")).unwrap();
+    let out = d.path().join("out");
+    let a = cmd()
+        .args(["redact", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"])
+        .assert();
+    let o = a.get_output();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (std::fs::read(out.join("doc.pdf")).unwrap(), d)
+}
+
+fn pdftotext_bytes(bytes: &[u8], dir: &Path) -> Option<String> {
+    let p = dir.join("check.pdf");
+    std::fs::write(&p, bytes).unwrap();
+    pdftotext(&p)
+}
+
+#[test]
+fn spacing_scaling_rotation_and_shared_forms_are_redacted() {
+    // Tc, Tw and Tz change every advance; the second line is rotated 90°.
+    let mut doc = one_page(
+        b"BT /F1 11 Tf 1.5 Tc 4 Tw 85 Tz 72 700 Td (Contactpersoon: J. Zwartendijk, T 070-1234567) Tj ET\n\
+          BT /F1 11 Tf 0 1 -1 0 500 300 Tm (Behandeld door: mevrouw A. Oudekerk-Bremer) Tj ET",
+        None,
+    );
+    let (bytes, d) = redact_one_pdf(&mut doc);
+    let raw = raw_text(&bytes);
+    assert!(!raw.contains("zwartendijk") && !raw.contains("oudekerk") && !raw.contains("1234567"));
+    if let Some(t) = pdftotext_bytes(&bytes, d.path()) {
+        // Character spacing makes pdftotext space the letters out: compare without spaces.
+        let t = t.replace(' ', "");
+        assert!(
+            t.contains("Contactpersoon:") && t.contains("Behandelddoor:mevrouw5.1.2e"),
+            "{t}"
+        );
+    }
+    // A form XObject drawn on two pages.
+    let mut doc = lopdf::Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let f1 = doc.add_object(dictionary! {"Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding"});
+    let form = doc.add_object(lopdf::Stream::new(
+        dictionary! {"Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+            "Resources" => dictionary! {"Font" => dictionary! {"F1" => f1}}},
+        b"BT /F1 10 Tf 72 750 Td (Opgesteld door: drs. K.L. Verweij-Haanstra) Tj ET".to_vec(),
+    ));
+    let mut kids = Vec::new();
+    for n in 0..2 {
+        let c = doc.add_object(lopdf::Stream::new(
+            lopdf::Dictionary::new(),
+            format!("q /Fm0 Do Q BT /F1 11 Tf 72 600 Td (Pagina {n}) Tj ET").into_bytes(),
+        ));
+        kids.push(lopdf::Object::Reference(doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => c,
+            "Resources" => dictionary! {"XObject" => dictionary! {"Fm0" => form}, "Font" => dictionary! {"F1" => f1}},
+            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+        })));
+    }
+    doc.objects.insert(
+        pages_id,
+        lopdf::Object::Dictionary(dictionary! {"Type" => "Pages", "Kids" => kids, "Count" => 2}),
+    );
+    let catalog = doc.add_object(dictionary! {"Type" => "Catalog", "Pages" => pages_id});
+    doc.trailer.set("Root", catalog);
+    let (bytes, d) = redact_one_pdf(&mut doc);
+    assert!(!raw_text(&bytes).contains("verweij"));
+    if let Some(t) = pdftotext_bytes(&bytes, d.path()) {
+        assert_eq!(t.matches("Opgesteld door:").count(), 2, "{t}");
+        assert_eq!(t.matches("5.1.2e").count(), 2, "{t}");
+    }
+}
+
+#[test]
+fn earlier_revisions_are_dropped_and_empty_passwords_opened() {
+    // Revision 1 names a person; revision 2 (an incremental update) replaces the text.
+    let mut doc = one_page(b"BT /F1 11 Tf 72 700 Td (Contactpersoon: J. Zwartendijk) Tj ET", None);
+    let mut first = Vec::new();
+    doc.save_to(&mut first).unwrap();
+    let prev = lopdf::Document::load_mem(&first).unwrap();
+    let page_id = *prev.get_pages().values().next().unwrap();
+    let mut inc = lopdf::IncrementalDocument::create_from(first.clone(), prev);
+    inc.opt_clone_object_to_new_document(page_id).unwrap();
+    let c = inc.new_document.add_object(lopdf::Stream::new(
+        lopdf::Dictionary::new(),
+        b"BT /F1 11 Tf 72 700 Td (Contactpersoon: het secretariaat) Tj ET".to_vec(),
+    ));
+    inc.new_document
+        .get_object_mut(page_id)
+        .unwrap()
+        .as_dict_mut()
+        .unwrap()
+        .set("Contents", c);
+    let mut updated = Vec::new();
+    inc.save_to(&mut updated).unwrap();
+    assert!(
+        String::from_utf8_lossy(&updated).contains("Zwartendijk")
+            && String::from_utf8_lossy(&updated).contains("/Prev")
+    );
+    let d = tmp();
+    let input = d.path().join("in");
+    write(&input, "revisies.pdf", &updated);
+    // Encrypted with an empty user password: opened, processed, written without encryption.
+    let plain = input.join("plain.pdf");
+    one_page(
+        b"BT /F1 11 Tf 72 700 Td (Behandeld door: mevrouw A. Oudekerk) Tj ET",
+        None,
+    )
+    .save(&plain)
+    .unwrap();
+    let encrypted = Command::new("qpdf")
+        .args(["--encrypt", "", "eigenaar", "256", "--"])
+        .arg(&plain)
+        .arg(input.join("leeg-wachtwoord.pdf"))
+        .status()
+        .is_ok_and(|s| s.success());
+    std::fs::remove_file(&plain).unwrap();
+    let out = d.path().join("out");
+    cmd()
+        .args(["redact", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"])
+        .assert()
+        .code(0);
+    let rev = std::fs::read(out.join("revisies.pdf")).unwrap();
+    assert!(!raw_text(&rev).contains("zwartendijk") && !String::from_utf8_lossy(&rev).contains("/Prev"));
+    if encrypted {
+        let e = std::fs::read(out.join("leeg-wachtwoord.pdf")).unwrap();
+        let raw = raw_text(&e);
+        assert!(
+            !raw.contains("oudekerk") && !raw.contains("/encrypt"),
+            "still encrypted or leaking"
+        );
+    }
+}

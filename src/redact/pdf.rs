@@ -26,9 +26,13 @@ pub struct BoxOnPage {
     pub rect: [f32; 4],
     /// Ground code written in the box.
     pub ground: String,
-    /// Baseline and font size of the removed text, so the label reads in line with the text
-    /// around it (extractors keep the reading order).
-    pub baseline: (f32, f32),
+    /// Direction of the baseline (unit vector), for labels on rotated text.
+    pub dir: (f32, f32),
+    /// Extent along the baseline (u from, u to) and position across it (v), in the frame
+    /// u = p·dir, v = p·perp(dir): the label is written on the removed text's own baseline.
+    pub along: (f32, f32, f32),
+    /// Font size of the removed text.
+    pub size: f32,
 }
 
 /// Redacts `pdf` per the redacted findings (spans in `pdf.text.text`); returns the new file's
@@ -58,15 +62,26 @@ pub fn redact(pdf: &PdfDoc, findings: &[Finding], seed: &[u8]) -> Result<(Vec<u8
                     advance: g.tj_advance,
                 });
             }
-            // Runs break at line or page changes.
+            // Runs follow the baseline (any direction) and break at line or page changes.
+            let (dx, dy) = g.dir;
+            let u = g.origin.0 * dx + g.origin.1 * dy;
+            let v = -g.origin.0 * dy + g.origin.1 * dx;
+            let len = (g.bbox[2] - g.bbox[0]) * dx.abs() + (g.bbox[3] - g.bbox[1]) * dy.abs();
             match &mut run {
-                Some(r) if r.page == page && (g.bbox[1] - r.rect[1]).abs() < 0.5 * (r.rect[3] - r.rect[1]) => {
+                Some(r)
+                    if r.page == page
+                        && (r.dir.0 - dx).abs() < 0.05
+                        && (r.dir.1 - dy).abs() < 0.05
+                        && (r.along.2 - v).abs() < 0.5 * g.size.max(1.0)
+                        && u >= r.along.0 - g.size =>
+                {
                     r.rect = [
                         r.rect[0].min(g.bbox[0]),
                         r.rect[1].min(g.bbox[1]),
                         r.rect[2].max(g.bbox[2]),
                         r.rect[3].max(g.bbox[3]),
                     ];
+                    r.along.1 = r.along.1.max(u + len);
                 }
                 _ => {
                     if let Some(r) = run.take() {
@@ -76,7 +91,9 @@ pub fn redact(pdf: &PdfDoc, findings: &[Finding], seed: &[u8]) -> Result<(Vec<u8
                         page,
                         rect: g.bbox,
                         ground: f.ground.to_string(),
-                        baseline: (g.origin.1, g.size),
+                        dir: g.dir,
+                        along: (u, u + len, v),
+                        size: g.size,
                     });
                 }
             }
@@ -154,24 +171,21 @@ pub fn redact(pdf: &PdfDoc, findings: &[Finding], seed: &[u8]) -> Result<(Vec<u8
                 .chars()
                 .map(|c| afm::std14_width("Helvetica", glyph_name(c)).unwrap_or(556) as f32 / 1000.0)
                 .sum();
-            let (base, text_size) = b.baseline;
-            // The text's own size (extractors then read the label in line), squeezed
-            // horizontally when the box is narrow.
-            let size = text_size.min(h).max(1.5);
-            // Stretched or squeezed (Tz) to fill the box: extractors measure gaps between
-            // glyphs, and a label narrower than the text it replaces would leave a gap they
-            // read as a column break, scrambling the reading order of the line.
-            let scale = ((w - 0.5) / (label_w * size).max(0.01) * 100.0).clamp(20.0, 500.0);
-            let tx = x0 + 0.25;
-            // On the original baseline when it lies in the box (upright text), else centred.
-            let ty = if base > y0 && base < y1 {
-                base
-            } else {
-                y0 + (h - size * 0.72) / 2.0
-            };
+            // On the removed text's baseline, along its direction, at its size, stretched or
+            // squeezed (Tz) to the run's length: extractors measure gaps between glyphs, and a
+            // label narrower than the text it replaces would leave a gap they read as a column
+            // break, scrambling the reading order of the line.
+            let (dx, dy) = b.dir;
+            let (u0, u1, v) = b.along;
+            let length = (u1 - u0).max(1.0);
+            let thickness = (w * dy.abs() + h * dx.abs()).max(1.0);
+            let size = b.size.min(thickness).max(1.5);
+            let scale = ((length - 0.5) / (label_w * size).max(0.01) * 100.0).clamp(20.0, 500.0);
+            let (ox, oy) = (u0 * dx - v * dy + 0.25 * dx, u0 * dy + v * dx + 0.25 * dy);
             ops.push_str(&format!(
-                "1 g BT /{} {size:.2} Tf {scale:.1} Tz {tx:.2} {ty:.2} Td ({}) Tj ET\n",
+                "1 g BT /{} {size:.2} Tf {scale:.1} Tz {dx:.4} {dy:.4} {:.4} {dx:.4} {ox:.2} {oy:.2} Tm ({}) Tj ET\n",
                 String::from_utf8_lossy(LABEL_FONT),
+                -dy,
                 b.ground
             ));
         }
