@@ -300,53 +300,31 @@ fn redact_one(doc: &DocRef, scan: Option<DocScan>, detector: &Detector, batch: &
     if batch.surnames.iter().any(|s| !scan.surnames.contains(s)) {
         scan = detector.scan_with(layer, Some(batch));
     }
-    let (bytes, places) = match &loaded {
-        Loaded::Text(layer) => match redact_text(layer, &scan, detector, batch) {
-            Ok(b) => (b, Vec::new()),
-            Err(reason) => {
-                return doc_entry(
-                    &doc.rel,
-                    DocStatus::NeedsReview,
-                    Some(reason),
-                    &layer.text,
-                    &scan.findings,
-                    &[],
-                );
-            }
-        },
-        Loaded::Pdf(pdf, layer, input) => {
-            let places = pdf_places(pdf, &scan.findings);
-            match redact_pdf(doc, pdf, input, &scan, detector, batch) {
-                Ok(b) => (b, places),
-                Err(reason) => {
-                    return doc_entry(
-                        &doc.rel,
-                        DocStatus::NeedsReview,
-                        Some(reason),
-                        &layer.text,
-                        &scan.findings,
-                        &places,
-                    );
-                }
-            }
-        }
+    let places = match &loaded {
+        Loaded::Pdf(pdf, _, _) => pdf_places(pdf, &scan.findings),
+        Loaded::Text(_) => Vec::new(),
     };
-    let status = if scan.findings.iter().any(|f| f.redacted()) {
-        DocStatus::Redacted
-    } else {
-        DocStatus::Clean
+    let result = match &loaded {
+        Loaded::Text(layer) => redact_text(layer, &scan, detector, batch),
+        Loaded::Pdf(pdf, _, input) => redact_pdf(doc, pdf, input, &scan, detector, batch),
+    };
+    let entry = |status, reason| doc_entry(&doc.rel, status, reason, &layer.text, &scan.findings, &places);
+    let bytes = match result {
+        Ok(b) => b,
+        Err(reason) => return entry(DocStatus::NeedsReview, Some(reason)),
     };
     if let Err(e) = write_atomic(&out.join(&doc.rel), &bytes) {
-        return doc_entry(
-            &doc.rel,
-            DocStatus::Failed,
-            Some(format!("cannot write output: {e}")),
-            &layer.text,
-            &scan.findings,
-            &places,
-        );
+        return entry(DocStatus::Failed, Some(format!("cannot write output: {e}")));
     }
-    doc_entry(&doc.rel, status, None, &layer.text, &scan.findings, &places)
+    let redacted = scan.findings.iter().any(|f| f.redacted());
+    entry(
+        if redacted {
+            DocStatus::Redacted
+        } else {
+            DocStatus::Clean
+        },
+        None,
+    )
 }
 
 /// Text: labels in place of the spans; verified by scanning the output again.
