@@ -199,7 +199,7 @@ impl Detector {
     pub fn scan_with(&self, layer: &TextLayer, batch: Option<&BatchNames>) -> DocScan {
         let text = layer.text.as_str();
         let folded = fold(text);
-        let mut findings = Vec::new();
+        let mut findings = Vec::with_capacity(text.len() / 64);
         let mut person_keys: HashSet<String> = HashSet::default();
         let mut first_keys: HashSet<String> = HashSet::default();
         let digit_windows = digit_line_windows(text);
@@ -632,22 +632,25 @@ fn email_name_keys(local: &str, keys: &mut HashSet<String>, firsts: &mut HashSet
 fn context_before(folded: &Folded, pos: usize, window: usize, words: &[String]) -> bool {
     let f = folded.text.as_str();
     let end = folded.to_folded(pos);
-    let mut start = end;
-    for _ in 0..window {
-        match f[..start].chars().next_back() {
-            Some(c) => start -= c.len_utf8(),
-            None => break,
-        }
+    // The window is counted in bytes of the folded text (characters, for Dutch text folded to
+    // ASCII): cheaper than walking characters back, and the same for every rule.
+    let mut start = end.saturating_sub(window);
+    while !f.is_char_boundary(start) {
+        start += 1;
     }
     let hay = &f[start..end];
+    let bytes = hay.as_bytes();
     words.iter().any(|w| {
-        hay.match_indices(w.as_str()).any(|(i, _)| {
-            let before = if i == 0 {
-                f[..start].chars().next_back()
-            } else {
-                hay[..i].chars().next_back()
-            };
-            before.is_none_or(|c| !c.is_alphanumeric())
+        let wb = w.as_bytes();
+        let Some(&first) = wb.first() else { return false };
+        (0..bytes.len()).filter(|&i| bytes[i] == first).any(|i| {
+            bytes[i..].starts_with(wb)
+                && (if i == 0 {
+                    f[..start].chars().next_back()
+                } else {
+                    hay[..i].chars().next_back()
+                })
+                .is_none_or(|c| !c.is_alphanumeric())
                 && hay[i + w.len()..]
                     .chars()
                     .next()

@@ -164,13 +164,7 @@ impl<'a> NameScanner<'a> {
     /// Tokenizes `text`; `folded` is its folded view.
     pub fn new(text: &'a str, folded: &'a Folded, lists: &'a Lists) -> Self {
         let toks = tokenize(text);
-        let starts = folded.to_folded_sorted(toks.iter().map(|t| t.start as usize));
-        let ends = folded.to_folded_sorted(toks.iter().map(|t| t.end as usize));
-        let franges: Vec<(u32, u32)> = starts
-            .into_iter()
-            .zip(ends)
-            .map(|(a, b)| (a as u32, b as u32))
-            .collect();
+        let franges = folded.ranges_to_folded(&toks);
         let flags = toks
             .iter()
             .zip(&franges)
@@ -480,7 +474,12 @@ impl<'a> NameScanner<'a> {
 
     /// Matches a phrase list (folded) at the start of line token i: index after it.
     fn phrase_at<'p>(&self, i: usize, phrases: impl IntoIterator<Item = &'p String>) -> Option<usize> {
-        phrases.into_iter().filter_map(|p| self.match_phrase(i, p)).max()
+        let first = self.f(i);
+        phrases
+            .into_iter()
+            .filter(|p| p.starts_with(first) && !first.is_empty())
+            .filter_map(|p| self.match_phrase(i, p))
+            .max()
     }
 
     /// Index after `phrase` (folded, words separated by single spaces) written at token i on
@@ -894,9 +893,9 @@ impl<'a> NameScanner<'a> {
             }
             // "De Minister van Asiel en Migratie (Van Roijen)"
             if t.is('(')
+                && self.function_before(i)
                 && let Some(p) = self.parse(i + 1, true)
                 && self.tok(p.end).is_some_and(|c| c.is(')'))
-                && self.function_before(i)
             {
                 let mut ph = self.phrase(&p, Cue::Title);
                 ph.official = Some("genoemd bij een publieke functie".into());

@@ -27,6 +27,33 @@ impl Folded {
         }
     }
 
+    /// Folded byte ranges of tokens (sorted, non-overlapping), in one sweep: identity when
+    /// nothing outside ASCII was folded.
+    pub fn ranges_to_folded(&self, toks: &[crate::detect::tokens::Tok]) -> Vec<(u32, u32)> {
+        if self.segments.is_empty() {
+            return toks.iter().map(|t| (t.start, t.end)).collect();
+        }
+        let mut k = 0;
+        let seg = &self.segments;
+        let map = |o: u32, k: &mut usize| -> u32 {
+            while *k < seg.len() && seg[*k].3 <= o {
+                *k += 1;
+            }
+            if *k == 0 {
+                o
+            } else {
+                seg[*k - 1].1 + (o - seg[*k - 1].3)
+            }
+        };
+        toks.iter()
+            .map(|t| {
+                let a = map(t.start, &mut k);
+                let b = map(t.end, &mut k);
+                (a, b)
+            })
+            .collect()
+    }
+
     /// Folded offsets of ascending original char-boundary offsets, in one sweep.
     pub fn to_folded_sorted(&self, orig: impl Iterator<Item = usize>) -> Vec<usize> {
         let mut k = 0;
