@@ -268,7 +268,12 @@ pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) ->
     // Pass 1: scan every document and collect the names it confirms.
     let first: Vec<Option<DocScan>> = docs
         .par_iter()
-        .map(|d| load(d).ok().map(|l| detector.scan(l.layer())))
+        .map(|d| {
+            // A defect triggered by one hostile file must not take the batch down with it.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load(d).ok().map(|l| detector.scan(l.layer()))))
+                .ok()
+                .flatten()
+        })
         .collect();
     let mut batch = BatchNames::default();
     for s in first.iter().flatten() {
@@ -283,7 +288,19 @@ pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) ->
     docs.par_iter()
         .zip(first.into_par_iter())
         .map(|(doc, scan)| {
-            let entry = redact_one(doc, scan, detector, &batch, opts.out);
+            let entry = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                redact_one(doc, scan, detector, &batch, opts.out)
+            }))
+            .unwrap_or_else(|_| {
+                doc_entry(
+                    &doc.rel,
+                    DocStatus::Failed,
+                    Some("internal error while processing this file (a defect: please report it); no output written".into()),
+                    "",
+                    &[],
+                    &[],
+                )
+            });
             (opts.progress)();
             entry
         })

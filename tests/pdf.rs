@@ -665,3 +665,38 @@ mod tj_rewrite {
         }
     }
 }
+
+mod hostile {
+    //! Corrupted PDFs (bytes flipped, cut short) never crash the library: loading, interpreting
+    //! and redacting either work or return an error.
+    use super::root;
+    use proptest::prelude::*;
+    use woo_redact::detect::Detector;
+    use woo_redact::rules::RuleSet;
+    use woo_redact::text::TextLayer;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+        #[test]
+        fn corrupted_pdfs_do_not_panic(
+            producer in prop::sample::select(vec!["lo-docx", "chromium", "pdftex", "rl-helv", "groff-gs"]),
+            flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..24),
+            cut in any::<prop::sample::Index>(),
+            truncate in any::<bool>(),
+        ) {
+            let mut bytes = std::fs::read(root().join(format!("fixtures/pdf/{producer}/0004-email.pdf"))).unwrap();
+            for (i, b) in &flips {
+                let k = i.index(bytes.len());
+                bytes[k] = *b;
+            }
+            if truncate {
+                bytes.truncate(cut.index(bytes.len()).max(1));
+            }
+            if let Ok(pdf) = woo_redact::source::pdf::load(&bytes) {
+                let det = Detector::new(RuleSet::builtin().unwrap(), vec![], vec![]);
+                let scan = det.scan(&TextLayer::plain(pdf.text.text.clone()));
+                let _ = woo_redact::redact::pdf::redact(&pdf, &scan.findings, b"seed");
+            }
+        }
+    }
+}
