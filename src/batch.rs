@@ -270,9 +270,11 @@ pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) ->
         .par_iter()
         .map(|d| {
             // A defect triggered by one hostile file must not take the batch down with it.
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load(d).ok().map(|l| detector.scan(l.layer()))))
-                .ok()
-                .flatten()
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                load(d).ok().map(|l| detector.scan(l.layer()))
+            }))
+            .ok()
+            .flatten()
         })
         .collect();
     let mut batch = BatchNames::default();
@@ -295,7 +297,10 @@ pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) ->
                 doc_entry(
                     &doc.rel,
                     DocStatus::Failed,
-                    Some("internal error while processing this file (a defect: please report it); no output written".into()),
+                    Some(
+                        "internal error while processing this file (a defect: please report it); no output written"
+                            .into(),
+                    ),
                     "",
                     &[],
                     &[],

@@ -674,8 +674,9 @@ impl<'a> NameScanner<'a> {
             return;
         }
         // Closing phrase alone on its line (optionally with a comma).
+        // Trailing comma, colon and Markdown emphasis ("**Contactpersoon**") are not part of it.
         let mut lend = le;
-        if lend > i && self.toks[lend - 1].is(',') {
+        while lend > i && matches!(self.toks[lend - 1].kind, Kind::Punct(',' | ':' | '*' | '_')) {
             lend -= 1;
         }
         if lend > i
@@ -712,6 +713,17 @@ impl<'a> NameScanner<'a> {
             if colon || tab {
                 let a = if colon { after + 1 } else { after };
                 self.names_in_items(a, le, Cue::Label, out);
+                // A list that ends its line with a comma goes on on the next line (wrapped
+                // attendee lists, long Aan:/CC: lines).
+                let mut end = le;
+                for _ in 0..8 {
+                    if end == 0 || end >= self.toks.len() || !self.toks[end - 1].is(',') {
+                        break;
+                    }
+                    let next_end = self.line_end(end + 1);
+                    self.names_in_items(end + 1, next_end, Cue::Label, out);
+                    end = next_end;
+                }
                 return;
             }
         }
@@ -1014,8 +1026,16 @@ impl<'a> NameScanner<'a> {
                 }
                 let before = k - 1;
                 let initial_end = self.toks[before].is('.') && before > 0 && self.initials_at(before - 1) == Some(k);
-                let given_name =
-                    self.is_name_word(before) && (self.has(before, word::FIRST) || firsts.contains(self.f(before)));
+                // A known first name, or a single capitalised word after a lower-case word ("aan
+                // Sereem" / "Vuwos"); not the tail of a capitalised phrase ("het Europees
+                // Migratiepact" / "Vink").
+                let lone_word = self.is_name_word(before)
+                    && before > 0
+                    && self.toks[before - 1].kind == Kind::Word
+                    && !self.toks[before - 1].cap
+                    && !self.is_tussen(before - 1, false);
+                let given_name = self.is_name_word(before)
+                    && (self.has(before, word::FIRST) || firsts.contains(self.f(before)) || lone_word);
                 if !(initial_end || given_name || self.is_tussen(before, false)) {
                     break;
                 }
