@@ -855,10 +855,17 @@ impl<'a> NameScanner<'a> {
 
     /// Token i opens a sentence or a line (a capital there says nothing about names).
     fn sentence_start(&self, i: usize) -> bool {
-        i == 0 || {
-            let p = self.toks[i - 1];
-            p.kind == Kind::Newline || p.is('.') || p.is('?') || p.is('!') || p.is(':') || p.wide_gap
+        if i == 0 {
+            return true;
         }
+        let p = self.toks[i - 1];
+        if p.kind == Kind::Newline {
+            // A line that wraps mid-sentence (PDF text, table cells) ends in a lower-case word
+            // or a comma; anything else (blank line, full stop, heading) starts afresh.
+            return !(i >= 2
+                && (self.toks[i - 2].kind == Kind::Word && !self.toks[i - 2].cap || self.toks[i - 2].is(',')));
+        }
+        p.is('.') || p.is('?') || p.is('!') || p.is(':') || p.wide_gap
     }
 
     /// "A. Inleiding" at the start of a line is a numbered heading, not a name.
