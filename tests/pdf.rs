@@ -244,26 +244,15 @@ fn encrypted_and_scanned_pdfs_fail_closed() {
     write(&input, "ok.txt", b"Van: J. de Vries\n");
     // A scan: one page that only draws an image.
     let mut doc = lopdf::Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
     let img = doc.add_object(lopdf::Stream::new(
         dictionary! {"Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1, "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8},
         vec![0],
     ));
-    let content = doc.add_object(lopdf::Stream::new(
-        lopdf::Dictionary::new(),
-        b"q 500 0 0 700 50 50 cm /Im0 Do Q".to_vec(),
-    ));
-    let page = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => content,
-        "Resources" => dictionary! {"XObject" => dictionary! {"Im0" => img}},
-        "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
-    });
-    doc.objects.insert(
-        pages_id,
-        lopdf::Object::Dictionary(dictionary! {"Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1}),
+    add_page(
+        &mut doc,
+        b"q 500 0 0 700 50 50 cm /Im0 Do Q",
+        dictionary! {"XObject" => dictionary! {"Im0" => img}},
     );
-    let catalog = doc.add_object(dictionary! {"Type" => "Catalog", "Pages" => pages_id});
-    doc.trailer.set("Root", catalog);
     doc.save(input.join("scan.pdf")).unwrap();
     // Encrypted with a user password, when qpdf is there to make one.
     let src = root().join("fixtures/pdf/rl-helv/0004-email.pdf");
@@ -292,17 +281,22 @@ fn encrypted_and_scanned_pdfs_fail_closed() {
 /// A one-page PDF with a standard-14 font `/F1` (WinAnsi) and the given content stream.
 fn one_page(content: &[u8], extra_font: Option<lopdf::Dictionary>) -> lopdf::Document {
     let mut doc = lopdf::Document::with_version("1.7");
-    let pages_id = doc.new_object_id();
     let f1 = doc.add_object(dictionary! {"Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding"});
     let mut fonts = dictionary! {"F1" => f1};
     if let Some(f) = extra_font {
         let id = doc.add_object(f);
         fonts.set("F3", id);
     }
+    add_page(&mut doc, content, dictionary! {"Font" => fonts});
+    doc
+}
+
+/// Makes `doc` a one-page document drawing `content` with `resources`.
+fn add_page(doc: &mut lopdf::Document, content: &[u8], resources: lopdf::Dictionary) {
+    let pages_id = doc.new_object_id();
     let c = doc.add_object(lopdf::Stream::new(lopdf::Dictionary::new(), content.to_vec()));
     let page = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => c,
-        "Resources" => dictionary! {"Font" => fonts},
+        "Type" => "Page", "Parent" => pages_id, "Contents" => c, "Resources" => resources,
         "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
     });
     doc.objects.insert(
@@ -311,7 +305,6 @@ fn one_page(content: &[u8], extra_font: Option<lopdf::Dictionary>) -> lopdf::Doc
     );
     let catalog = doc.add_object(dictionary! {"Type" => "Catalog", "Pages" => pages_id});
     doc.trailer.set("Root", catalog);
-    doc
 }
 
 /// Every string and decompressed stream of a file, folded: what a raw scan of it reads.
