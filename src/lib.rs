@@ -20,6 +20,7 @@
 pub mod batch;
 pub mod detect;
 pub mod error;
+pub mod justify;
 pub mod people;
 pub mod redact;
 pub mod report;

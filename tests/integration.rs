@@ -3,5 +3,6 @@
 mod cases;
 mod cli;
 mod library;
+mod package;
 mod pdf;
 mod util;

@@ -64,6 +64,12 @@ pub struct RedactArgs {
     /// Default: every kind the tool knows, PDFs included.
     #[arg(long, value_name = "EXT,...", value_delimiter = ',')]
     pub ext: Vec<String>,
+    /// Prefix of the stable document numbers in inventaris.csv and redactielog.csv.
+    #[arg(long, value_name = "PREFIX", default_value = "WOO-")]
+    pub document_prefix: String,
+    /// Name of the decision (Besluitnaam column of inventaris.csv).
+    #[arg(long, value_name = "NAME", default_value = "")]
+    pub decision_name: String,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,

@@ -134,9 +134,16 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
             );
         }
     }
-    let rep = report::json::build(entries);
+    let mut rep = report::json::build(entries);
+    let grounds = &detector.rules().grounds;
+    woo_redact::justify::annotate(&mut rep, grounds);
     let json = serde_json::to_vec_pretty(&rep)?;
     batch::write_atomic(&a.out.join("report.json"), &json)?;
+    let package = woo_redact::justify::build(&rep, grounds, &a.document_prefix, &a.decision_name);
+    batch::write_atomic(&a.out.join("toelichting.md"), package.toelichting_md.as_bytes())?;
+    batch::write_atomic(&a.out.join("toelichting.html"), package.toelichting_html.as_bytes())?;
+    batch::write_atomic(&a.out.join("inventaris.csv"), &package.inventaris_csv)?;
+    batch::write_atomic(&a.out.join("redactielog.csv"), &package.redactielog_csv)?;
     if !a.quiet {
         let redactions: usize = rep.totals.grounds.values().sum();
         eprintln!(

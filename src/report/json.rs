@@ -48,6 +48,9 @@ pub struct DocEntry {
     pub kept: Vec<FindingEntry>,
     /// Redactions per ground.
     pub grounds: BTreeMap<String, usize>,
+    /// The section-5 justification of this document (Markdown), for redacted documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section5: Option<String>,
 }
 
 /// One finding, masked.
@@ -152,6 +155,7 @@ pub fn doc_entry(
         findings,
         kept,
         grounds,
+        section5: None,
     }
 }
 

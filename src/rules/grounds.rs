@@ -48,12 +48,52 @@ pub struct Ground {
 #[serde(deny_unknown_fields)]
 struct GroundsFile {
     ground: Vec<Ground>,
+    template: Templates,
+}
+
+/// The wording of the publication package (section 5 and inventory), from `[template]`.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Templates {
+    /// Section heading ("5. Informatie die niet openbaar gemaakt kan worden").
+    pub heading: String,
+    /// Sub-heading ("5.1 Toelichting").
+    pub subheading: String,
+    /// Opening paragraph.
+    pub intro: String,
+    /// Per ground; placeholders {code} {label} {citation} {categories} {justification}
+    /// {document_count} {documents_word} {redaction_count} {redactions_word} {documents}.
+    pub ground: String,
+    /// The sentence that public officials' names are not withheld.
+    pub officials: String,
+    /// Text when nothing was withheld.
+    pub none: String,
+    /// "document".
+    pub document_singular: String,
+    /// "documenten".
+    pub document_plural: String,
+    /// "weglakking".
+    pub redaction_singular: String,
+    /// "weglakkingen".
+    pub redaction_plural: String,
+    /// Inventory assessment of a document without redactions.
+    pub assessment_public: String,
+    /// Inventory assessment of a document with redactions.
+    pub assessment_partial: String,
+    /// Inventory assessment of a document that is not (yet) to be published.
+    pub assessment_withheld: String,
+    /// Inventory note for a document that needs review; placeholder {reason}.
+    pub review_note: String,
+    /// Category id (name, email, …) → Dutch description.
+    pub categories: std::collections::BTreeMap<String, String>,
 }
 
 /// The table of grounds; every code used anywhere must resolve through it.
 #[derive(Debug, Clone)]
 pub struct GroundTable {
     grounds: Vec<Ground>,
+    /// Wording of the publication package.
+    pub template: Templates,
 }
 
 impl GroundTable {
@@ -78,7 +118,10 @@ impl GroundTable {
             }
         }
         if errors.is_empty() {
-            Ok(GroundTable { grounds: file.ground })
+            Ok(GroundTable {
+                grounds: file.ground,
+                template: file.template,
+            })
         } else {
             Err(errors)
         }

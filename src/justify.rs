@@ -1,0 +1,322 @@
+//! The publication package (WOO.md §6): the section-5 justification per ground
+//! (`toelichting.md` and `.html`), the inventory list for the national platform
+//! (`inventaris.csv`) and the redaction log (`redactielog.csv`). All wording comes from the
+//! `[template]` of the grounds table; the same report gives the same bytes.
+
+use crate::batch::DocStatus;
+use crate::report::json::{DocEntry, Report};
+use crate::rules::grounds::{GroundKind, GroundTable};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The files of a publication package, ready to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Package {
+    /// `toelichting.md`.
+    pub toelichting_md: String,
+    /// `toelichting.html` (the same content).
+    pub toelichting_html: String,
+    /// `inventaris.csv`.
+    pub inventaris_csv: Vec<u8>,
+    /// `redactielog.csv`.
+    pub redactielog_csv: Vec<u8>,
+}
+
+/// Stable document number: the prefix and a hash of the relative path, so adding or removing
+/// other documents never renumbers this one.
+pub fn document_number(prefix: &str, rel: &str) -> String {
+    let mut h: u32 = 0x811c9dc5;
+    for b in rel.bytes() {
+        h ^= b as u32;
+        h = h.wrapping_mul(0x01000193);
+    }
+    format!("{prefix}{h:08X}")
+}
+
+const CATEGORY_ORDER: [&str; 10] = [
+    "name",
+    "email",
+    "phone",
+    "address",
+    "birthdate",
+    "bsn",
+    "vnummer",
+    "iban",
+    "kenteken",
+    "other",
+];
+
+fn fill(template: &str, values: &[(&str, String)]) -> String {
+    let mut out = template.to_string();
+    for (k, v) in values {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+/// Joins Dutch style: "a", "a en b", "a, b en c".
+fn join_nl(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} en {last}", init.join(", ")),
+    }
+}
+
+/// Grounds used in one document: code → (categories, redaction count).
+fn grounds_of(d: &DocEntry) -> BTreeMap<String, (BTreeSet<String>, usize)> {
+    let mut m: BTreeMap<String, (BTreeSet<String>, usize)> = BTreeMap::new();
+    for f in &d.findings {
+        let e = m.entry(f.ground.clone()).or_default();
+        e.0.insert(f.category.to_string());
+        e.1 += 1;
+    }
+    m
+}
+
+/// The section-5 text (Markdown) for a set of documents.
+pub fn section5(docs: &[&DocEntry], table: &GroundTable) -> String {
+    let t = &table.template;
+    let mut uses: BTreeMap<String, (BTreeSet<String>, usize, Vec<String>)> = BTreeMap::new();
+    for d in docs.iter().filter(|d| d.status == DocStatus::Redacted) {
+        for (code, (cats, n)) in grounds_of(d) {
+            let e = uses.entry(code).or_default();
+            e.0.extend(cats);
+            e.1 += n;
+            e.2.push(d.path.clone());
+        }
+    }
+    let mut out = format!("## {}\n\n### {}\n\n", t.heading, t.subheading);
+    if uses.is_empty() {
+        out.push_str(&t.none);
+        out.push('\n');
+        return out;
+    }
+    out.push_str(&t.intro);
+    out.push_str("\n\n");
+    // Table order: absolute grounds first, as in the statute.
+    for g in table.all() {
+        let Some((cats, n, documents)) = uses.get(&g.code) else {
+            continue;
+        };
+        // Names first, numbers after, as a reader expects them.
+        let mut cats: Vec<&String> = cats.iter().collect();
+        cats.sort_by_key(|c| CATEGORY_ORDER.iter().position(|o| o == c).unwrap_or(usize::MAX));
+        let categories: Vec<String> = cats
+            .iter()
+            .map(|c| t.categories.get(*c).cloned().unwrap_or_else(|| c.to_string()))
+            .collect();
+        let doc_list: Vec<String> = documents.iter().map(|p| format!("`{p}`")).collect();
+        out.push_str(&fill(
+            &t.ground,
+            &[
+                ("code", g.code.clone()),
+                ("label", g.label.clone()),
+                ("citation", g.citation.clone()),
+                ("categories", join_nl(&categories)),
+                ("justification", g.justification.clone()),
+                ("document_count", documents.len().to_string()),
+                (
+                    "documents_word",
+                    if documents.len() == 1 {
+                        t.document_singular.clone()
+                    } else {
+                        t.document_plural.clone()
+                    },
+                ),
+                ("redaction_count", n.to_string()),
+                (
+                    "redactions_word",
+                    if *n == 1 {
+                        t.redaction_singular.clone()
+                    } else {
+                        t.redaction_plural.clone()
+                    },
+                ),
+                ("documents", join_nl(&doc_list)),
+            ],
+        ));
+        out.push_str("\n\n");
+        if g.code == crate::detect::PRIVACY && g.kind == GroundKind::Relatief {
+            out.push_str(&t.officials);
+            out.push_str("\n\n");
+        }
+    }
+    out.trim_end().to_string() + "\n"
+}
+
+/// Minimal Markdown to HTML for the section-5 text (headings, paragraphs, code spans).
+fn to_html(md: &str) -> String {
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let code = |s: &str| {
+        let parts: Vec<&str> = s.split('`').collect();
+        parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if i % 2 == 1 {
+                    format!("<code>{}</code>", esc(p))
+                } else {
+                    esc(p)
+                }
+            })
+            .collect::<String>()
+    };
+    let mut body = String::new();
+    for block in md.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+        if let Some(h) = block.strip_prefix("### ") {
+            body.push_str(&format!("<h3>{}</h3>\n", code(h)));
+        } else if let Some(h) = block.strip_prefix("## ") {
+            body.push_str(&format!("<h2>{}</h2>\n", code(h)));
+        } else {
+            body.push_str(&format!("<p>{}</p>\n", code(block)));
+        }
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"nl\">\n<head><meta charset=\"utf-8\"><title>Toelichting</title></head>\n<body>\n{body}</body>\n</html>\n"
+    )
+}
+
+fn csv_bytes(rows: Vec<Vec<String>>) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+    for r in rows {
+        // Writing to memory cannot fail.
+        let _ = w.write_record(&r);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// Builds the package from a run's report.
+pub fn build(report: &Report, table: &GroundTable, prefix: &str, decision_name: &str) -> Package {
+    let t = &table.template;
+    let docs: Vec<&DocEntry> = report.documents.iter().collect();
+    let toelichting_md = section5(&docs, table);
+    let toelichting_html = to_html(&toelichting_md);
+    let mut inv = vec![
+        [
+            "Document ID",
+            "Documentnummer",
+            "Bestandsnaam",
+            "Beoordeling",
+            "Beoordelingsgrond",
+            "Toelichting",
+            "Publieke link",
+            "Opgeschort",
+            "Gerelateerd Documentnummer",
+            "Besluitnaam",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    let mut log = vec![
+        [
+            "Documentnummer",
+            "Bestandsnaam",
+            "Pagina",
+            "x0",
+            "y0",
+            "x1",
+            "y1",
+            "Regel",
+            "Kolom",
+            "Grond",
+            "Regelcode",
+            "Categorie",
+            "Besluit",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for (i, d) in report.documents.iter().enumerate() {
+        let number = document_number(prefix, &d.path);
+        let name = d.path.rsplit('/').next().unwrap_or(&d.path).to_string();
+        let codes: Vec<String> = grounds_of(d).into_keys().collect();
+        let (assessment, note) = match d.status {
+            DocStatus::Redacted => (t.assessment_partial.clone(), String::new()),
+            DocStatus::Clean => (t.assessment_public.clone(), String::new()),
+            DocStatus::NeedsReview | DocStatus::Failed => (
+                t.assessment_withheld.clone(),
+                fill(&t.review_note, &[("reason", d.reason.clone().unwrap_or_default())]),
+            ),
+        };
+        let grounds = if d.status == DocStatus::Redacted {
+            codes.join("; ")
+        } else {
+            String::new()
+        };
+        inv.push(vec![
+            (i + 1).to_string(),
+            number.clone(),
+            name.clone(),
+            assessment,
+            grounds,
+            note,
+            String::new(),
+            String::new(),
+            String::new(),
+            decision_name.to_string(),
+        ]);
+        if d.status == DocStatus::Redacted {
+            for f in &d.findings {
+                let (page, rect) = match (f.page, f.rect) {
+                    (Some(p), Some(r)) => (p.to_string(), r.map(|v| format!("{v:.2}"))),
+                    _ => (
+                        String::new(),
+                        [String::new(), String::new(), String::new(), String::new()],
+                    ),
+                };
+                let [x0, y0, x1, y1] = rect;
+                log.push(vec![
+                    number.clone(),
+                    d.path.clone(),
+                    page,
+                    x0,
+                    y0,
+                    x1,
+                    y1,
+                    f.line.to_string(),
+                    f.column.to_string(),
+                    f.ground.clone(),
+                    f.rule.clone(),
+                    f.category.to_string(),
+                    "automatisch".into(),
+                ]);
+            }
+        }
+    }
+    Package {
+        toelichting_md,
+        toelichting_html,
+        inventaris_csv: csv_bytes(inv),
+        redactielog_csv: csv_bytes(log),
+    }
+}
+
+/// Adds the section-5 block of each document to its report entry.
+pub fn annotate(report: &mut Report, table: &GroundTable) {
+    for d in &mut report.documents {
+        if d.status == DocStatus::Redacted {
+            let text = section5(&[&*d], table);
+            d.section5 = Some(text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_numbers_are_stable_and_prefixed() {
+        assert_eq!(document_number("WOO-", "a/b.pdf"), document_number("WOO-", "a/b.pdf"));
+        assert_ne!(document_number("WOO-", "a/b.pdf"), document_number("WOO-", "a/c.pdf"));
+        assert!(document_number("BZK-2026-", "x.txt").starts_with("BZK-2026-"));
+    }
+
+    #[test]
+    fn dutch_lists() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_nl(&s(&["a"])), "a");
+        assert_eq!(join_nl(&s(&["a", "b"])), "a en b");
+        assert_eq!(join_nl(&s(&["a", "b", "c"])), "a, b en c");
+    }
+}
