@@ -261,6 +261,9 @@ pub struct RedactOptions<'a> {
     pub out: &'a Path,
     /// Called once per finished document (progress).
     pub progress: &'a (dyn Fn() + Sync),
+    /// Close every redacted document with its section-5 justification (a last page, a
+    /// closing section), worded from this grounds table.
+    pub justification: Option<&'a crate::rules::grounds::GroundTable>,
 }
 
 /// Runs the whole batch; returns one report entry per document in path order.
@@ -291,7 +294,7 @@ pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) ->
         .zip(first.into_par_iter())
         .map(|(doc, scan)| {
             let entry = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                redact_one(doc, scan, detector, &batch, opts.out)
+                redact_one(doc, scan, detector, &batch, opts)
             }))
             .unwrap_or_else(|_| {
                 doc_entry(
@@ -312,7 +315,14 @@ pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) ->
         .collect()
 }
 
-fn redact_one(doc: &DocRef, scan: Option<DocScan>, detector: &Detector, batch: &BatchNames, out: &Path) -> DocEntry {
+fn redact_one(
+    doc: &DocRef,
+    scan: Option<DocScan>,
+    detector: &Detector,
+    batch: &BatchNames,
+    opts: &RedactOptions,
+) -> DocEntry {
+    let out = opts.out;
     let loaded = match load(doc) {
         Ok(l) => l,
         Err((status, reason)) => return doc_entry(&doc.rel, status, Some(reason), "", &[], &[]),
@@ -326,9 +336,16 @@ fn redact_one(doc: &DocRef, scan: Option<DocScan>, detector: &Detector, batch: &
         Loaded::Pdf(pdf, _, _) => pdf_places(pdf, &scan.findings),
         Loaded::Text(_) => Vec::new(),
     };
+    let closing = opts
+        .justification
+        .filter(|_| scan.findings.iter().any(|f| f.redacted()))
+        .map(|table| {
+            let entry = doc_entry(&doc.rel, DocStatus::Redacted, None, &layer.text, &scan.findings, &[]);
+            crate::justify::section5(&[&entry], table)
+        });
     let result = match &loaded {
-        Loaded::Text(layer) => redact_text(layer, &scan, detector, batch),
-        Loaded::Pdf(pdf, _, input) => redact_pdf(doc, pdf, input, &scan, detector, batch),
+        Loaded::Text(layer) => redact_text(layer, &scan, detector, batch, closing.as_deref()),
+        Loaded::Pdf(pdf, _, input) => redact_pdf(doc, pdf, input, &scan, detector, batch, closing.as_deref()),
     };
     let entry = |status, reason| doc_entry(&doc.rel, status, reason, &layer.text, &scan.findings, &places);
     let bytes = match result {
@@ -355,8 +372,13 @@ fn redact_text(
     scan: &DocScan,
     detector: &Detector,
     batch: &BatchNames,
+    closing: Option<&str>,
 ) -> std::result::Result<Vec<u8>, String> {
-    let redacted = redact::text::apply(&layer.text, &scan.findings);
+    let mut redacted = redact::text::apply(&layer.text, &scan.findings);
+    if let Some(c) = closing {
+        redacted.push_str(if redacted.ends_with('\n') { "\n" } else { "\n\n" });
+        redacted.push_str(c);
+    }
     let again = detector.scan_with(&TextLayer::plain(redacted.clone()), Some(batch));
     if let Some(f) = again.findings.iter().find(|f| f.redacted()) {
         let (line, _) = crate::text::line_col(&redacted, f.start);
@@ -395,6 +417,7 @@ fn redact_pdf(
     scan: &DocScan,
     detector: &Detector,
     batch: &BatchNames,
+    closing: Option<&str>,
 ) -> std::result::Result<Vec<u8>, String> {
     // An image under a redaction may hold the same text as pixels (a signature, a scan).
     for f in scan.findings.iter().filter(|f| f.redacted()) {
@@ -415,7 +438,7 @@ fn redact_pdf(
     let mut seed = doc.rel.as_bytes().to_vec();
     seed.extend_from_slice(&(input.len() as u64).to_be_bytes());
     seed.extend_from_slice(&input[..input.len().min(4096)]);
-    let (bytes, _boxes) = redact::pdf::redact(pdf, &scan.findings, &seed)?;
+    let (bytes, _boxes) = redact::pdf::redact(pdf, &scan.findings, &seed, closing)?;
     // Needles are the redacted texts, with the parts of one span that a line break split
     // joined again: "12 augustus" alone would also match an ordinary date elsewhere.
     let text = &pdf.text.text;

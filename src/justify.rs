@@ -185,6 +185,28 @@ fn csv_bytes(rows: Vec<Vec<String>>) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
+/// The inventory as an Excel workbook (one sheet, the same columns as `inventaris.csv`). The
+/// creation date is fixed so the same inventory gives the same bytes.
+pub fn inventory_xlsx(csv_bytes: &[u8]) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
+    let mut wb = Workbook::new();
+    let date = ExcelDateTime::from_ymd(2000, 1, 1).map_err(|e| e.to_string())?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
+    let ws = wb.add_worksheet();
+    ws.set_name("Inventarislijst").map_err(|e| e.to_string())?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_reader(csv_bytes);
+    for (r, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| e.to_string())?;
+        for (c, v) in rec.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, v).map_err(|e| e.to_string())?;
+        }
+    }
+    wb.save_to_buffer().map_err(|e| e.to_string())
+}
+
 /// Builds the package from a run's report.
 pub fn build(report: &Report, table: &GroundTable, prefix: &str, decision_name: &str) -> Package {
     let t = &table.template;

@@ -129,3 +129,63 @@ fn inventory_has_one_row_per_input_with_the_grounds_of_its_labels() {
     assert_eq!(log.lines().count() as u64, total + 1);
     assert!(!log.contains("Wolterbeek") && !log.contains("111222333"));
 }
+
+#[test]
+fn justification_page_closes_each_redacted_document_and_xlsx_is_deterministic() {
+    let d = tmp();
+    let input = d.path().join("in");
+    write(&input, "memo.txt", b"Contactpersoon: J. de Vries\nT 06-12345678\n");
+    write(&input, "schoon.txt", b"Niets persoonlijks.\n");
+    std::fs::copy(
+        root().join("fixtures/pdf/rl-helv/0004-email.pdf"),
+        input.join("mail.pdf"),
+    )
+    .unwrap();
+    let run = |out: &std::path::Path| {
+        cmd()
+            .args(["redact", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"])
+            .args(["--justification-page", "--inventory-format", "xlsx"])
+            .assert()
+            .code(0);
+    };
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    run(&a);
+    run(&b);
+    let memo = std::fs::read_to_string(a.join("memo.txt")).unwrap();
+    assert!(
+        memo.starts_with(
+            "Contactpersoon: [5.1.2e]\nT [5.1.2e]\n\n## 5. Informatie die niet openbaar gemaakt kan worden"
+        ),
+        "{memo}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(a.join("schoon.txt")).unwrap(),
+        "Niets persoonlijks.\n"
+    );
+    let before = lopdf::Document::load(input.join("mail.pdf")).unwrap().get_pages().len();
+    let after = lopdf::Document::load(a.join("mail.pdf")).unwrap().get_pages().len();
+    assert!(after > before, "no justification page added");
+    if let Ok(o) = std::process::Command::new("pdftotext")
+        .arg(a.join("mail.pdf"))
+        .arg("-")
+        .output()
+    {
+        let t = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            t.contains("5.1 Toelichting") && t.contains("Eerbiediging van de persoonlijke levenssfeer"),
+            "{t}"
+        );
+    }
+    let xlsx = std::fs::read(a.join("inventaris.xlsx")).unwrap();
+    assert!(xlsx.starts_with(b"PK"));
+    assert_eq!(
+        xlsx,
+        std::fs::read(b.join("inventaris.xlsx")).unwrap(),
+        "xlsx differs between runs"
+    );
+    assert_eq!(
+        crate::util::snapshot(&a),
+        crate::util::snapshot(&b),
+        "package differs between runs"
+    );
+}

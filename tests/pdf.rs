@@ -642,7 +642,7 @@ mod tj_rewrite {
                     kept.push(glyphs[gi].origin);
                 }
             }
-            let (out, _) = woo_redact::redact::pdf::redact(&pdf, &findings, b"seed").unwrap();
+            let (out, _) = woo_redact::redact::pdf::redact(&pdf, &findings, b"seed", None).unwrap();
             let back = woo_redact::source::pdf::load(&out).unwrap();
             // With boxes, the original content is the second stream of the page (ours wrap it).
             let original = StreamRef::Page(usize::from(!findings.is_empty()));
@@ -688,7 +688,7 @@ mod hostile {
             if let Ok(pdf) = woo_redact::source::pdf::load(&bytes) {
                 let det = Detector::new(RuleSet::builtin().unwrap(), vec![], vec![]);
                 let scan = det.scan(&TextLayer::plain(pdf.text.text.clone()));
-                let _ = woo_redact::redact::pdf::redact(&pdf, &scan.findings, b"seed");
+                let _ = woo_redact::redact::pdf::redact(&pdf, &scan.findings, b"seed", None);
             }
         }
     }

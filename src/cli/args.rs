@@ -67,6 +67,13 @@ pub struct RedactArgs {
     /// Prefix of the stable document numbers in inventaris.csv and redactielog.csv.
     #[arg(long, value_name = "PREFIX", default_value = "WOO-")]
     pub document_prefix: String,
+    /// Close every redacted document with its section-5 justification (a last page in a PDF,
+    /// a closing section in a text file).
+    #[arg(long)]
+    pub justification_page: bool,
+    /// Also write the inventory as `inventaris.xlsx` (`xlsx`); `csv` is always written.
+    #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = ["csv", "xlsx"])]
+    pub inventory_format: String,
     /// Name of the decision (Besluitnaam column of inventaris.csv).
     #[arg(long, value_name = "NAME", default_value = "")]
     pub decision_name: String,

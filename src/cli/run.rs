@@ -113,12 +113,14 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
         b
     };
     let tick = || bar.inc(1);
+    let justification = a.justification_page.then_some(&detector.rules().grounds);
     let entries = batch::redact_all(
         &docs,
         &detector,
         &RedactOptions {
             out: &a.out,
             progress: &tick,
+            justification,
         },
     );
     bar.finish_and_clear();
@@ -143,6 +145,11 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
     batch::write_atomic(&a.out.join("toelichting.md"), package.toelichting_md.as_bytes())?;
     batch::write_atomic(&a.out.join("toelichting.html"), package.toelichting_html.as_bytes())?;
     batch::write_atomic(&a.out.join("inventaris.csv"), &package.inventaris_csv)?;
+    if a.inventory_format == "xlsx" {
+        let xlsx = woo_redact::justify::inventory_xlsx(&package.inventaris_csv)
+            .map_err(|e| anyhow::anyhow!("inventaris.xlsx: {e}"))?;
+        batch::write_atomic(&a.out.join("inventaris.xlsx"), &xlsx)?;
+    }
     batch::write_atomic(&a.out.join("redactielog.csv"), &package.redactielog_csv)?;
     if !a.quiet {
         let redactions: usize = rep.totals.grounds.values().sum();

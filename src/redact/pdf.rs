@@ -37,7 +37,12 @@ pub struct BoxOnPage {
 
 /// Redacts `pdf` per the redacted findings (spans in `pdf.text.text`); returns the new file's
 /// bytes and the boxes drawn, or why it could not be done.
-pub fn redact(pdf: &PdfDoc, findings: &[Finding], seed: &[u8]) -> Result<(Vec<u8>, Vec<BoxOnPage>), String> {
+pub fn redact(
+    pdf: &PdfDoc,
+    findings: &[Finding],
+    seed: &[u8],
+    closing: Option<&str>,
+) -> Result<(Vec<u8>, Vec<BoxOnPage>), String> {
     let mut doc = pdf.doc.clone();
     let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
     // Glyphs to remove per stream and operation, and boxes per page.
@@ -206,6 +211,9 @@ pub fn redact(pdf: &PdfDoc, findings: &[Finding], seed: &[u8]) -> Result<(Vec<u8
         }
     }
     sanitize(&mut doc, &page_ids)?;
+    if let Some(text) = closing {
+        append_text_pages(&mut doc, text)?;
+    }
     let id_bytes = fnv128(seed);
     doc.trailer = dictionary! {
         "Root" => doc.trailer.get(b"Root").cloned().unwrap_or(Object::Null),
@@ -484,6 +492,122 @@ fn strip_marked_content_text(doc: &mut lopdf::Document, pages: &[ObjectId]) -> R
             }
         }
     }
+    Ok(())
+}
+
+/// WinAnsi code and Helvetica width (1/1000 em) of a character; `?` for anything else.
+fn win_ansi(c: char) -> (u8, f32) {
+    use crate::source::pdf::encoding::{BaseEncoding, glyph_to_unicode};
+    for code in 32..=255u8 {
+        if let Some(name) = BaseEncoding::WinAnsi.glyph_name(code)
+            && glyph_to_unicode(name).is_some_and(|u| u.chars().eq(std::iter::once(c)))
+        {
+            return (code, afm::std14_width("Helvetica", name).unwrap_or(556) as f32);
+        }
+    }
+    (b'?', 556.0)
+}
+
+/// Appends pages with `text` (Markdown-ish: `#` headings, blank lines between paragraphs) set
+/// in Helvetica: the section-5 justification closing a published PDF.
+fn append_text_pages(doc: &mut lopdf::Document, text: &str) -> Result<(), String> {
+    let root = doc
+        .trailer
+        .get(b"Root")
+        .and_then(|o| o.as_reference())
+        .map_err(|_| "no catalog".to_string())?;
+    let pages_id = doc
+        .get_dictionary(root)
+        .and_then(|c| c.get(b"Pages"))
+        .and_then(|o| o.as_reference())
+        .map_err(|_| "no page tree".to_string())?;
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
+    });
+    // Lay out lines of at most the text width (A4, 56 pt margins).
+    let (width, top, bottom) = (595.0 - 2.0 * 56.0, 842.0 - 56.0, 56.0);
+    let mut lines: Vec<(f32, Vec<u8>)> = Vec::new();
+    for para in text.split("\n\n") {
+        let para = para.trim();
+        if para.is_empty() {
+            continue;
+        }
+        let (size, body) = match para.trim_start_matches('#') {
+            b if b.len() < para.len() => (12.0, b.trim()),
+            _ => (10.0, para),
+        };
+        let mut line: Vec<u8> = Vec::new();
+        let mut used = 0.0;
+        for word in body.replace('`', "").split_whitespace() {
+            let enc: Vec<(u8, f32)> = word.chars().map(win_ansi).collect();
+            let w: f32 = enc.iter().map(|e| e.1).sum::<f32>() * size / 1000.0;
+            let space = 278.0 * size / 1000.0;
+            if !line.is_empty() && used + space + w > width {
+                lines.push((size, std::mem::take(&mut line)));
+                used = 0.0;
+            }
+            if !line.is_empty() {
+                line.push(b' ');
+                used += space;
+            }
+            line.extend(enc.iter().map(|e| e.0));
+            used += w;
+        }
+        lines.push((size, line));
+        lines.push((size, Vec::new()));
+    }
+    let mut kids_added = Vec::new();
+    let mut rest = &lines[..];
+    while !rest.is_empty() {
+        let mut ops = vec![
+            Operation::new("BT", vec![]),
+            Operation::new("Td", vec![56.into(), top.into()]),
+        ];
+        let mut y = top;
+        let mut n = 0;
+        for (size, bytes) in rest {
+            let lead = size * 1.35;
+            if y - lead < bottom && n > 0 {
+                break;
+            }
+            ops.push(Operation::new(
+                "Tf",
+                vec![Object::Name(LABEL_FONT.to_vec()), (*size).into()],
+            ));
+            ops.push(Operation::new("Td", vec![0.into(), (-lead).into()]));
+            ops.push(Operation::new(
+                "Tj",
+                vec![Object::String(bytes.clone(), StringFormat::Literal)],
+            ));
+            y -= lead;
+            n += 1;
+        }
+        rest = &rest[n..];
+        ops.push(Operation::new("ET", vec![]));
+        let content = Content { operations: ops }
+            .encode()
+            .map_err(|e| format!("cannot encode the justification page: {e}"))?;
+        let c = doc.add_object(Stream::new(Dictionary::new(), content));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => c,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "Resources" => dictionary! {"Font" => dictionary! {LABEL_FONT.to_vec() => font}},
+        });
+        kids_added.push(page);
+    }
+    let pages = doc
+        .get_object_mut(pages_id)
+        .and_then(|o| o.as_dict_mut())
+        .map_err(|_| "no page tree".to_string())?;
+    let mut kids = pages
+        .get(b"Kids")
+        .and_then(|k| k.as_array())
+        .cloned()
+        .unwrap_or_default();
+    kids.extend(kids_added.iter().map(|&p| Object::Reference(p)));
+    let count = pages.get(b"Count").and_then(|c| c.as_i64()).unwrap_or(0) + kids_added.len() as i64;
+    pages.set("Kids", Object::Array(kids));
+    pages.set("Count", count);
     Ok(())
 }
 
