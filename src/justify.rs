@@ -82,7 +82,7 @@ pub fn section5(docs: &[&DocEntry], table: &GroundTable) -> String {
             let e = uses.entry(code).or_default();
             e.0.extend(cats);
             e.1 += n;
-            e.2.push(d.path.clone());
+            e.2.push(format!("`{}` ({n})", d.path));
         }
     }
     let mut out = format!("## {}\n\n### {}\n\n", t.heading, t.subheading);
@@ -105,13 +105,14 @@ pub fn section5(docs: &[&DocEntry], table: &GroundTable) -> String {
             .iter()
             .map(|c| t.categories.get(*c).cloned().unwrap_or_else(|| c.to_string()))
             .collect();
-        let doc_list: Vec<String> = documents.iter().map(|p| format!("`{p}`")).collect();
+        let doc_list: Vec<String> = documents.clone();
         out.push_str(&fill(
             &t.ground,
             &[
                 ("code", g.code.clone()),
                 ("label", g.label.clone()),
                 ("citation", g.citation.clone()),
+                ("interest", g.interest.clone()),
                 ("categories", join_nl(&categories)),
                 ("justification", g.justification.clone()),
                 ("document_count", documents.len().to_string()),

@@ -61,8 +61,9 @@ pub struct Templates {
     pub subheading: String,
     /// Opening paragraph.
     pub intro: String,
-    /// Per ground; placeholders {code} {label} {citation} {categories} {justification}
-    /// {document_count} {documents_word} {redaction_count} {redactions_word} {documents}.
+    /// Per ground; placeholders {code} {label} {citation} {interest} {categories}
+    /// {justification} {document_count} {documents_word} {redaction_count} {redactions_word}
+    /// {documents} (each with its number of redactions).
     pub ground: String,
     /// The sentence that public officials' names are not withheld.
     pub officials: String,
