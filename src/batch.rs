@@ -161,7 +161,9 @@ pub fn check_out_dir(out: &Path, inputs: &[PathBuf]) -> Result<()> {
     for input in inputs {
         let in_abs = absolute(input);
         let is_dir = input.is_dir();
-        if (is_dir && out_abs.starts_with(&in_abs)) || out_abs == in_abs {
+        // A file's copy lands at --out/<its name>: with --out its own folder, that is the file.
+        let over_file = !is_dir && in_abs.parent() == Some(out_abs.as_path());
+        if (is_dir && out_abs.starts_with(&in_abs)) || out_abs == in_abs || over_file {
             return Err(Error::Usage(format!(
                 "--out {} is inside input {}; choose an output folder outside the inputs",
                 out.display(),

@@ -208,6 +208,16 @@ fn out_inside_input_is_refused() {
     let d = tmp();
     let input = d.path().join("in");
     write(&input, "a.txt", b"x");
+    // A single file with --out its own folder would be overwritten by its copy.
+    cmd()
+        .args([
+            "redact",
+            input.join("a.txt").to_str().unwrap(),
+            "--out",
+            input.to_str().unwrap(),
+        ])
+        .assert()
+        .code(64);
     for out in [input.clone(), input.join("sub/out")] {
         cmd()
             .args(["redact", input.to_str().unwrap(), "--out", out.to_str().unwrap()])

@@ -29,13 +29,12 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
+            // Anything else (a report that cannot be written, a full disk) leaves the run
+            // incomplete.
             let code = match e.downcast_ref::<Error>() {
                 Some(Error::Config(_)) => CONFIG,
                 Some(Error::Usage(_)) => USAGE,
-                _ => match e.downcast_ref::<Error>() {
-                    Some(Error::Io { .. }) => USAGE,
-                    _ => INCOMPLETE,
-                },
+                _ => INCOMPLETE,
             };
             eprintln!("woo-redact: {e:#}");
             ExitCode::from(code)

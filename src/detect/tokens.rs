@@ -113,19 +113,19 @@ pub fn tokenize(s: &str) -> Vec<Tok> {
                 let mut has_lower = false;
                 let mut j = i;
                 loop {
-                    // letters and combining marks
+                    // Letters and combining marks; ASCII letters, by far the most, byte by byte.
                     while j < b.len() {
-                        let cj = if b[j] < 0x80 {
-                            b[j] as char
-                        } else {
-                            s[j..].chars().next().unwrap_or(' ')
-                        };
-                        let letter = if cj.is_ascii() {
-                            cj.is_ascii_alphabetic()
-                        } else {
-                            cj.is_alphabetic() || unicode_normalization::char::is_combining_mark(cj)
-                        };
-                        if letter {
+                        let bj = b[j];
+                        if bj.is_ascii_alphabetic() {
+                            has_lower |= bj.is_ascii_lowercase();
+                            j += 1;
+                            continue;
+                        }
+                        if bj < 0x80 {
+                            break;
+                        }
+                        let cj = s[j..].chars().next().unwrap_or(' ');
+                        if cj.is_alphabetic() || unicode_normalization::char::is_combining_mark(cj) {
                             has_lower |= cj.is_lowercase();
                             j += cj.len_utf8();
                         } else {
