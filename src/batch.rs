@@ -8,7 +8,7 @@ use crate::redact::verify;
 use crate::report::json::{DocEntry, doc_entry};
 use crate::source::pdf::PdfDoc;
 use crate::text::TextLayer;
-use crate::text::fold::fold_keep_case;
+use crate::text::fold::{fold_keep_case, fold_str};
 use crate::{redact, source};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -266,6 +266,8 @@ pub struct RedactOptions<'a> {
     /// Close every redacted document with its section-5 justification (a last page, a
     /// closing section), worded from this grounds table.
     pub justification: Option<&'a crate::rules::grounds::GroundTable>,
+    /// The reviewer's decisions, applied to every document.
+    pub decisions: Option<&'a crate::triage::Decisions>,
 }
 
 /// Runs the whole batch; returns one report entry per document in path order.
@@ -334,6 +336,15 @@ fn redact_one(
     if batch.surnames.iter().any(|s| !scan.surnames.contains(s)) {
         scan = detector.scan_with(layer, Some(batch));
     }
+    let verifier_kept = opts
+        .decisions
+        .map(|d| d.apply(&doc.rel, &layer.text, &mut scan.findings))
+        .unwrap_or_default();
+    let verifier = Verifier {
+        detector,
+        batch,
+        kept: &verifier_kept,
+    };
     let places = match &loaded {
         Loaded::Pdf(pdf, _, _) => pdf_places(pdf, &scan.findings),
         Loaded::Text(_) => Vec::new(),
@@ -346,8 +357,8 @@ fn redact_one(
             crate::justify::section5(&[&entry], table)
         });
     let result = match &loaded {
-        Loaded::Text(layer) => redact_text(layer, &scan, detector, batch, closing.as_deref()),
-        Loaded::Pdf(pdf, _, input) => redact_pdf(doc, pdf, input, &scan, detector, batch, closing.as_deref()),
+        Loaded::Text(layer) => redact_text(layer, &scan, closing.as_deref(), &verifier),
+        Loaded::Pdf(pdf, _, input) => redact_pdf(doc, pdf, input, &scan, closing.as_deref(), &verifier),
     };
     let entry = |status, reason| doc_entry(&doc.rel, status, reason, &layer.text, &scan.findings, &places);
     let bytes = match result {
@@ -368,21 +379,32 @@ fn redact_one(
     )
 }
 
+/// What verification needs: the detector, the names of the batch, and the texts a reviewer
+/// decided to keep (they are not leaks).
+struct Verifier<'a> {
+    detector: &'a Detector,
+    batch: &'a BatchNames,
+    kept: &'a [String],
+}
+
 /// Text: labels in place of the spans; verified by scanning the output again.
 fn redact_text(
     layer: &TextLayer,
     scan: &DocScan,
-    detector: &Detector,
-    batch: &BatchNames,
     closing: Option<&str>,
+    v: &Verifier,
 ) -> std::result::Result<Vec<u8>, String> {
     let mut redacted = redact::text::apply(&layer.text, &scan.findings);
     if let Some(c) = closing {
         redacted.push_str(if redacted.ends_with('\n') { "\n" } else { "\n\n" });
         redacted.push_str(c);
     }
-    let again = detector.scan_with(&TextLayer::plain(redacted.clone()), Some(batch));
-    if let Some(f) = again.findings.iter().find(|f| f.redacted()) {
+    let again = v.detector.scan_with(&TextLayer::plain(redacted.clone()), Some(v.batch));
+    if let Some(f) = again
+        .findings
+        .iter()
+        .find(|f| f.redacted() && !v.kept.contains(&fold_str(&redacted[f.start..f.end])))
+    {
         let (line, _) = crate::text::line_col(&redacted, f.start);
         return Err(format!(
             "verification found {} ({}) still present near line {line} after redaction",
@@ -417,9 +439,8 @@ fn redact_pdf(
     pdf: &PdfDoc,
     input: &[u8],
     scan: &DocScan,
-    detector: &Detector,
-    batch: &BatchNames,
     closing: Option<&str>,
+    v: &Verifier,
 ) -> std::result::Result<Vec<u8>, String> {
     // An image under a redaction may hold the same text as pixels (a signature, a scan).
     for f in scan.findings.iter().filter(|f| f.redacted()) {
@@ -458,7 +479,7 @@ fn redact_pdf(
         .map(|&(a, b)| collapse(&fold_keep_case(&text[a..b])))
         .filter(|n| n.chars().filter(|c| c.is_alphanumeric()).count() >= 3)
         .collect();
-    verify::pdf(&bytes, &needles, detector, batch)?;
+    verify::pdf(&bytes, &needles, v.detector, v.batch, v.kept)?;
     Ok(bytes)
 }
 

@@ -354,3 +354,82 @@ fn rules_test_and_explain() {
         .stdout(predicate::str::contains("Bel mevrouw [5.1.2e] op [5.1.2e]."))
         .stdout(predicate::str::contains("naam-titel"));
 }
+
+#[test]
+fn reviewer_decisions_keep_redact_and_report_stale_entries() {
+    let d = tmp();
+    let input = d.path().join("in");
+    write(
+        &input,
+        "memo.txt",
+        b"Contactpersoon: J. Zwartendijk\nHet project Zeus loopt. Overleg met mevrouw A. Oudekerk.\n",
+    );
+    let out1 = d.path().join("out1");
+    cmd()
+        .args(["redact", input.to_str().unwrap(), "--out", out1.to_str().unwrap(), "-q"])
+        .assert()
+        .code(0);
+    let rep: serde_json::Value = serde_json::from_slice(&std::fs::read(out1.join("report.json")).unwrap()).unwrap();
+    let f = rep["documents"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["masked"] == "A. O*******")
+        .unwrap()
+        .clone();
+    let decisions = d.path().join("besluiten.toml");
+    std::fs::write(
+        &decisions,
+        format!(
+            "[[keep]]\nfingerprint = \"{}\"\nreason = \"externe adviseur, zelf openbaar opgetreden\"\n\n\
+             [[redact]]\ntext = \"project Zeus\"\nground = \"5.1.2i\"\nreason = \"goed functioneren van de Staat\"\n\n\
+             [[redact]]\ntext = \"bestaat niet\"\nground = \"5.1.2e\"\nreason = \"oud\"\n",
+            f["fingerprint"].as_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let out2 = d.path().join("out2");
+    cmd()
+        .args([
+            "redact",
+            input.to_str().unwrap(),
+            "--out",
+            out2.to_str().unwrap(),
+            "--decisions",
+            decisions.to_str().unwrap(),
+        ])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "stale decision (matches nothing): redact \"bestaat niet\"",
+        ));
+    let text = std::fs::read_to_string(out2.join("memo.txt")).unwrap();
+    assert_eq!(
+        text,
+        "Contactpersoon: [5.1.2e]\nHet [5.1.2i] loopt. Overleg met mevrouw A. Oudekerk.\n"
+    );
+    let rep: serde_json::Value = serde_json::from_slice(&std::fs::read(out2.join("report.json")).unwrap()).unwrap();
+    let kept = rep["documents"][0]["kept"].as_array().unwrap();
+    assert!(
+        kept.iter()
+            .any(|k| k["masked"] == "A. O*******" && k["reason"].as_str().unwrap().starts_with("besluit reviewer:"))
+    );
+    assert_eq!(rep["stale_decisions"].as_array().unwrap().len(), 1);
+    // A ground that does not exist is a configuration error.
+    std::fs::write(
+        &decisions,
+        "[[redact]]\ntext = \"x\"\nground = \"5.1.9\"\nreason = \"r\"\n",
+    )
+    .unwrap();
+    cmd()
+        .args([
+            "redact",
+            input.to_str().unwrap(),
+            "--out",
+            d.path().join("o3").to_str().unwrap(),
+            "--decisions",
+            decisions.to_str().unwrap(),
+        ])
+        .assert()
+        .code(78);
+}

@@ -67,6 +67,9 @@ pub struct RedactArgs {
     /// Prefix of the stable document numbers in inventaris.csv and redactielog.csv.
     #[arg(long, value_name = "PREFIX", default_value = "WOO-")]
     pub document_prefix: String,
+    /// Reviewer decisions (keep / manual redact); default: `decisions` in the config.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
     /// Close every redacted document with its section-5 justification (a last page in a PDF,
     /// a closing section in a text file).
     #[arg(long)]

@@ -113,6 +113,11 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
     };
     let tick = || bar.inc(1);
     let justification = a.justification_page.then_some(&detector.rules().grounds);
+    let decisions_path = a.decisions.clone().or_else(|| detector.rules().decisions.clone());
+    let decisions = match &decisions_path {
+        Some(p) => Some(woo_redact::triage::Decisions::load(p, &detector.rules().grounds)?),
+        None => None,
+    };
     let entries = batch::redact_all(
         &docs,
         &detector,
@@ -120,6 +125,7 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
             out: &a.out,
             progress: &tick,
             justification,
+            decisions: decisions.as_ref(),
         },
     );
     bar.finish_and_clear();
@@ -136,6 +142,12 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
         }
     }
     let mut rep = report::json::build(entries);
+    if let Some(d) = &decisions {
+        rep.stale_decisions = d.stale();
+        for s in &rep.stale_decisions {
+            eprintln!("woo-redact: stale decision (matches nothing): {s}");
+        }
+    }
     let grounds = &detector.rules().grounds;
     woo_redact::justify::annotate(&mut rep, grounds);
     let json = serde_json::to_vec_pretty(&rep)?;

@@ -21,6 +21,9 @@ pub struct Report {
     pub documents: Vec<DocEntry>,
     /// Batch totals.
     pub totals: Totals,
+    /// Reviewer decisions that matched nothing in this run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stale_decisions: Vec<String>,
 }
 
 /// Tool identification.
@@ -179,5 +182,6 @@ pub fn build(documents: Vec<DocEntry>) -> Report {
         },
         documents,
         totals,
+        stale_decisions: Vec::new(),
     }
 }
