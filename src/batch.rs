@@ -270,9 +270,8 @@ pub struct RedactOptions<'a> {
     pub decisions: Option<&'a crate::triage::Decisions>,
 }
 
-/// Runs the whole batch; returns one report entry per document in path order.
-pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) -> Vec<DocEntry> {
-    // Pass 1: scan every document and collect the names it confirms.
+/// Pass 1: scan every document and collect the names it confirms, for batch propagation.
+fn first_pass(docs: &[DocRef], detector: &Detector) -> (Vec<Option<DocScan>>, BatchNames) {
     let first: Vec<Option<DocScan>> = docs
         .par_iter()
         .map(|d| {
@@ -293,6 +292,54 @@ pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) ->
             batch.surnames.remove(o);
         }
     }
+    (first, batch)
+}
+
+/// One document as a reviewer sees it: its text and findings, or why it cannot be read.
+#[derive(Debug)]
+pub struct Reviewed {
+    /// Relative path.
+    pub rel: String,
+    /// The text layer (clear text: review is local use).
+    pub text: String,
+    /// Findings after batch propagation and decisions.
+    pub findings: Vec<crate::detect::Finding>,
+    /// Why the document cannot be processed, if so.
+    pub problem: Option<String>,
+}
+
+/// Detects over the whole batch (with batch-wide names and decisions) without writing
+/// anything, for the reviewer.
+pub fn review_all(docs: &[DocRef], detector: &Detector, decisions: Option<&crate::triage::Decisions>) -> Vec<Reviewed> {
+    let (_, batch) = first_pass(docs, detector);
+    docs.par_iter()
+        .map(|doc| match load(doc) {
+            Err((_, reason)) => Reviewed {
+                rel: doc.rel.clone(),
+                text: String::new(),
+                findings: Vec::new(),
+                problem: Some(reason),
+            },
+            Ok(l) => {
+                let layer = l.layer();
+                let mut scan = detector.scan_with(layer, Some(&batch));
+                if let Some(d) = decisions {
+                    d.apply(&doc.rel, &layer.text, &mut scan.findings);
+                }
+                Reviewed {
+                    rel: doc.rel.clone(),
+                    text: layer.text.clone(),
+                    findings: scan.findings,
+                    problem: None,
+                }
+            }
+        })
+        .collect()
+}
+
+/// Runs the whole batch; returns one report entry per document in path order.
+pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) -> Vec<DocEntry> {
+    let (first, batch) = first_pass(docs, detector);
     // Pass 2: rescan where a batch name is new to the document, redact, verify, write.
     docs.par_iter()
         .zip(first.into_par_iter())

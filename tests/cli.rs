@@ -433,3 +433,42 @@ fn reviewer_decisions_keep_redact_and_report_stale_entries() {
         .assert()
         .code(78);
 }
+
+#[test]
+fn review_shows_redactions_in_context_and_filters() {
+    let d = tmp();
+    let input = d.path().join("in");
+    write(
+        &input,
+        "memo.txt",
+        b"Contactpersoon: J. Zwartendijk\nMinister Van Roijen belt.\nNummer 111222333 in het dossier.\n",
+    );
+    write(&input, "kapot.txt", b"\x00\x01binair");
+    let assert = cmd()
+        .args(["review", input.to_str().unwrap(), "--no-color"])
+        .assert()
+        .code(2);
+    let out = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(out.contains("== memo.txt (1 redactions, 2 kept)"), "{out}");
+    assert!(
+        out.contains("    1 - Contactpersoon: J. Zwartendijk") && out.contains("      + Contactpersoon: [5.1.2e]"),
+        "{out}"
+    );
+    assert!(out.contains("keep (genoemd in publieke functie (minister))"), "{out}");
+    assert!(out.contains("== needs review: kapot.txt"), "{out}");
+    let assert = cmd()
+        .args([
+            "review",
+            input.join("memo.txt").to_str().unwrap(),
+            "--no-color",
+            "--only",
+            "candidates",
+        ])
+        .assert()
+        .code(0);
+    let out = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        out.contains("\"111222333\" bsn Candidate") && !out.contains("Zwartendijk"),
+        "{out}"
+    );
+}

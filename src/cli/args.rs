@@ -26,6 +26,9 @@ pub enum Command {
         /// A .txt, .md or .pdf file.
         file: std::path::PathBuf,
     },
+    /// Show every proposed redaction in context, with rule, ground and reason (local use:
+    /// prints the text in clear).
+    Review(ReviewArgs),
     /// Work with the rules: run their examples, explain a text, list them.
     Rules {
         /// Rules action.
@@ -86,6 +89,26 @@ pub struct RedactArgs {
     /// No progress bar or summary.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// `review` options.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Files or folders.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Detection options.
+    #[command(flatten)]
+    pub detect: DetectArgs,
+    /// Reviewer decisions to apply.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
+    /// What to show: all, candidates (uncertain findings), needs-review (unreadable files).
+    #[arg(long, default_value = "all", value_parser = ["all", "candidates", "needs-review"])]
+    pub only: String,
+    /// No colours (also when stdout is not a terminal).
+    #[arg(long)]
+    pub no_color: bool,
 }
 
 /// `rules` actions.

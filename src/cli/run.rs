@@ -1,6 +1,6 @@
 //! The commands: build settings from arguments, run, and map the outcome to an exit code.
 
-use super::args::{Cli, Command, DetectArgs, RedactArgs, RulesAction};
+use super::args::{Cli, Command, DetectArgs, RedactArgs, ReviewArgs, RulesAction};
 use anyhow::Context;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Redact(a) => redact(a),
         Command::Rules { action } => rules(action),
         Command::Text { file } => text(&file),
+        Command::Review(a) => review(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -173,6 +174,36 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
         );
     }
     Ok(if incomplete > 0 { INCOMPLETE } else { 0 })
+}
+
+fn review(a: ReviewArgs) -> anyhow::Result<u8> {
+    for i in &a.inputs {
+        if !i.exists() {
+            return Err(Error::Usage(format!("input {} does not exist", i.display())).into());
+        }
+    }
+    let (detector, skip) = build_detector(&a.detect, &a.inputs)?;
+    let docs = batch::discover(&a.inputs, &skip, &[])?;
+    let decisions_path = a.decisions.clone().or_else(|| detector.rules().decisions.clone());
+    let decisions = match &decisions_path {
+        Some(p) => Some(woo_redact::triage::Decisions::load(p, &detector.rules().grounds)?),
+        None => None,
+    };
+    let reviewed = batch::review_all(&docs, &detector, decisions.as_ref());
+    let only = match a.only.as_str() {
+        "candidates" => woo_redact::report::diff::Only::Candidates,
+        "needs-review" => woo_redact::report::diff::Only::NeedsReview,
+        _ => woo_redact::report::diff::Only::All,
+    };
+    let color =
+        !a.no_color && std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none();
+    let mut out = std::io::stdout().lock();
+    woo_redact::report::diff::write(&mut out, &reviewed, only, color)?;
+    Ok(if reviewed.iter().any(|r| r.problem.is_some()) {
+        INCOMPLETE
+    } else {
+        0
+    })
 }
 
 fn text(file: &Path) -> anyhow::Result<u8> {

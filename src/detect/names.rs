@@ -885,7 +885,8 @@ impl<'a> NameScanner<'a> {
             let t = self.toks[i];
             if t.kind == Kind::Word && self.has(i, word::FUNCTION) {
                 let mut j = i + 1;
-                if matches!(self.f(j), "van" | "voor") {
+                // "minister van Financiën" names the office; "minister Van Roijen" the person.
+                if matches!(self.f(j), "van" | "voor") && !self.tok(j).is_some_and(|t| t.cap) {
                     continue;
                 }
                 if self.f(j) == "de" && self.f(j + 1) == "heer" || self.f(j) == "mevrouw" {

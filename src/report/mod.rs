@@ -1,5 +1,6 @@
 //! Reporters: turn document results into files and terminal output. Only this module and
 //! `cli` talk to the outside world.
 
+pub mod diff;
 pub mod json;
 pub mod mask;
