@@ -523,14 +523,9 @@ fn redact_pdf(
     }
     let needles: Vec<String> = spans
         .iter()
-        .map(|&(a, b)| collapse(&fold_keep_case(&text[a..b])))
+        .map(|&(a, b)| verify::collapse(&fold_keep_case(&text[a..b])))
         .filter(|n| n.chars().filter(|c| c.is_alphanumeric()).count() >= 3)
         .collect();
     verify::pdf(&bytes, &needles, v.detector, v.batch, v.kept)?;
     Ok(bytes)
-}
-
-/// Folded text with runs of white space collapsed to one space.
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

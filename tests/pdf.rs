@@ -6,6 +6,7 @@ use crate::util::{cmd, root, snapshot, tmp, write};
 use lopdf::dictionary;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use woo_redact::redact::verify::contains_word;
 use woo_redact::text::fold::fold_str;
 
 fn fixtures() -> Vec<PathBuf> {
@@ -78,17 +79,7 @@ fn text_layer_matches_pdftotext_on_real_producers() {
 }
 
 fn collapse(s: &str) -> String {
-    fold_str(s).split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn contains_word(hay: &str, needle: &str) -> bool {
-    hay.match_indices(needle).any(|(i, _)| {
-        hay[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
-            && hay[i + needle.len()..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_alphanumeric())
-    })
+    woo_redact::redact::verify::collapse(&fold_str(s))
 }
 
 #[derive(serde::Deserialize)]

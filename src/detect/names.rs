@@ -985,18 +985,13 @@ impl<'a> NameScanner<'a> {
             .any(|k| self.has(k, word::FUNCTION) && self.toks[k].cap)
     }
 
-    /// Full names (two or more name words) in the sentence around byte range [a, b): the data
-    /// subject of an identification number, bank account or date of birth named there.
-    pub fn names_in_sentence(&self, a: usize, b: usize) -> Vec<NamePhrase> {
-        self.names_in_range(self.sentence_of(a, b))
-    }
-
     /// The byte range of the sentence around [a, b).
     pub fn sentence_of(&self, a: usize, b: usize) -> (usize, usize) {
         sentence_bounds(self.text, a, b)
     }
 
-    /// Full names (see [`names_in_sentence`](Self::names_in_sentence)) in a byte range.
+    /// Full names (two or more name words) in a byte range: the data subject of an
+    /// identification number, bank account or date of birth in the same sentence.
     pub fn names_in_range(&self, (lo, hi): (usize, usize)) -> Vec<NamePhrase> {
         let mut out = Vec::new();
         let mut i = self.toks.partition_point(|t| (t.start as usize) < lo);

@@ -7,7 +7,7 @@
 //! incremental update) with a new deterministic `/ID`.
 
 use crate::detect::Finding;
-use crate::source::pdf::interp::{Glyph, GlyphAddr, StreamRef, page_resources};
+use crate::source::pdf::interp::{Glyph, StreamRef, page_resources};
 use crate::source::pdf::{PdfDoc, afm};
 use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat, dictionary};
@@ -171,11 +171,7 @@ pub fn redact(
             let [x0, y0, x1, y1] = b.rect;
             let (w, h) = (x1 - x0, y1 - y0);
             ops.push_str(&format!("0 g {x0:.2} {y0:.2} {w:.2} {h:.2} re f\n"));
-            let label_w: f32 = b
-                .ground
-                .chars()
-                .map(|c| afm::std14_width("Helvetica", glyph_name(c)).unwrap_or(556) as f32 / 1000.0)
-                .sum();
+            let label_w: f32 = b.ground.chars().map(|c| win_ansi(c).1 / 1000.0).sum();
             // On the removed text's baseline, along its direction, at its size, stretched or
             // squeezed (Tz) to the run's length: extractors measure gaps between glyphs, and a
             // label narrower than the text it replaces would leave a gap they read as a column
@@ -224,32 +220,6 @@ pub fn redact(
     doc.save_to(&mut out)
         .map_err(|e| format!("cannot write the PDF: {e}"))?;
     Ok((out, boxes))
-}
-
-fn glyph_name(c: char) -> &'static str {
-    match c {
-        '0' => "zero",
-        '1' => "one",
-        '2' => "two",
-        '3' => "three",
-        '4' => "four",
-        '5' => "five",
-        '6' => "six",
-        '7' => "seven",
-        '8' => "eight",
-        '9' => "nine",
-        '.' => "period",
-        'a' => "a",
-        'b' => "b",
-        'c' => "c",
-        'd' => "d",
-        'e' => "e",
-        'f' => "f",
-        'g' => "g",
-        'h' => "h",
-        'i' => "i",
-        _ => "n",
-    }
 }
 
 fn stream_content(doc: &lopdf::Document, id: ObjectId) -> Result<Vec<u8>, String> {
@@ -623,14 +593,4 @@ fn fnv128(seed: &[u8]) -> [u8; 16] {
         chunk.copy_from_slice(&h.to_be_bytes());
     }
     out
-}
-
-/// Addresses of the glyphs behind the redacted findings (for tests and reports).
-pub fn redacted_glyphs(pdf: &PdfDoc, findings: &[Finding]) -> Vec<(usize, GlyphAddr)> {
-    findings
-        .iter()
-        .filter(|f| f.redacted())
-        .flat_map(|f| pdf.text.glyphs_in(f.start, f.end))
-        .map(|(p, g)| (p, pdf.pages[p].glyphs[g].addr))
-        .collect()
 }

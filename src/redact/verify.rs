@@ -95,12 +95,13 @@ fn decode_pdf_string(s: &[u8]) -> String {
     }
 }
 
-fn collapse(s: &str) -> String {
+/// Runs of white space as one space.
+pub fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `needle` occurs in `hay` with no letter or digit right before or after it.
-fn contains_word(hay: &str, needle: &str) -> bool {
+pub fn contains_word(hay: &str, needle: &str) -> bool {
     hay.match_indices(needle).any(|(i, _)| {
         hay[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
             && hay[i + needle.len()..]

@@ -54,24 +54,6 @@ impl Folded {
             .collect()
     }
 
-    /// Folded offsets of ascending original char-boundary offsets, in one sweep.
-    pub fn to_folded_sorted(&self, orig: impl Iterator<Item = usize>) -> Vec<usize> {
-        let mut k = 0;
-        let mut out = Vec::new();
-        for o in orig {
-            while k < self.segments.len() && (self.segments[k].3 as usize) <= o {
-                k += 1;
-            }
-            out.push(if k == 0 {
-                o
-            } else {
-                let (_, fe, _, oe) = self.segments[k - 1];
-                fe as usize + (o - oe as usize)
-            });
-        }
-        out
-    }
-
     /// Original offset of a folded start offset.
     pub fn orig_start(&self, pos: usize) -> usize {
         self.map(pos, false)

@@ -27,11 +27,6 @@ impl TextLayer {
             origin: Origin::Identity,
         }
     }
-
-    /// 1-based line and character column of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(&self.text, offset)
-    }
 }
 
 /// 1-based line and character column of a byte offset in a text.
