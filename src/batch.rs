@@ -292,6 +292,7 @@ fn first_pass(docs: &[DocRef], detector: &Detector) -> (Vec<Option<DocScan>>, Ba
             batch.surnames.remove(o);
         }
     }
+    batch.index();
     (first, batch)
 }
 
@@ -380,7 +381,12 @@ fn redact_one(
     };
     let layer = loaded.layer();
     let mut scan = scan.unwrap_or_default();
-    if batch.surnames.iter().any(|s| !scan.surnames.contains(s)) {
+    // Scan again only when a name confirmed elsewhere in the batch occurs here and is new.
+    if batch
+        .found_in(&crate::text::fold::fold_str(&layer.text))
+        .iter()
+        .any(|s| !scan.surnames.contains(*s))
+    {
         scan = detector.scan_with(layer, Some(batch));
     }
     let verifier_kept = opts

@@ -65,6 +65,38 @@ impl Finding {
 pub struct BatchNames {
     /// Folded surnames.
     pub surnames: HashSet<String>,
+    /// One automaton over `surnames` (built by [`BatchNames::index`]), so finding which of
+    /// them a document mentions is one pass over its text, not one search per name.
+    finder: Option<(aho_corasick::AhoCorasick, Vec<String>)>,
+}
+
+impl BatchNames {
+    /// Builds the automaton after `surnames` is complete.
+    pub fn index(&mut self) {
+        let mut keys: Vec<String> = self.surnames.iter().cloned().collect();
+        keys.sort();
+        self.finder = aho_corasick::AhoCorasick::new(&keys)
+            .ok()
+            .filter(|_| !keys.is_empty())
+            .map(|ac| (ac, keys));
+    }
+
+    /// The batch surnames that occur in a folded text.
+    pub fn found_in<'a>(&'a self, folded: &str) -> HashSet<&'a str> {
+        match &self.finder {
+            Some((ac, keys)) => ac
+                .find_overlapping_iter(folded)
+                .map(|m| keys[m.pattern().as_usize()].as_str())
+                .collect(),
+            // Not indexed: look for each name (correct, slower).
+            None => self
+                .surnames
+                .iter()
+                .filter(|s| folded.contains(s.as_str()))
+                .map(String::as_str)
+                .collect(),
+        }
+    }
 }
 
 /// The result of scanning one document.
@@ -333,9 +365,9 @@ impl Detector {
             }
         }
         if let Some(b) = batch {
-            for s in &b.surnames {
-                if !official_keys.contains(s) && folded.text.contains(s.as_str()) {
-                    person_keys.insert(s.clone());
+            for s in b.found_in(&folded.text) {
+                if !official_keys.contains(s) {
+                    person_keys.insert(s.to_string());
                 }
             }
         }
