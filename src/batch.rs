@@ -4,6 +4,7 @@
 
 use crate::detect::{BatchNames, Detector, DocScan};
 use crate::error::{Error, Result};
+use crate::limits::{Budget, Limits};
 use crate::redact::verify;
 use crate::report::json::{DocEntry, doc_entry};
 use crate::source::pdf::PdfDoc;
@@ -212,6 +213,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.woo-redact-{}.tmp", std::process::id()));
+    // Registered so a second interrupt can remove it before the process exits.
+    crate::interrupt::track(&tmp);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -221,6 +224,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
+    crate::interrupt::untrack(&tmp);
     result.map_err(io)
 }
 
@@ -241,7 +245,19 @@ impl Loaded {
 /// Loads a document, or says why it cannot be read with certainty (fail closed).
 fn load(doc: &DocRef) -> std::result::Result<Loaded, (DocStatus, String)> {
     let bytes = std::fs::read(&doc.path).map_err(|e| (DocStatus::Failed, format!("cannot read: {e}")))?;
-    match doc.kind {
+    load_bytes(doc.kind, bytes)
+}
+
+/// Loads a document from its bytes (within the current [`crate::limits::Budget`]).
+fn load_bytes(kind: DocKind, bytes: Vec<u8>) -> std::result::Result<Loaded, (DocStatus, String)> {
+    // An empty file is a broken export or save, not a document with nothing to redact.
+    if bytes.is_empty() {
+        return Err((
+            DocStatus::Failed,
+            "empty file (0 bytes): nothing to redact or publish; check the export".into(),
+        ));
+    }
+    match kind {
         DocKind::Text => source::plain::load(bytes)
             .map(Loaded::Text)
             .map_err(|r| (DocStatus::Failed, r)),
@@ -268,16 +284,24 @@ pub struct RedactOptions<'a> {
     pub justification: Option<&'a crate::rules::grounds::GroundTable>,
     /// The reviewer's decisions, applied to every document.
     pub decisions: Option<&'a crate::triage::Decisions>,
+    /// Per-document limits (time, decompressed bytes, pages).
+    pub limits: Limits,
 }
 
 /// Pass 1: scan every document and collect the names it confirms, for batch propagation.
-fn first_pass(docs: &[DocRef], detector: &Detector) -> (Vec<Option<DocScan>>, BatchNames) {
+fn first_pass(docs: &[DocRef], detector: &Detector, limits: &Limits) -> (Vec<Option<DocScan>>, BatchNames) {
     let first: Vec<Option<DocScan>> = docs
         .par_iter()
         .map(|d| {
+            if crate::interrupt::requested().is_some() {
+                return None;
+            }
             // A defect triggered by one hostile file must not take the batch down with it.
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                load(d).ok().map(|l| detector.scan(l.layer()))
+                let _budget = Budget::enter(limits);
+                let loaded = load(d).ok()?;
+                crate::limits::check_time().ok()?;
+                Some(detector.scan(loaded.layer()))
             }))
             .ok()
             .flatten()
@@ -312,35 +336,43 @@ pub struct Reviewed {
 /// Detects over the whole batch (with batch-wide names and decisions) without writing
 /// anything, for the reviewer.
 pub fn review_all(docs: &[DocRef], detector: &Detector, decisions: Option<&crate::triage::Decisions>) -> Vec<Reviewed> {
-    let (_, batch) = first_pass(docs, detector);
+    let limits = Limits::default();
+    let (_, batch) = first_pass(docs, detector, &limits);
     docs.par_iter()
-        .map(|doc| match load(doc) {
-            Err((_, reason)) => Reviewed {
-                rel: doc.rel.clone(),
-                text: String::new(),
-                findings: Vec::new(),
-                problem: Some(reason),
-            },
-            Ok(l) => {
-                let layer = l.layer();
-                let mut scan = detector.scan_with(layer, Some(&batch));
-                if let Some(d) = decisions {
-                    d.apply(&doc.rel, &layer.text, &mut scan.findings);
-                }
-                Reviewed {
+        .map(|doc| {
+            match {
+                let _budget = Budget::enter(&limits);
+                load(doc)
+            } {
+                Err((_, reason)) => Reviewed {
                     rel: doc.rel.clone(),
-                    text: layer.text.clone(),
-                    findings: scan.findings,
-                    problem: None,
+                    text: String::new(),
+                    findings: Vec::new(),
+                    problem: Some(reason),
+                },
+                Ok(l) => {
+                    let layer = l.layer();
+                    let mut scan = detector.scan_with(layer, Some(&batch));
+                    if let Some(d) = decisions {
+                        d.apply(&doc.rel, &layer.text, &mut scan.findings);
+                    }
+                    Reviewed {
+                        rel: doc.rel.clone(),
+                        text: layer.text.clone(),
+                        findings: scan.findings,
+                        problem: None,
+                    }
                 }
             }
         })
         .collect()
 }
 
-/// Runs the whole batch; returns one report entry per document in path order.
+/// Runs the whole batch; returns one report entry per document in path order. After an
+/// interrupt ([`crate::interrupt`]) documents not yet written are `failed` with reason
+/// [`INTERRUPTED`] and nothing more is written.
 pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) -> Vec<DocEntry> {
-    let (first, batch) = first_pass(docs, detector);
+    let (first, batch) = first_pass(docs, detector, &opts.limits);
     // Pass 2: rescan where a batch name is new to the document, redact, verify, write.
     docs.par_iter()
         .zip(first.into_par_iter())
@@ -367,6 +399,9 @@ pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) ->
         .collect()
 }
 
+/// Reason given to documents a run did not finish because it was interrupted.
+pub const INTERRUPTED: &str = "interrupted before this document was written";
+
 fn redact_one(
     doc: &DocRef,
     scan: Option<DocScan>,
@@ -374,11 +409,84 @@ fn redact_one(
     batch: &BatchNames,
     opts: &RedactOptions,
 ) -> DocEntry {
-    let out = opts.out;
-    let loaded = match load(doc) {
-        Ok(l) => l,
-        Err((status, reason)) => return doc_entry(&doc.rel, status, Some(reason), "", &[], &[]),
+    let interrupted = || doc_entry(&doc.rel, DocStatus::Failed, Some(INTERRUPTED.into()), "", &[], &[]);
+    if crate::interrupt::requested().is_some() {
+        return interrupted();
+    }
+    let _budget = Budget::enter(&opts.limits);
+    let bytes = match std::fs::read(&doc.path) {
+        Ok(b) => b,
+        Err(e) => {
+            return doc_entry(
+                &doc.rel,
+                DocStatus::Failed,
+                Some(format!("cannot read: {e}")),
+                "",
+                &[],
+                &[],
+            );
+        }
     };
+    let (entry, output) = process(&doc.rel, doc.kind, bytes, scan, detector, batch, opts);
+    let Some(bytes) = output else { return entry };
+    // Checked last: a document finished after the interrupt is dropped, not half-written.
+    if crate::interrupt::requested().is_some() {
+        return interrupted();
+    }
+    if let Err(e) = write_atomic(&opts.out.join(&doc.rel), &bytes) {
+        let mut entry = entry;
+        entry.status = DocStatus::Failed;
+        entry.reason = Some(format!("cannot write output: {e}"));
+        return entry;
+    }
+    entry
+}
+
+/// Redacts one document given as bytes, alone (no batch names, no decisions), within
+/// `limits`: the report entry, and the verified output when the document may be published.
+/// The whole pipeline of a batch minus the file system, for fuzzing and embedding.
+pub fn redact_bytes(
+    rel: &str,
+    kind: DocKind,
+    bytes: Vec<u8>,
+    detector: &Detector,
+    limits: &Limits,
+) -> (DocEntry, Option<Vec<u8>>) {
+    let _budget = Budget::enter(limits);
+    let batch = BatchNames::default();
+    let opts = RedactOptions {
+        out: Path::new(""),
+        progress: &|| {},
+        justification: None,
+        decisions: None,
+        limits: *limits,
+    };
+    process(rel, kind, bytes, None, detector, &batch, &opts)
+}
+
+/// Load, detect, redact and verify one document (within the caller's budget).
+fn process(
+    rel: &str,
+    kind: DocKind,
+    bytes: Vec<u8>,
+    scan: Option<DocScan>,
+    detector: &Detector,
+    batch: &BatchNames,
+    opts: &RedactOptions,
+) -> (DocEntry, Option<Vec<u8>>) {
+    let over = |e: crate::limits::Exceeded| {
+        (
+            doc_entry(rel, DocStatus::NeedsReview, Some(e.to_string()), "", &[], &[]),
+            None,
+        )
+    };
+    let loaded = match load_bytes(kind, bytes) {
+        Ok(l) => l,
+        Err((status, reason)) => return (doc_entry(rel, status, Some(reason), "", &[], &[]), None),
+    };
+    if let Err(e) = crate::limits::check_time() {
+        return over(e);
+    }
     let layer = loaded.layer();
     let mut scan = scan.unwrap_or_default();
     // Scan again only when a name confirmed elsewhere in the batch occurs here and is new.
@@ -391,7 +499,7 @@ fn redact_one(
     }
     let verifier_kept = opts
         .decisions
-        .map(|d| d.apply(&doc.rel, &layer.text, &mut scan.findings))
+        .map(|d| d.apply(rel, &layer.text, &mut scan.findings))
         .unwrap_or_default();
     let verifier = Verifier {
         detector,
@@ -406,30 +514,32 @@ fn redact_one(
         .justification
         .filter(|_| scan.findings.iter().any(|f| f.redacted()))
         .map(|table| {
-            let entry = doc_entry(&doc.rel, DocStatus::Redacted, None, &layer.text, &scan.findings, &[]);
+            let entry = doc_entry(rel, DocStatus::Redacted, None, &layer.text, &scan.findings, &[]);
             crate::justify::section5(&[&entry], table)
         });
+    if let Err(e) = crate::limits::check_time() {
+        return over(e);
+    }
     let result = match &loaded {
         Loaded::Text(layer) => redact_text(layer, &scan, closing.as_deref(), &verifier),
-        Loaded::Pdf(pdf, _, input) => redact_pdf(doc, pdf, input, &scan, closing.as_deref(), &verifier),
+        Loaded::Pdf(pdf, _, input) => redact_pdf(rel, pdf, input, &scan, closing.as_deref(), &verifier),
     };
-    let entry = |status, reason| doc_entry(&doc.rel, status, reason, &layer.text, &scan.findings, &places);
+    let entry = |status, reason| doc_entry(rel, status, reason, &layer.text, &scan.findings, &places);
     let bytes = match result {
         Ok(b) => b,
-        Err(reason) => return entry(DocStatus::NeedsReview, Some(reason)),
+        Err(reason) => return (entry(DocStatus::NeedsReview, Some(reason)), None),
     };
-    if let Err(e) = write_atomic(&out.join(&doc.rel), &bytes) {
-        return entry(DocStatus::Failed, Some(format!("cannot write output: {e}")));
+    // Verification may have run past the limit: a late result is not trusted either.
+    if let Err(e) = crate::limits::check_time() {
+        return (entry(DocStatus::NeedsReview, Some(e.to_string())), None);
     }
     let redacted = scan.findings.iter().any(|f| f.redacted());
-    entry(
-        if redacted {
-            DocStatus::Redacted
-        } else {
-            DocStatus::Clean
-        },
-        None,
-    )
+    let status = if redacted {
+        DocStatus::Redacted
+    } else {
+        DocStatus::Clean
+    };
+    (entry(status, None), Some(bytes))
 }
 
 /// What verification needs: the detector, the names of the batch, and the texts a reviewer
@@ -488,7 +598,7 @@ fn pdf_places(pdf: &PdfDoc, findings: &[crate::detect::Finding]) -> Vec<Option<(
 /// PDF: glyphs removed, boxes drawn, document sanitised; verified by reading the written bytes
 /// back with our interpreter and lopdf's extractor, scanning every object, and detecting again.
 fn redact_pdf(
-    doc: &DocRef,
+    rel: &str,
     pdf: &PdfDoc,
     input: &[u8],
     scan: &DocScan,
@@ -511,7 +621,7 @@ fn redact_pdf(
             }
         }
     }
-    let mut seed = doc.rel.as_bytes().to_vec();
+    let mut seed = rel.as_bytes().to_vec();
     seed.extend_from_slice(&(input.len() as u64).to_be_bytes());
     seed.extend_from_slice(&input[..input.len().min(4096)]);
     let (bytes, _boxes) = redact::pdf::redact(pdf, &scan.findings, &seed, closing)?;

@@ -20,7 +20,9 @@
 pub mod batch;
 pub mod detect;
 pub mod error;
+pub mod interrupt;
 pub mod justify;
+pub mod limits;
 pub mod people;
 pub mod redact;
 pub mod report;

@@ -13,7 +13,7 @@ pub struct Cli {
 }
 
 /// Exit codes, shown in --help.
-pub const EXIT_CODES: &str = "Exit codes:\n  0   done\n  1   check: personal data or an unsafe file found\n  2   incomplete: a document could not be processed or verified (needs review)\n  64  usage error\n  78  invalid rules or configuration";
+pub const EXIT_CODES: &str = "Exit codes:\n  0   done\n  1   check: personal data or an unsafe file found\n  2   incomplete: a document could not be processed or verified (needs review)\n  64  usage error\n  78  invalid rules or configuration\n  130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: documents written so far are complete, no report";
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
@@ -89,6 +89,16 @@ pub struct RedactArgs {
     /// No progress bar or summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Time limit per document in seconds; a document over it needs review.
+    #[arg(long, value_name = "SECONDS", default_value_t = woo_redact::limits::Limits::default().max_seconds)]
+    pub max_seconds_per_document: u64,
+    /// Limit on decompressed PDF data per document in MiB (decompression bombs); a document
+    /// over it needs review.
+    #[arg(long, value_name = "MIB", default_value_t = woo_redact::limits::Limits::default().max_decompressed >> 20)]
+    pub max_decompressed_mib: usize,
+    /// Page limit per PDF; a document over it needs review.
+    #[arg(long, value_name = "PAGES", default_value_t = woo_redact::limits::Limits::default().max_pages)]
+    pub max_pages: usize,
 }
 
 /// `review` options.

@@ -82,6 +82,8 @@ fn build_detector(d: &DetectArgs, inputs: &[PathBuf]) -> anyhow::Result<(Detecto
 }
 
 fn redact(a: RedactArgs) -> anyhow::Result<u8> {
+    // Stop cleanly on Ctrl-C / SIGTERM rather than die with a file half-written.
+    woo_redact::interrupt::install().context("cannot install the signal handler")?;
     if let Some(j) = a.jobs {
         if j == 0 {
             return Err(Error::Usage("-j must be at least 1".into()).into());
@@ -127,9 +129,25 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
             progress: &tick,
             justification,
             decisions: decisions.as_ref(),
+            limits: woo_redact::limits::Limits {
+                max_seconds: a.max_seconds_per_document,
+                max_decompressed: a.max_decompressed_mib.saturating_mul(1 << 20),
+                max_pages: a.max_pages,
+            },
         },
     );
     bar.finish_and_clear();
+    if let Some(sig) = woo_redact::interrupt::requested() {
+        // A partial report would read as the whole batch: write none; what is in --out is
+        // complete and verified.
+        let written = entries.iter().filter(|e| !e.status.incomplete()).count();
+        eprintln!(
+            "woo-redact: interrupted (signal {sig}): {written} of {} documents written to {}, complete and verified; no report written: run again to finish",
+            entries.len(),
+            a.out.display()
+        );
+        return Ok(woo_redact::interrupt::exit_code(sig));
+    }
     let mut incomplete = 0;
     for e in &entries {
         if e.status.incomplete() {

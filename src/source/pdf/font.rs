@@ -84,11 +84,23 @@ fn name_of(o: Option<&Object>) -> Option<String> {
         .map(|n| String::from_utf8_lossy(n).into_owned())
 }
 
-/// Decompressed bytes of a stream object, bounded against decompression bombs.
+/// Decompressed bytes of a stream object, bounded against decompression bombs: by `limit` for
+/// the one stream and by what is left of the document's budget ([`crate::limits`]).
 pub fn stream_bytes(o: &Object, limit: usize) -> Option<Vec<u8>> {
     let s = o.as_stream().ok()?;
     if s.dict.get(b"Filter").is_ok() {
-        s.decompressed_content_with_limit(limit).ok()
+        let allowance = crate::limits::decompress_allowance(limit);
+        match s.decompressed_content_with_limit(allowance) {
+            Ok(b) => {
+                crate::limits::spend_decompressed(b.len());
+                Some(b)
+            }
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
+                crate::limits::decompress_failed(allowance, limit);
+                None
+            }
+            Err(_) => None,
+        }
     } else {
         Some(s.content.clone())
     }

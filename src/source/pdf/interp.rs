@@ -237,6 +237,10 @@ impl Interp<'_> {
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
         for (op_index, op) in content.operations.iter().enumerate() {
+            // Many operators (or forms drawn many times) must not outlast the time limit.
+            if op_index % 1024 == 0 && crate::limits::check_time().is_err() {
+                return;
+            }
             let o = &op.operands;
             match op.operator.as_str() {
                 "q" => stack.push(gs.clone()),

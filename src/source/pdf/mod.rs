@@ -12,7 +12,8 @@ pub mod layer;
 use interp::{PageScan, scan_page};
 use lopdf::Document;
 
-/// Largest decompressed object accepted while loading (decompression bombs).
+/// Largest decompressed object accepted by the object parser (object streams, xref streams);
+/// content, forms and fonts are bounded per document by [`crate::limits`].
 pub const MAX_DECOMPRESSED: usize = 256 << 20;
 
 /// A loaded PDF with every page interpreted.
@@ -26,7 +27,8 @@ pub struct PdfDoc {
     pub text: layer::GlyphText,
 }
 
-/// Loads and interprets a PDF, or says why it cannot be read.
+/// Loads and interprets a PDF, or says why it cannot be read. Within a [`crate::limits::Budget`]
+/// a document over a limit (pages, time, decompressed bytes) is refused with the limit named.
 pub fn load(bytes: &[u8]) -> Result<PdfDoc, String> {
     let opts = lopdf::LoadOptions {
         max_decompressed_size: Some(MAX_DECOMPRESSED),
@@ -43,7 +45,17 @@ pub fn load(bytes: &[u8]) -> Result<PdfDoc, String> {
     if doc.is_encrypted() {
         return Err("encrypted PDF that cannot be opened without a password".into());
     }
-    let pages: Vec<PageScan> = doc.get_pages().values().map(|&id| scan_page(&doc, id)).collect();
+    let page_ids = doc.get_pages();
+    crate::limits::check_pages(page_ids.len()).map_err(|e| e.to_string())?;
+    let mut pages: Vec<PageScan> = Vec::with_capacity(page_ids.len());
+    for &id in page_ids.values() {
+        crate::limits::check_time().map_err(|e| e.to_string())?;
+        pages.push(scan_page(&doc, id));
+    }
+    // A limit reached inside a page (time, decompressed bytes) makes the reading incomplete.
+    if let Some(e) = crate::limits::exceeded() {
+        return Err(e.to_string());
+    }
     let glyphs: Vec<Vec<interp::Glyph>> = pages.iter().map(|p| p.glyphs.clone()).collect();
     let text = layer::build(&glyphs);
     Ok(PdfDoc { doc, pages, text })
