@@ -340,10 +340,8 @@ pub fn review_all(docs: &[DocRef], detector: &Detector, decisions: Option<&crate
     let (_, batch) = first_pass(docs, detector, &limits);
     docs.par_iter()
         .map(|doc| {
-            match {
-                let _budget = Budget::enter(&limits);
-                load(doc)
-            } {
+            let _budget = Budget::enter(&limits);
+            match load(doc) {
                 Err((_, reason)) => Reviewed {
                     rel: doc.rel.clone(),
                     text: String::new(),
