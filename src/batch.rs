@@ -244,8 +244,18 @@ impl Loaded {
 
 /// Loads a document, or says why it cannot be read with certainty (fail closed).
 fn load(doc: &DocRef) -> std::result::Result<Loaded, (DocStatus, String)> {
-    let bytes = std::fs::read(&doc.path).map_err(|e| (DocStatus::Failed, format!("cannot read: {e}")))?;
+    let bytes = read_doc(&doc.path).map_err(|r| (DocStatus::Failed, r))?;
     load_bytes(doc.kind, bytes)
+}
+
+/// Reads a document's bytes. Only regular files: reading a named pipe or a device named
+/// `.txt` would block or never end.
+fn read_doc(path: &Path) -> std::result::Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a regular file (a pipe, socket or device): not read".into());
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read: {e}"))
 }
 
 /// Loads a document from its bytes (within the current [`crate::limits::Budget`]).
@@ -412,18 +422,9 @@ fn redact_one(
         return interrupted();
     }
     let _budget = Budget::enter(&opts.limits);
-    let bytes = match std::fs::read(&doc.path) {
+    let bytes = match read_doc(&doc.path) {
         Ok(b) => b,
-        Err(e) => {
-            return doc_entry(
-                &doc.rel,
-                DocStatus::Failed,
-                Some(format!("cannot read: {e}")),
-                "",
-                &[],
-                &[],
-            );
-        }
+        Err(r) => return doc_entry(&doc.rel, DocStatus::Failed, Some(r), "", &[], &[]),
     };
     let (entry, output) = process(&doc.rel, doc.kind, bytes, scan, detector, batch, opts);
     let Some(bytes) = output else { return entry };
@@ -451,7 +452,16 @@ pub fn redact_bytes(
     limits: &Limits,
 ) -> (DocEntry, Option<Vec<u8>>) {
     let _budget = Budget::enter(limits);
-    let batch = BatchNames::default();
+    // The names this document confirms propagate within it, as in a batch of one.
+    let scan = load_bytes(kind, bytes.clone()).ok().map(|l| detector.scan(l.layer()));
+    let mut batch = BatchNames::default();
+    if let Some(s) = &scan {
+        batch.surnames.extend(s.surnames.iter().cloned());
+        for o in &s.official_surnames {
+            batch.surnames.remove(o);
+        }
+    }
+    batch.index();
     let opts = RedactOptions {
         out: Path::new(""),
         progress: &|| {},
@@ -459,7 +469,7 @@ pub fn redact_bytes(
         decisions: None,
         limits: *limits,
     };
-    process(rel, kind, bytes, None, detector, &batch, &opts)
+    process(rel, kind, bytes, scan, detector, &batch, &opts)
 }
 
 /// Load, detect, redact and verify one document (within the caller's budget).
@@ -486,7 +496,8 @@ fn process(
         return over(e);
     }
     let layer = loaded.layer();
-    let mut scan = scan.unwrap_or_default();
+    // No first-pass scan (it failed, or a defect stopped it): scan here.
+    let mut scan = scan.unwrap_or_else(|| detector.scan(layer));
     // Scan again only when a name confirmed elsewhere in the batch occurs here and is new.
     if batch
         .found_in(&crate::text::fold::fold_str(&layer.text))

@@ -2,6 +2,7 @@
 
 mod cases;
 mod cli;
+mod hostile;
 mod library;
 mod package;
 mod pdf;

@@ -162,6 +162,47 @@ pub fn fold_str(s: &str) -> String {
     out
 }
 
+/// Checks the invariants of the map back on `s` (for fuzzing and property tests): the folded
+/// text equals [`fold_str`]; every folded span maps to an original span on char boundaries,
+/// in order, whose own folding contains the folded span; original offsets map forward within
+/// the folded text, in order. Returns the first violation.
+pub fn check_map(s: &str) -> Result<(), String> {
+    let f = fold(s);
+    if f.text != fold_str(s) {
+        return Err("fold and fold_str differ".into());
+    }
+    let bounds: Vec<usize> = (0..=f.text.len()).filter(|&i| f.text.is_char_boundary(i)).collect();
+    let mut last_start = 0;
+    for (k, &a) in bounds.iter().enumerate() {
+        let oa = f.orig_start(a);
+        if oa < last_start || oa > s.len() || !s.is_char_boundary(oa) {
+            return Err(format!("folded {a} maps to bad original start {oa}"));
+        }
+        last_start = oa;
+        // Spans of up to 8 folded chars from here.
+        for &b in bounds.iter().skip(k + 1).take(8) {
+            let ob = f.orig_end(b);
+            if ob < oa || ob > s.len() || !s.is_char_boundary(ob) {
+                return Err(format!("folded {a}..{b} maps to bad original {oa}..{ob}"));
+            }
+            if !fold_str(&s[oa..ob]).contains(&f.text[a..b]) {
+                return Err(format!(
+                    "folded {a}..{b} is not found in the folding of original {oa}..{ob}"
+                ));
+            }
+        }
+    }
+    let mut last = 0;
+    for o in (0..=s.len()).filter(|&i| s.is_char_boundary(i)) {
+        let t = f.to_folded(o);
+        if t < last || t > f.text.len() {
+            return Err(format!("original {o} maps to bad folded {t}"));
+        }
+        last = t;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
