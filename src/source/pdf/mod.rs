@@ -31,7 +31,7 @@ pub struct PdfDoc {
 /// a document over a limit (pages, time, decompressed bytes) is refused with the limit named.
 pub fn load(bytes: &[u8]) -> Result<PdfDoc, String> {
     let opts = lopdf::LoadOptions {
-        max_decompressed_size: Some(MAX_DECOMPRESSED),
+        max_decompressed_size: Some(crate::limits::decompress_allowance(MAX_DECOMPRESSED)),
         ..Default::default()
     };
     let doc = Document::load_mem_with_options(bytes, opts).map_err(|e| {
