@@ -298,30 +298,54 @@ pub struct RedactOptions<'a> {
     pub limits: Limits,
 }
 
+/// What pass 1 learnt of a document.
+enum First {
+    /// Read and scanned.
+    Scanned(DocScan),
+    /// Refused (unreadable, over a limit): pass 2 reports it without reading it again, so a
+    /// decompression bomb or a huge file costs one read, not two.
+    Refused(DocStatus, String),
+    /// Not known (interrupted, or a defect): pass 2 does the work itself.
+    Unknown,
+}
+
+impl First {
+    fn scan(&self) -> Option<&DocScan> {
+        match self {
+            First::Scanned(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
 /// Pass 1: scan every document and collect the names it confirms, for batch propagation.
-fn first_pass(docs: &[DocRef], detector: &Detector, limits: &Limits) -> (Vec<Option<DocScan>>, BatchNames) {
-    let first: Vec<Option<DocScan>> = docs
+fn first_pass(docs: &[DocRef], detector: &Detector, limits: &Limits) -> (Vec<First>, BatchNames) {
+    let first: Vec<First> = docs
         .par_iter()
         .map(|d| {
             if crate::interrupt::requested().is_some() {
-                return None;
+                return First::Unknown;
             }
             // A defect triggered by one hostile file must not take the batch down with it.
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let _budget = Budget::enter(limits);
-                let loaded = load(d).ok()?;
-                crate::limits::check_time().ok()?;
-                Some(detector.scan(loaded.layer()))
+                let loaded = match load(d) {
+                    Ok(l) => l,
+                    Err((status, reason)) => return First::Refused(status, reason),
+                };
+                if let Err(e) = crate::limits::check_time() {
+                    return First::Refused(DocStatus::NeedsReview, e.to_string());
+                }
+                First::Scanned(detector.scan(loaded.layer()))
             }))
-            .ok()
-            .flatten()
+            .unwrap_or(First::Unknown)
         })
         .collect();
     let mut batch = BatchNames::default();
-    for s in first.iter().flatten() {
+    for s in first.iter().filter_map(First::scan) {
         batch.surnames.extend(s.surnames.iter().cloned());
     }
-    for s in first.iter().flatten() {
+    for s in first.iter().filter_map(First::scan) {
         for o in &s.official_surnames {
             batch.surnames.remove(o);
         }
@@ -410,17 +434,16 @@ pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) ->
 /// Reason given to documents a run did not finish because it was interrupted.
 pub const INTERRUPTED: &str = "interrupted before this document was written";
 
-fn redact_one(
-    doc: &DocRef,
-    scan: Option<DocScan>,
-    detector: &Detector,
-    batch: &BatchNames,
-    opts: &RedactOptions,
-) -> DocEntry {
+fn redact_one(doc: &DocRef, first: First, detector: &Detector, batch: &BatchNames, opts: &RedactOptions) -> DocEntry {
     let interrupted = || doc_entry(&doc.rel, DocStatus::Failed, Some(INTERRUPTED.into()), "", &[], &[]);
     if crate::interrupt::requested().is_some() {
         return interrupted();
     }
+    let scan = match first {
+        First::Scanned(s) => Some(s),
+        First::Refused(status, reason) => return doc_entry(&doc.rel, status, Some(reason), "", &[], &[]),
+        First::Unknown => None,
+    };
     let _budget = Budget::enter(&opts.limits);
     let bytes = match read_doc(&doc.path) {
         Ok(b) => b,
