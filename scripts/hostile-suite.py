@@ -109,6 +109,12 @@ def suite(out):
     write(f"{out}/map met spaties/notitie één.txt",
           "Notitie\nVan: P. Jansen\nDe zaak is afgerond.\n".encode())
 
+    # Two Latin-1 file names (an old archive): not UTF-8, and the same text if bytes were
+    # replaced by U+FFFD. Each must be written under its own name, byte for byte.
+    for b, who in ((b"\xe9", "Van: K. Smit"), (b"\xe8", "Van: L. Visser")):
+        with open(os.path.join(os.fsencode(out), b"latin1-caf" + b + b".txt"), "wb") as f:
+            f.write((who + "\nDe afspraak staat.\n").encode())
+
     # Truncated: the first 60% of a good file (no xref, no trailer, a stream cut short).
     write(f"{out}/truncated.pdf", good[: len(good) * 6 // 10])
 

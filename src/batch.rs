@@ -61,8 +61,11 @@ pub enum DocKind {
 pub struct DocRef {
     /// Where it is.
     pub path: PathBuf,
-    /// Relative path used under `--out` and in reports (`/`-separated).
+    /// Relative path used in reports (`/`-separated; bytes of a name that is not UTF-8 are
+    /// written `\xE9`, so two such names stay apart).
     pub rel: String,
+    /// Relative path under `--out`, byte for byte as the input's (even when not UTF-8).
+    pub out_rel: PathBuf,
     /// Kind by extension.
     pub kind: DocKind,
 }
@@ -81,9 +84,30 @@ fn kind_of(p: &Path, exts: &[String]) -> Option<DocKind> {
 
 fn rel_string(p: &Path) -> String {
     p.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| name_string(c.as_os_str()))
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A file name as text; bytes that are not UTF-8 (a Latin-1 name from an old archive) are
+/// escaped, not replaced, so distinct names stay distinct.
+fn name_string(n: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in n.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        n.to_string_lossy().into_owned()
+    }
 }
 
 /// Collects the documents under the inputs, sorted by relative path. Files named on the
@@ -124,19 +148,23 @@ pub fn discover(inputs: &[PathBuf], skip: &[PathBuf], exts: &[String]) -> Result
                         {
                             continue;
                         }
-                        let rel = rel_string(p.strip_prefix(input).unwrap_or(&p));
-                        docs.push(DocRef { path: p, rel, kind });
+                        let out_rel = p.strip_prefix(input).unwrap_or(&p).to_path_buf();
+                        let rel = rel_string(&out_rel);
+                        docs.push(DocRef {
+                            path: p,
+                            rel,
+                            out_rel,
+                            kind,
+                        });
                     }
                 }
             }
         } else {
-            let rel = input
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let out_rel = PathBuf::from(input.file_name().unwrap_or_default());
             docs.push(DocRef {
                 path: input.clone(),
-                rel,
+                rel: name_string(out_rel.as_os_str()),
+                out_rel,
                 kind: kind_of(input, &[]).unwrap_or(DocKind::Text),
             });
         }
@@ -208,11 +236,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.woo-redact-{}.tmp", std::process::id()));
+    // Built from the name's bytes: a lossy name could give two outputs the same temporary file.
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(path.file_name().unwrap_or_default());
+    tmp_name.push(format!(".woo-redact-{}.tmp", std::process::id()));
+    let tmp = dir.join(tmp_name);
     // Registered so a second interrupt can remove it before the process exits.
     crate::interrupt::track(&tmp);
     let result = (|| {
@@ -455,7 +483,7 @@ fn redact_one(doc: &DocRef, first: First, detector: &Detector, batch: &BatchName
     if crate::interrupt::requested().is_some() {
         return interrupted();
     }
-    if let Err(e) = write_atomic(&opts.out.join(&doc.rel), &bytes) {
+    if let Err(e) = write_atomic(&opts.out.join(&doc.out_rel), &bytes) {
         let mut entry = entry;
         entry.status = DocStatus::Failed;
         entry.reason = Some(format!("cannot write output: {e}"));

@@ -44,7 +44,7 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).unwrap() {
             let p = e.unwrap().path();
-            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = escaped(p.strip_prefix(dir).unwrap());
             let meta = std::fs::symlink_metadata(&p).unwrap();
             if meta.is_dir() {
                 stack.push(p);
@@ -56,6 +56,19 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             } else {
                 out.insert(rel, format!("{:?}", meta.file_type()).into_bytes());
             }
+        }
+    }
+    out
+}
+
+/// A relative path as the report writes it: bytes that are not UTF-8 as `\xE9`.
+fn escaped(p: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for chunk in p.as_os_str().as_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
         }
     }
     out

@@ -225,6 +225,8 @@ fn review(a: ReviewArgs) -> anyhow::Result<u8> {
 }
 
 fn text(file: &Path) -> anyhow::Result<u8> {
+    // The same per-document limits as a batch (a bomb must not take the terminal down).
+    let _budget = woo_redact::limits::Budget::enter(&woo_redact::limits::Limits::default());
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let mut out = std::io::stdout().lock();
     if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
