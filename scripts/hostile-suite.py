@@ -121,21 +121,35 @@ def suite(out):
     # Broken xref: every offset points 7 bytes past its object; readers must rebuild it.
     write(f"{out}/broken-xref.pdf", one_page(text_ops(MEMO), bad_offsets=True))
 
-    # Decompression bomb: five content streams of 60 MiB of spaces each (~60 KiB
-    # compressed), 300 MiB in all: each under the per-stream bound, together over 256 MiB.
-    bomb = zlib.compress(b" " * (60 << 20), 9)
+    # Decompression bomb: forty content streams of 7 MiB of spaces each (~7 KiB compressed),
+    # 280 MiB in all: each under the bound on one stream, together over 256 MiB.
+    bomb = zlib.compress(b" " * (7 << 20), 9)
     bs = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb) + bomb + b"\nendstream"
+    parts = 40
     objs = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >>"
-        b" /Contents [5 0 R 6 0 R 7 0 R 8 0 R 9 0 R 10 0 R] >>",
+        b" /Contents [5 0 R " + b" ".join(b"%d 0 R" % k for k in range(6, 6 + parts)) + b"] >>",
         4: HELV,
         5: stream(text_ops(MEMO[:2])),
     }
-    for k in range(6, 11):
+    for k in range(6, 6 + parts):
         objs[k] = bs
     write(f"{out}/bomb.pdf", pdf(objs))
+
+    # Floods: 56 MiB of `(a) Tj` in one content stream (~80 KiB compressed), over the bound on
+    # one stream; and 150,000 glyphs on one page in 1 MiB, over the bound on glyphs per page.
+    for name, count in (("content-flood.pdf", 8_000_000), ("glyph-flood.pdf", 150_000)):
+        flood = b"BT /F1 1 Tf 72 700 Td " + b"(a) Tj " * count + b"ET"
+        write(f"{out}/{name}", pdf({
+            1: b"<< /Type /Catalog /Pages 2 0 R >>",
+            2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >>"
+               b" /Contents 5 0 R >>",
+            4: HELV,
+            5: stream(flood, compress=True),
+        }))
 
     # Nested forms: a chain of 40 Form XObjects, each drawing the next.
     objs = {}

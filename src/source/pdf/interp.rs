@@ -108,7 +108,14 @@ struct GState {
 
 /// Limits that keep hostile files from hanging or exhausting the process.
 const MAX_FORM_DEPTH: usize = 12;
-const MAX_STREAM: usize = 64 << 20;
+/// One content stream or form, decompressed. Parsing holds every operator in memory at once
+/// (about 90 times the stream's size for `(a) Tj` repeated): 8 MiB is far above real pages (under
+/// 1 MiB, a detailed map a few MiB) and keeps that near 700 MiB in the worst case.
+const MAX_STREAM: usize = 8 << 20;
+/// Glyphs on one page: a dense A4 page in 6 pt type holds about 20,000; a page with five times
+/// that is not for reading, and a few KiB of compressed `(a) Tj` repeated would otherwise cost
+/// gigabytes of glyph records.
+pub const MAX_GLYPHS_PER_PAGE: usize = 100_000;
 
 struct Interp<'a> {
     doc: &'a Document,
@@ -157,9 +164,12 @@ pub fn scan_page(doc: &Document, page: ObjectId) -> PageScan {
     let mut stack: Vec<GState> = Vec::new();
     for (i, id) in contents.iter().enumerate() {
         let Some(bytes) = doc.get_object(*id).ok().and_then(|o| stream_bytes(o, MAX_STREAM)) else {
-            it.out
-                .problems
-                .push(format!("content stream {} {} cannot be decompressed", id.0, id.1));
+            it.out.problems.push(format!(
+                "content stream {} {} cannot be decompressed or is over {} MiB decompressed",
+                id.0,
+                id.1,
+                MAX_STREAM >> 20
+            ));
             continue;
         };
         it.run(&bytes, StreamRef::Page(i), &resources, &mut gs, &mut stack);
@@ -239,6 +249,13 @@ impl Interp<'_> {
         for (op_index, op) in content.operations.iter().enumerate() {
             // Many operators (or forms drawn many times) must not outlast the time limit.
             if op_index % 1024 == 0 && crate::limits::check_time().is_err() {
+                return;
+            }
+            if self.out.glyphs.len() > MAX_GLYPHS_PER_PAGE {
+                let p = format!("more than {MAX_GLYPHS_PER_PAGE} glyphs on one page (a hostile or broken file?)");
+                if !self.out.problems.contains(&p) {
+                    self.out.problems.push(p);
+                }
                 return;
             }
             let o = &op.operands;
@@ -438,6 +455,11 @@ impl Interp<'_> {
             return;
         }
         let Some(id) = id else { return };
+        // Each drawing of a form decodes it again: a large form drawn many times is bounded
+        // by the time limit here and by the decompressed-bytes budget.
+        if crate::limits::check_time().is_err() {
+            return;
+        }
         if self.form_stack.contains(&id) || self.form_stack.len() >= MAX_FORM_DEPTH {
             self.out.problems.push(format!(
                 "Form XObject {} {} is nested too deeply or draws itself",
@@ -463,9 +485,12 @@ impl Interp<'_> {
             .cloned()
             .unwrap_or_else(|| res.clone());
         let Some(bytes) = stream_bytes(obj, MAX_STREAM) else {
-            self.out
-                .problems
-                .push(format!("Form XObject {} {} cannot be decompressed", id.0, id.1));
+            self.out.problems.push(format!(
+                "Form XObject {} {} cannot be decompressed or is over {} MiB decompressed",
+                id.0,
+                id.1,
+                MAX_STREAM >> 20
+            ));
             return;
         };
         let mut inner = gs.clone();
