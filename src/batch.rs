@@ -174,6 +174,11 @@ pub fn check_out_dir(out: &Path, inputs: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// Is `path` (existing or not) equal to or inside the folder `dir`?
+pub fn is_inside(path: &Path, dir: &Path) -> bool {
+    absolute(path).starts_with(absolute(dir))
+}
+
 fn absolute(p: &Path) -> PathBuf {
     // Canonicalise the longest existing ancestor so a not-yet-created --out still compares.
     let mut existing = p.to_path_buf();
@@ -294,6 +299,11 @@ fn first_pass(docs: &[DocRef], detector: &Detector) -> (Vec<Option<DocScan>>, Ba
     }
     batch.index();
     (first, batch)
+}
+
+/// The names confirmed anywhere in the batch (pass 1 alone), for commands that only read.
+pub fn batch_names(docs: &[DocRef], detector: &Detector) -> BatchNames {
+    first_pass(docs, detector).1
 }
 
 /// One document as a reviewer sees it: its text and findings, or why it cannot be read.

@@ -1,6 +1,6 @@
 //! The commands: build settings from arguments, run, and map the outcome to an exit code.
 
-use super::args::{Cli, Command, DetectArgs, RedactArgs, ReviewArgs, RulesAction};
+use super::args::{CheckArgs, Cli, Command, DetectArgs, RedactArgs, ReviewArgs, RulesAction};
 use anyhow::Context;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -26,6 +26,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Rules { action } => rules(action),
         Command::Text { file } => text(&file),
         Command::Review(a) => review(a),
+        Command::Check(a) => check(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -204,6 +205,90 @@ fn review(a: ReviewArgs) -> anyhow::Result<u8> {
     } else {
         0
     })
+}
+
+fn check(a: CheckArgs) -> anyhow::Result<u8> {
+    use woo_redact::check::{baseline::Baseline, format};
+    if !a.dir.is_dir() {
+        return Err(Error::Usage(format!("{} is not a folder", a.dir.display())).into());
+    }
+    set_jobs(a.jobs)?;
+    let fmt = format::Format::parse(&a.format).ok_or_else(|| Error::Usage(format!("unknown --format {}", a.format)))?;
+    if a.show_values {
+        if fmt != format::Format::Human || a.output.is_some() {
+            return Err(Error::Usage(
+                "--show-values is only for the human format on a terminal, not with --output".into(),
+            )
+            .into());
+        }
+        if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+            return Err(Error::Usage("--show-values is refused under CI (CI logs are widely read)".into()).into());
+        }
+    }
+    // A report or baseline inside the folder would be published with it.
+    for (flag, p) in [
+        ("--output", &a.output),
+        ("--baseline", &a.baseline),
+        ("--write-baseline", &a.write_baseline),
+    ] {
+        if let Some(p) = p
+            && batch::is_inside(p, &a.dir)
+        {
+            return Err(Error::Usage(format!("{flag} {} is inside the folder being checked", p.display())).into());
+        }
+    }
+    let inputs = [a.dir.clone()];
+    let (detector, skip) = build_detector(&a.detect, &inputs)?;
+    let decisions_path = a.decisions.clone().or_else(|| detector.rules().decisions.clone());
+    let decisions = match &decisions_path {
+        Some(p) => Some(woo_redact::triage::Decisions::load(p, &detector.rules().grounds)?),
+        None => None,
+    };
+    let baseline = match &a.baseline {
+        Some(p) => Some(Baseline::load(p).map_err(Error::Usage)?),
+        None => None,
+    };
+    let root = a.dir.to_string_lossy().replace('\\', "/");
+    let root = root.trim_start_matches("./").trim_end_matches('/');
+    let report = woo_redact::check::check_folder(
+        if root.is_empty() { "." } else { root },
+        &a.dir,
+        &skip,
+        &detector,
+        decisions.as_ref(),
+        baseline.as_ref(),
+    )?;
+    if let Some(p) = &a.write_baseline {
+        batch::write_atomic(p, Baseline::from_report(&report).to_json().as_bytes())?;
+    }
+    let text = format::render(&report, fmt, a.show_values);
+    match &a.output {
+        Some(p) => {
+            batch::write_atomic(p, text.as_bytes())?;
+            eprintln!("{}", format::summary_line(&report));
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not a failure of the check.
+            if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(e.into());
+            }
+        }
+    }
+    Ok(report.exit_code())
+}
+
+fn set_jobs(jobs: Option<usize>) -> anyhow::Result<()> {
+    if let Some(j) = jobs {
+        if j == 0 {
+            return Err(Error::Usage("-j must be at least 1".into()).into());
+        }
+        // The global pool can only be built once per process; a second build is harmless.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(j).build_global();
+    }
+    Ok(())
 }
 
 fn text(file: &Path) -> anyhow::Result<u8> {

@@ -83,7 +83,7 @@ fn collect_raw(o: &Object, out: &mut String) {
 }
 
 /// A PDF text string: UTF-16BE with a BOM, else PDFDocEncoding (Latin-1 is close enough here).
-fn decode_pdf_string(s: &[u8]) -> String {
+pub fn decode_pdf_string(s: &[u8]) -> String {
     if s.starts_with(&[0xFE, 0xFF]) {
         let units: Vec<u16> = s[2..]
             .chunks(2)
