@@ -252,7 +252,15 @@ fn load(doc: &DocRef) -> std::result::Result<Loaded, (DocStatus, String)> {
             .map_err(|r| (DocStatus::Failed, r)),
         DocKind::Pdf => {
             let pdf = source::pdf::load(&bytes).map_err(|r| (DocStatus::NeedsReview, r))?;
-            let problems = source::pdf::page_problems(&pdf);
+            let mut problems = source::pdf::page_problems(&pdf);
+            for (i, page) in pdf.pages.iter().enumerate() {
+                if !source::pdf::text_under_fills(page).is_empty() {
+                    problems.push(format!(
+                        "page {}: text lies under a box drawn over it (a redaction that only covers the text?): needs manual review",
+                        i + 1
+                    ));
+                }
+            }
             if !problems.is_empty() {
                 return Err((DocStatus::NeedsReview, problems.join("; ")));
             }

@@ -1,6 +1,7 @@
 //! One integration test binary (ripgrep style); the modules below share `util`.
 
 mod cases;
+mod check;
 mod cli;
 mod library;
 mod package;

@@ -9,7 +9,7 @@ use crate::redact::verify::decode_pdf_string;
 use crate::rules::grounds::GroundTable;
 use crate::source::pdf::font::stream_bytes;
 use crate::source::pdf::interp::{Glyph, PageScan};
-use crate::source::pdf::{PdfDoc, page_problems};
+use crate::source::pdf::{PdfDoc, page_problems, text_under_fills};
 use crate::text::fold::fold_str;
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
@@ -116,26 +116,25 @@ fn join(glyphs: &[&Glyph]) -> String {
 /// Page-content checks: text under boxes, hidden text, and the labels of redaction boxes.
 fn inspect_page(page: usize, scan: &PageScan, media: Option<[f32; 4]>, grounds: &GroundTable, found: &mut Found) {
     let g = &scan.glyphs;
+    let under = text_under_fills(scan);
+    for (fi, glyphs) in &under {
+        let fill = &scan.fills[*fi];
+        let covered: Vec<&Glyph> = glyphs.iter().map(|&i| &g[i]).collect();
+        found.issues.push(
+            RawIssue::new(
+                IssueKind::TextUnderBox,
+                Some(page),
+                format!(
+                    "page {page}: {} characters are still in the file under a {} box drawn over them",
+                    covered.len(),
+                    if fill.lum < 0.35 { "dark" } else { "filled" }
+                ),
+            )
+            .with_text(join(&covered))
+            .with_key(format!("page {page} box {fi}")),
+        );
+    }
     for (fi, fill) in scan.fills.iter().enumerate() {
-        let covered: Vec<&Glyph> = g[..fill.after_glyphs.min(g.len())]
-            .iter()
-            .filter(|x| !x.invisible && has_text(x) && overlap(&x.bbox, &fill.rect) >= 0.5 * area(&x.bbox))
-            .collect();
-        if !covered.is_empty() {
-            found.issues.push(
-                RawIssue::new(
-                    IssueKind::TextUnderBox,
-                    Some(page),
-                    format!(
-                        "page {page}: {} characters are still in the file under a {} box drawn over them",
-                        covered.len(),
-                        if fill.lum < 0.35 { "dark" } else { "filled" }
-                    ),
-                )
-                .with_text(join(&covered))
-                .with_key(format!("page {page} box {fi}")),
-            );
-        }
         let (w, h) = (fill.rect[2] - fill.rect[0], fill.rect[3] - fill.rect[1]);
         // A redaction box: black, about a line high. Bullets, rules and banners are not.
         if fill.lum >= 0.2 || !(6.0..=40.0).contains(&h) || w < 6.0 {
@@ -157,7 +156,7 @@ fn inspect_page(page: usize, scan: &PageScan, media: Option<[f32; 4]>, grounds: 
         let label: String = on_top.iter().filter_map(|x| x.text.as_deref()).collect();
         let label = label.trim();
         if label.is_empty() {
-            if covered.is_empty() {
+            if !under.iter().any(|(i, _)| *i == fi) {
                 found.issues.push(
                     RawIssue::new(
                         IssueKind::BoxWithoutLabel,
@@ -494,7 +493,8 @@ fn attachments_and_scripts(doc: &Document, out: &mut Vec<RawIssue>) {
             _ => continue,
         };
         let type_is = |n: &[u8]| d.get(b"Type").and_then(|t| t.as_name()).is_ok_and(|t| t == n);
-        if type_is(b"EmbeddedFile") || (type_is(b"Filespec") && d.has(b"EF")) {
+        // Count the files themselves; a file specification is only a label for one.
+        if type_is(b"EmbeddedFile") {
             files += 1;
         }
         if d.has(b"JS") || d.get(b"S").and_then(|s| s.as_name()).is_ok_and(|s| s == b"JavaScript") {

@@ -32,6 +32,21 @@ pub fn pdf(
             f.rule
         ));
     }
+    // The publication gate's own inspection: what `check` would reject is never written.
+    let personal = |t: &str| {
+        detector
+            .scan_with(&TextLayer::plain(t.to_string()), Some(batch))
+            .findings
+            .iter()
+            .any(|f| f.redacted() && !kept_by_decision.contains(&crate::text::fold::fold_str(&t[f.start..f.end])))
+    };
+    let gate = crate::check::pdf::inspect(&back, bytes, &detector.rules().grounds, &personal);
+    if let Some(i) = gate.issues.first() {
+        return Err(format!(
+            "verification: the written PDF fails the publication check: {}",
+            i.message
+        ));
+    }
     let ours = collapse(&fold_keep_case(&back.text.text));
     let pages: Vec<u32> = back.doc.get_pages().keys().copied().collect();
     let theirs = collapse(&fold_keep_case(&back.doc.extract_text(&pages).unwrap_or_default()));
