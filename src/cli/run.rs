@@ -190,7 +190,24 @@ fn review(a: ReviewArgs) -> anyhow::Result<u8> {
         None => None,
     };
     let reviewed = batch::review_all(&docs, &detector, decisions.as_ref());
-    let only = match a.only.as_str() {
+    let incomplete = if reviewed.iter().any(|r| r.problem.is_some()) {
+        INCOMPLETE
+    } else {
+        0
+    };
+    if let Some(path) = &a.html {
+        let (page, sum) = woo_redact::report::html::render(&reviewed);
+        batch::write_atomic(path, page.as_bytes())?;
+        eprintln!(
+            "woo-redact: {} documents, {} redactions, {} kept; review page (clear text, local use): {}",
+            sum.documents,
+            sum.redactions,
+            sum.kept,
+            path.display()
+        );
+        return Ok(incomplete);
+    }
+    let only = match a.only.as_deref().unwrap_or("all") {
         "candidates" => woo_redact::report::diff::Only::Candidates,
         "needs-review" => woo_redact::report::diff::Only::NeedsReview,
         _ => woo_redact::report::diff::Only::All,
@@ -199,11 +216,7 @@ fn review(a: ReviewArgs) -> anyhow::Result<u8> {
         !a.no_color && std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none();
     let mut out = std::io::stdout().lock();
     woo_redact::report::diff::write(&mut out, &reviewed, only, color)?;
-    Ok(if reviewed.iter().any(|r| r.problem.is_some()) {
-        INCOMPLETE
-    } else {
-        0
-    })
+    Ok(incomplete)
 }
 
 fn text(file: &Path) -> anyhow::Result<u8> {

@@ -2,5 +2,6 @@
 //! `cli` talk to the outside world.
 
 pub mod diff;
+pub mod html;
 pub mod json;
 pub mod mask;

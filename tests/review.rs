@@ -1,0 +1,299 @@
+//! `review --html`, `--decide` and `--against`: the reviewer's page lists exactly what `redact`
+//! reports (checked against report.json and, after its script ran, in headless Chromium), the
+//! interactive decisions stick on the next run, and redacted folders are compared.
+
+use crate::util::{cmd, root, tmp, write};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command as Proc;
+use std::time::Instant;
+
+fn lists() -> Vec<String> {
+    vec![
+        "--staff".into(),
+        root().join("fixtures/lists/staff.csv").display().to_string(),
+        "--officials".into(),
+        root().join("fixtures/lists/officials.txt").display().to_string(),
+    ]
+}
+
+/// A small batch: the example text documents, two PDFs of different producers and a file that
+/// cannot be read.
+fn fixture_batch(dir: &Path) -> PathBuf {
+    let input = dir.join("in");
+    crate::util::copy_example(&input);
+    for (src, dst) in [
+        ("fixtures/pdf/lo-docx/0006-beslisnota.pdf", "pdf/0006-beslisnota.pdf"),
+        ("fixtures/pdf/pdftex/0004-email.pdf", "pdf/0004-email.pdf"),
+    ] {
+        write(&input, dst, &std::fs::read(root().join(src)).unwrap());
+    }
+    write(&input, "kapot.txt", b"\x00\x01binair");
+    input
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Values of `attr="…"` in order of appearance.
+fn attr_values(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!(" {attr}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        rest = &rest[i + needle.len()..];
+        let end = rest.find('"').expect("closed attribute");
+        out.push(unescape(&rest[..end]));
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Per document of the page: the fingerprints of its findings (rows), sorted.
+fn html_findings(html: &str) -> BTreeMap<String, Vec<String>> {
+    let mut per: BTreeMap<String, Vec<String>> = attr_values(html, "data-doc").into_iter().map(|d| (d, vec![])).collect();
+    let fps = attr_values(html, "data-finding");
+    let docs = attr_values(html, "data-doc-ref");
+    assert_eq!(fps.len(), docs.len());
+    for (fp, d) in fps.into_iter().zip(docs) {
+        per.get_mut(&d).expect("finding of a listed document").push(fp);
+    }
+    per.values_mut().for_each(|v| v.sort());
+    per
+}
+
+/// Per document of report.json: the fingerprints of its redactions and kept findings, sorted.
+fn report_findings(rep: &serde_json::Value) -> BTreeMap<String, Vec<String>> {
+    rep["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let mut fps: Vec<String> = ["findings", "kept"]
+                .iter()
+                .flat_map(|k| d[*k].as_array().unwrap().iter())
+                .map(|f| f["fingerprint"].as_str().unwrap().to_string())
+                .collect();
+            fps.sort();
+            (d["path"].as_str().unwrap().to_string(), fps)
+        })
+        .collect()
+}
+
+/// Runs `redact` and `review --html` over the same inputs; returns (page, report).
+fn redact_and_page(dir: &Path, inputs: &[PathBuf], extra: &[String]) -> (String, serde_json::Value, PathBuf) {
+    let out = dir.join("out");
+    let page = dir.join("review.html");
+    let ins: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    let code = cmd()
+        .arg("redact")
+        .args(&ins)
+        .args(["--out", out.to_str().unwrap(), "-q"])
+        .args(extra)
+        .output()
+        .unwrap()
+        .status
+        .code();
+    assert!(matches!(code, Some(0 | 2)), "redact exit {code:?}");
+    let o = cmd()
+        .arg("review")
+        .args(&ins)
+        .args(["--html", page.to_str().unwrap()])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), code, "review and redact agree on completeness");
+    let rep: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    (std::fs::read_to_string(&page).unwrap(), rep, page)
+}
+
+fn assert_page_matches_report(html: &str, rep: &serde_json::Value) {
+    let from_html = html_findings(html);
+    let from_report = report_findings(rep);
+    assert_eq!(from_html.len(), rep["totals"]["documents"].as_u64().unwrap() as usize);
+    assert_eq!(
+        from_html.keys().collect::<Vec<_>>(),
+        from_report.keys().collect::<Vec<_>>(),
+        "same documents"
+    );
+    for (doc, fps) in &from_report {
+        assert_eq!(&from_html[doc], fps, "findings of {doc}");
+    }
+    // Every redaction and kept finding is also highlighted in the text (or listed as a box).
+    let total: usize = from_report.values().map(Vec::len).sum();
+    assert!(total > 0);
+    assert_eq!(
+        attr_values(html, "data-redactions")[0].parse::<usize>().unwrap(),
+        rep["totals"]["grounds"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_u64().unwrap() as usize)
+            .sum::<usize>()
+    );
+}
+
+#[test]
+fn html_page_lists_every_document_and_finding_of_report_json() {
+    let d = tmp();
+    let input = fixture_batch(d.path());
+    let (html, rep, _) = redact_and_page(d.path(), &[input], &lists());
+    assert_page_matches_report(&html, &rep);
+    // The unreadable file is listed with its status; the PDFs per page with their boxes.
+    assert!(html.contains("data-doc=\"kapot.txt\" data-status=\"needs-review\""), "needs-review listed");
+    assert!(html.contains("data-doc=\"pdf/0004-email.pdf\" data-status=\"redacted\" data-kind=\"pdf\""));
+    assert!(html.contains("<div class=\"page\" data-page=\"1\">"));
+    let pdf_redactions: usize = rep["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"].as_str().unwrap().ends_with(".pdf"))
+        .map(|d| d["findings"].as_array().unwrap().iter().filter(|f| f["rect"].is_array()).count())
+        .sum();
+    assert!(pdf_redactions > 0);
+    assert_eq!(attr_values(&html, "data-box").len(), pdf_redactions);
+    // Self-contained: no external resources of any kind.
+    for bad in ["src=\"http", "href=\"http", "url(", "@import", "<link", "src=\"//"] {
+        assert!(!html.contains(bad), "external reference {bad}");
+    }
+}
+
+#[test]
+fn html_page_matches_report_on_a_corpus_sample() {
+    let corpus = root().join("../shared/corpus-dev/input");
+    let corpus = if corpus.is_dir() {
+        corpus
+    } else {
+        PathBuf::from("/work/shared/corpus-dev/input")
+    };
+    if !corpus.is_dir() {
+        eprintln!("skipped: corpus-dev not present (the fixture test covers the same check)");
+        return;
+    }
+    let d = tmp();
+    let input = d.path().join("in");
+    for i in [1, 2, 4, 6, 10, 13, 17, 21, 25, 33] {
+        for entry in std::fs::read_dir(corpus.join("txt")).unwrap() {
+            let p = entry.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with(&format!("{i:04}-")) {
+                write(&input, &format!("txt/{name}"), &std::fs::read(&p).unwrap());
+                let pdf = corpus.join("pdf/rl-helv").join(name.replace(".txt", ".pdf"));
+                if pdf.is_file() && i % 3 == 1 {
+                    write(
+                        &input,
+                        &format!("pdf/{}", pdf.file_name().unwrap().to_string_lossy()),
+                        &std::fs::read(&pdf).unwrap(),
+                    );
+                }
+            }
+        }
+    }
+    let lists = corpus.join("../lists");
+    let extra: Vec<String> = vec![
+        "--staff".into(),
+        lists.join("staff_list.csv").display().to_string(),
+        "--officials".into(),
+        lists.join("public_officials.csv").display().to_string(),
+    ];
+    let (html, rep, _) = redact_and_page(d.path(), &[input], &extra);
+    assert!(rep["totals"]["documents"].as_u64().unwrap() >= 10);
+    assert_page_matches_report(&html, &rep);
+}
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Runs headless Chromium with a fresh profile; None (after saying why) when it is not installed
+/// outside CI. Under CI a missing Chromium is a failure.
+fn chromium(args: &[String]) -> Option<std::process::Output> {
+    if !Path::new(CHROMIUM).exists() {
+        if std::env::var_os("CI").is_some() {
+            panic!("{CHROMIUM} is missing: install Debian's `chromium` package (.ci/run does)");
+        }
+        eprintln!("skipped: {CHROMIUM} not installed (apt-get install chromium)");
+        return None;
+    }
+    let profile = tmp();
+    let out = Proc::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(args)
+        .output()
+        .expect("chromium runs");
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(out)
+}
+
+#[test]
+fn html_page_in_headless_chromium_shows_every_finding_and_is_not_blank() {
+    let d = tmp();
+    let input = fixture_batch(d.path());
+    let (html, rep, page) = redact_and_page(d.path(), &[input], &lists());
+    let url = format!("file://{}", page.display());
+    let t = Instant::now();
+    let Some(out) = chromium(&["--dump-dom".into(), url.clone()]) else {
+        return;
+    };
+    let dom = String::from_utf8(out.stdout).unwrap();
+    let from_report = report_findings(&rep);
+    let total: usize = from_report.values().map(Vec::len).sum();
+    // The DOM after the script ran: same documents and findings as report.json ...
+    assert_page_matches_report(&dom, &rep);
+    // ... and the script counted them all as visible (no filter set), per document too.
+    assert!(
+        dom.contains(&format!("<span id=\"shown\">{total}</span>")),
+        "script did not count {total} findings"
+    );
+    // The per-document counts are filled in by the script only.
+    assert!(html.contains("id=\"vis-0\"></td>") && !dom.contains("id=\"vis-0\"></td>"));
+    for (i, (doc, fps)) in html_findings(&dom).iter().enumerate() {
+        assert!(
+            dom.contains(&format!("id=\"vis-{i}\">{}</td>", fps.len())),
+            "visible count of {doc}"
+        );
+    }
+    let shot = d.path().join("review.png");
+    chromium(&[
+        format!("--screenshot={}", shot.display()),
+        "--window-size=1200,900".into(),
+        url,
+    ]);
+    eprintln!("chromium: dom + screenshot in {:?}", t.elapsed());
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!((info.width, info.height), (1200, 900));
+    let px = info.color_type.samples();
+    let mut counts: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+    for p in buf[..info.buffer_size()].chunks(px) {
+        *counts.entry(p).or_default() += 1;
+    }
+    let pixels = (info.width * info.height) as usize;
+    let most = counts.values().max().copied().unwrap_or(0);
+    assert!(counts.len() > 50, "only {} distinct colours: blank page?", counts.len());
+    assert!(most < pixels * 95 / 100, "one colour covers {most} of {pixels} pixels");
+    // The red highlight of redacted spans and the black labels are on screen.
+    let has = |rgb: [u8; 3]| counts.keys().any(|p| p[..3] == rgb);
+    assert!(has([0xff, 0xb3, 0xb3]), "no highlighted span visible");
+    assert!(has([0x11, 0x11, 0x11]), "no redaction label visible");
+}
