@@ -378,7 +378,9 @@ pub fn review_all(docs: &[DocRef], detector: &Detector, decisions: Option<&crate
                     problem: None,
                 }
             }));
-            work.unwrap_or_else(|_| failed("internal error while processing this file (a defect: please report it)".into()))
+            work.unwrap_or_else(|_| {
+                failed("internal error while processing this file (a defect: please report it)".into())
+            })
         })
         .collect()
 }

@@ -56,7 +56,8 @@ fn attr_values(html: &str, attr: &str) -> Vec<String> {
 
 /// Per document of the page: the fingerprints of its findings (rows), sorted.
 fn html_findings(html: &str) -> BTreeMap<String, Vec<String>> {
-    let mut per: BTreeMap<String, Vec<String>> = attr_values(html, "data-doc").into_iter().map(|d| (d, vec![])).collect();
+    let mut per: BTreeMap<String, Vec<String>> =
+        attr_values(html, "data-doc").into_iter().map(|d| (d, vec![])).collect();
     let fps = attr_values(html, "data-finding");
     let docs = attr_values(html, "data-doc-ref");
     assert_eq!(fps.len(), docs.len());
@@ -145,7 +146,10 @@ fn html_page_lists_every_document_and_finding_of_report_json() {
     let (html, rep, _) = redact_and_page(d.path(), &[input], &lists());
     assert_page_matches_report(&html, &rep);
     // The unreadable file is listed with its status; the PDFs per page with their boxes.
-    assert!(html.contains("data-doc=\"kapot.txt\" data-status=\"needs-review\""), "needs-review listed");
+    assert!(
+        html.contains("data-doc=\"kapot.txt\" data-status=\"needs-review\""),
+        "needs-review listed"
+    );
     assert!(html.contains("data-doc=\"pdf/0004-email.pdf\" data-status=\"redacted\" data-kind=\"pdf\""));
     assert!(html.contains("<div class=\"page\" data-page=\"1\">"));
     let pdf_redactions: usize = rep["documents"]
@@ -153,7 +157,14 @@ fn html_page_lists_every_document_and_finding_of_report_json() {
         .unwrap()
         .iter()
         .filter(|d| d["path"].as_str().unwrap().ends_with(".pdf"))
-        .map(|d| d["findings"].as_array().unwrap().iter().filter(|f| f["rect"].is_array()).count())
+        .map(|d| {
+            d["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["rect"].is_array())
+                .count()
+        })
         .sum();
     assert!(pdf_redactions > 0);
     assert_eq!(attr_values(&html, "data-box").len(), pdf_redactions);
@@ -296,4 +307,114 @@ fn html_page_in_headless_chromium_shows_every_finding_and_is_not_blank() {
     let has = |rgb: [u8; 3]| counts.keys().any(|p| p[..3] == rgb);
     assert!(has([0xff, 0xb3, 0xb3]), "no highlighted span visible");
     assert!(has([0x11, 0x11, 0x11]), "no redaction label visible");
+}
+
+#[test]
+fn decide_walks_findings_from_stdin_and_the_next_redact_honours_the_answers() {
+    let d = tmp();
+    let input = d.path().join("in");
+    write(
+        &input,
+        "memo.txt",
+        b"Contactpersoon: J. Zwartendijk\nNummer 111222333 in het dossier.\nMinister Van Roijen belt.\n",
+    );
+    // Before: the name is redacted, the number only a candidate.
+    let out1 = d.path().join("out1");
+    cmd()
+        .args(["redact", input.to_str().unwrap(), "--out", out1.to_str().unwrap(), "-q"])
+        .assert()
+        .code(0);
+    let rep1: serde_json::Value = serde_json::from_slice(&std::fs::read(out1.join("report.json")).unwrap()).unwrap();
+    let name_fp = rep1["documents"][0]["findings"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bsn = rep1["documents"][0]["kept"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["rule"] == "bsn")
+        .expect("bsn candidate kept")
+        .clone();
+    assert_eq!(bsn["confidence"], "candidate");
+
+    // Reject the name (an empty reason is refused), accept the number, skip the minister.
+    let o = cmd()
+        .args(["review", input.to_str().unwrap(), "--decide", "--only", "all"])
+        .write_stdin("r\n\nofficial spokesperson\na\ns\nq\n")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let shown = String::from_utf8_lossy(&o.stdout);
+    assert!(shown.contains("    1 | Contactpersoon: »J. Zwartendijk«"), "{shown}");
+    assert!(
+        shown.contains("now redacted [5.1.2e]; ground 5.1.2e, rule naam-kopregel"),
+        "{shown}"
+    );
+    assert!(shown.contains("a reason is required"), "{shown}");
+    assert_eq!(shown.matches("[a/r/s/q]?").count(), 3, "{shown}");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("2 decisions written to"), "{stderr}");
+
+    // The file beside the inputs: a keep and an accepted redaction, by fingerprint, no clear text.
+    let file = std::fs::read_to_string(input.join("woo-redact.decisions.toml")).unwrap();
+    assert!(
+        file.contains(&format!(
+            "[[keep]]\nfingerprint = \"{name_fp}\"\nreason = \"official spokesperson\"\n"
+        )),
+        "{file}"
+    );
+    assert!(
+        file.contains(&format!(
+            "[[redact]]\nfingerprint = \"{}\"\nground = \"{}\"\n",
+            bsn["fingerprint"].as_str().unwrap(),
+            bsn["ground"].as_str().unwrap()
+        )),
+        "{file}"
+    );
+    assert!(!file.contains("Zwartendijk") && !file.contains("111222333"), "{file}");
+
+    // The next run (which finds the file beside the inputs) honours both.
+    let out2 = d.path().join("out2");
+    cmd()
+        .args(["redact", input.to_str().unwrap(), "--out", out2.to_str().unwrap(), "-q"])
+        .assert()
+        .code(0);
+    let text = std::fs::read_to_string(out2.join("memo.txt")).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "Contactpersoon: J. Zwartendijk\nNummer [{}] in het dossier.\nMinister Van Roijen belt.\n",
+            bsn["ground"].as_str().unwrap()
+        )
+    );
+    let rep2: serde_json::Value = serde_json::from_slice(&std::fs::read(out2.join("report.json")).unwrap()).unwrap();
+    let doc = &rep2["documents"][0];
+    assert!(
+        doc["kept"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["fingerprint"] == name_fp.as_str() && k["reason"] == "besluit reviewer: official spokesperson")
+    );
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["fingerprint"] == bsn["fingerprint"])
+    );
+    assert!(rep2.get("stale_decisions").is_none(), "{rep2}");
+
+    // A second walk keeps the earlier entries and has no candidate left to ask about.
+    let o = cmd()
+        .args(["review", input.to_str().unwrap(), "--decide"])
+        .write_stdin("q\n")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("nothing to decide"));
+    assert_eq!(
+        std::fs::read_to_string(input.join("woo-redact.decisions.toml")).unwrap(),
+        file
+    );
 }

@@ -114,7 +114,7 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
     };
     let tick = || bar.inc(1);
     let justification = a.justification_page.then_some(&detector.rules().grounds);
-    let decisions_path = a.decisions.clone().or_else(|| detector.rules().decisions.clone());
+    let decisions_path = decisions_file(&a.decisions, &detector, &a.inputs);
     let decisions = match &decisions_path {
         Some(p) => Some(woo_redact::triage::Decisions::load(p, &detector.rules().grounds)?),
         None => None,
@@ -184,11 +184,39 @@ fn review(a: ReviewArgs) -> anyhow::Result<u8> {
     }
     let (detector, skip) = build_detector(&a.detect, &a.inputs)?;
     let docs = batch::discover(&a.inputs, &skip, &[])?;
-    let decisions_path = a.decisions.clone().or_else(|| detector.rules().decisions.clone());
+    let decisions_path = decisions_file(&a.decisions, &detector, &a.inputs);
     let decisions = match &decisions_path {
-        Some(p) => Some(woo_redact::triage::Decisions::load(p, &detector.rules().grounds)?),
-        None => None,
+        Some(p) if p.exists() || !a.decide => Some(woo_redact::triage::Decisions::load(p, &detector.rules().grounds)?),
+        _ => None,
     };
+    if a.decide {
+        let which = match a.only.as_deref() {
+            None | Some("candidates") => woo_redact::decide::Walk::Candidates,
+            Some("all") => woo_redact::decide::Walk::All,
+            Some(o) => return Err(Error::Usage(format!("--decide cannot walk `--only {o}`")).into()),
+        };
+        let path = decisions_path.unwrap_or_else(|| default_decisions(&a.inputs));
+        let reviewed = batch::review_all(&docs, &detector, decisions.as_ref());
+        let outcome = woo_redact::decide::walk(
+            &reviewed,
+            decisions.as_ref(),
+            which,
+            &mut std::io::stdin().lock(),
+            &mut std::io::stdout().lock(),
+        )?;
+        if !outcome.decisions.is_empty() {
+            woo_redact::decide::save(&path, &outcome.decisions, &detector.rules().grounds)?;
+        }
+        eprintln!(
+            "woo-redact: {} decisions written to {} ({} shown, {} skipped{})",
+            outcome.decisions.len(),
+            path.display(),
+            outcome.shown,
+            outcome.skipped,
+            if outcome.quit { ", stopped early" } else { "" }
+        );
+        return Ok(0);
+    }
     let reviewed = batch::review_all(&docs, &detector, decisions.as_ref());
     let incomplete = if reviewed.iter().any(|r| r.problem.is_some()) {
         INCOMPLETE
@@ -217,6 +245,26 @@ fn review(a: ReviewArgs) -> anyhow::Result<u8> {
     let mut out = std::io::stdout().lock();
     woo_redact::report::diff::write(&mut out, &reviewed, only, color)?;
     Ok(incomplete)
+}
+
+/// The decisions file: `--decisions`, else `decisions` in the config, else
+/// `woo-redact.decisions.toml` beside the inputs when it exists (where `review --decide`
+/// writes it).
+fn decisions_file(explicit: &Option<PathBuf>, detector: &Detector, inputs: &[PathBuf]) -> Option<PathBuf> {
+    explicit
+        .clone()
+        .or_else(|| detector.rules().decisions.clone())
+        .or_else(|| Some(default_decisions(inputs)).filter(|p| p.is_file()))
+}
+
+/// `woo-redact.decisions.toml` in the first input folder (or the folder of the first input file).
+fn default_decisions(inputs: &[PathBuf]) -> PathBuf {
+    let dir = match inputs.first() {
+        Some(i) if i.is_dir() => i.clone(),
+        Some(i) => i.parent().map(Path::to_path_buf).unwrap_or_default(),
+        None => PathBuf::new(),
+    };
+    dir.join("woo-redact.decisions.toml")
 }
 
 fn text(file: &Path) -> anyhow::Result<u8> {

@@ -11,10 +11,8 @@
 
 use crate::batch::{DocKind, Reviewed};
 use crate::detect::{Disposition, Finding};
-use crate::report::mask::fingerprint;
 use crate::rules::Confidence;
-use crate::text::fold::fold_str;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// Escapes text for HTML element content and attribute values (double or single quoted).
@@ -57,17 +55,7 @@ fn status(d: &Reviewed) -> &'static str {
 
 /// Fingerprints of a document's findings, computed exactly as `report.json` does.
 fn fingerprints(d: &Reviewed) -> Vec<String> {
-    let mut occ: HashMap<(String, String), usize> = HashMap::new();
-    d.findings
-        .iter()
-        .map(|f| {
-            let folded = fold_str(d.text.get(f.start..f.end).unwrap_or(""));
-            let n = occ.entry((f.rule.to_string(), folded.clone())).or_default();
-            let fp = fingerprint(&f.rule, &folded, &d.rel, *n);
-            *n += 1;
-            fp
-        })
-        .collect()
+    crate::report::mask::fingerprints(&d.rel, &d.text, &d.findings)
 }
 
 fn attrs(f: &Finding) -> String {
@@ -85,12 +73,7 @@ fn why(f: &Finding) -> String {
         Disposition::Redact => format!("redact [{}]", f.ground),
         Disposition::Keep(r) => format!("keep: {r}"),
     };
-    format!(
-        "{what} · {} · {} · {}",
-        f.rule,
-        conf_str(f.confidence),
-        f.explanation
-    )
+    format!("{what} · {} · {} · {}", f.rule, conf_str(f.confidence), f.explanation)
 }
 
 /// Renders text[a..b] twice (original, redacted) with the findings inside it highlighted.
@@ -140,10 +123,10 @@ fn panes(text: &str, a: usize, b: usize, findings: &[(usize, &Finding)], fps: &[
 }
 
 fn side_by_side(out: &mut String, orig: &str, red: &str) {
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<div class=\"pair\"><div class=\"side\"><div class=\"cap\">origineel</div><pre class=\"orig\">{orig}</pre></div>\
-         <div class=\"side\"><div class=\"cap\">gelakt</div><pre class=\"red\">{red}</pre></div></div>\n"
+         <div class=\"side\"><div class=\"cap\">gelakt</div><pre class=\"red\">{red}</pre></div></div>"
     );
 }
 
@@ -153,7 +136,10 @@ fn page_ranges(d: &Reviewed) -> Vec<(usize, usize)> {
     (0..n)
         .map(|i| {
             let a = d.page_starts[i];
-            let b = d.page_starts.get(i + 1).map_or(d.text.len(), |&s| s.saturating_sub(2).max(a));
+            let b = d
+                .page_starts
+                .get(i + 1)
+                .map_or(d.text.len(), |&s| s.saturating_sub(2).max(a));
             (a, b)
         })
         .collect()
@@ -241,8 +227,11 @@ pub fn render(docs: &[Reviewed]) -> (String, Summary) {
         if d.problem.is_none() {
             if d.kind == DocKind::Pdf && !d.page_starts.is_empty() {
                 for (pi, (a, b)) in page_ranges(d).into_iter().enumerate() {
-                    let on_page: Vec<(usize, &Finding)> =
-                        indexed.iter().copied().filter(|(_, f)| f.start >= a && f.start < b.max(a + 1)).collect();
+                    let on_page: Vec<(usize, &Finding)> = indexed
+                        .iter()
+                        .copied()
+                        .filter(|(_, f)| f.start >= a && f.start < b.max(a + 1))
+                        .collect();
                     let _ = writeln!(
                         body,
                         "<div class=\"page\" data-page=\"{}\"><h3>Pagina {}</h3>",
@@ -443,7 +432,10 @@ mod tests {
 
     #[test]
     fn escapes_text_and_attributes() {
-        assert_eq!(escape("<a href='x'>&\"</a>\u{0}"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;\u{fffd}");
+        assert_eq!(
+            escape("<a href='x'>&\"</a>\u{0}"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;\u{fffd}"
+        );
     }
 
     #[test]
@@ -472,8 +464,11 @@ mod tests {
         assert!(html.contains("&lt;<mark class=\"span redact\""), "{html}");
         assert!(html.contains(">[5.1.2e]</mark>&gt;"), "{html}");
         assert!(html.contains("<mark class=\"span kept\""), "{html}");
-        assert!(html.contains("Bos &amp; co"));
+        assert!(html.contains(">Bos</mark> &amp; co"), "{html}");
         assert!(!html.contains("<b>"), "explanation must be escaped");
-        assert!(!html.contains("http://") && !html.contains("https://"), "no external assets");
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "no external assets"
+        );
     }
 }
