@@ -418,3 +418,128 @@ fn decide_walks_findings_from_stdin_and_the_next_redact_honours_the_answers() {
         file
     );
 }
+
+#[test]
+fn against_compares_originals_with_a_redacted_folder_and_two_runs() {
+    let d = tmp();
+    let input = d.path().join("in");
+    write(
+        &input,
+        "memo.txt",
+        b"Contactpersoon: J. Zwartendijk\nHet project Zeus loopt.\nNummer 111222333 in het dossier.\n",
+    );
+    write(&input, "sub/leeg.txt", b"Niets te melden.\n");
+    write(&input, "nieuw.txt", b"Van: P. Hoogwerf\n");
+    let old = d.path().join("old");
+    cmd()
+        .args(["redact", input.to_str().unwrap(), "--out", old.to_str().unwrap(), "-q"])
+        .assert()
+        .code(0);
+    // A copy the run did not write, and one it wrote that is gone now.
+    write(&old, "vreemd.txt", b"los bestand\n");
+    std::fs::remove_file(old.join("nieuw.txt")).unwrap();
+    let o = cmd()
+        .args(["review", input.to_str().unwrap(), "--against", old.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a missing document leaves the comparison incomplete"
+    );
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(s.contains("== memo.txt: 1 original / 1 redacted lines differ"), "{s}");
+    assert!(
+        s.contains("    1 original | Contactpersoon: J. Zwartendijk\n    1 redacted | Contactpersoon: [5.1.2e]\n"),
+        "{s}"
+    );
+    assert!(!s.contains("Het project Zeus"), "unchanged lines are not shown: {s}");
+    assert!(s.contains("== sub/leeg.txt: identical (nothing redacted)"), "{s}");
+    assert!(
+        s.contains(&format!("== nieuw.txt: missing from {} (redacted)", old.display())),
+        "{s}"
+    );
+    assert!(
+        s.contains(&format!("== vreemd.txt: extra in {} (no such input)", old.display())),
+        "{s}"
+    );
+    assert!(!s.contains("toelichting.md"), "package files are not documents: {s}");
+    assert!(
+        s.contains("2 documents compared, 1 with redactions, 1 missing from") && s.ends_with(", 1 extra\n"),
+        "{s}"
+    );
+
+    // A second run after a decision change: the name kept, project Zeus withheld under 5.1.2i.
+    let rep: serde_json::Value = serde_json::from_slice(&std::fs::read(old.join("report.json")).unwrap()).unwrap();
+    let memo = rep["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == "memo.txt")
+        .unwrap();
+    let name_fp = memo["findings"][0]["fingerprint"].as_str().unwrap();
+    let decisions = d.path().join("besluiten.toml");
+    std::fs::write(
+        &decisions,
+        format!(
+            "[[keep]]\nfingerprint = \"{name_fp}\"\nreason = \"woordvoerder\"\n\n\
+             [[redact]]\ntext = \"project Zeus\"\nground = \"5.1.2i\"\nreason = \"goed functioneren van de Staat\"\n"
+        ),
+    )
+    .unwrap();
+    let new = d.path().join("new");
+    cmd()
+        .args(["redact", input.to_str().unwrap(), "--out", new.to_str().unwrap(), "-q"])
+        .args(["--decisions", decisions.to_str().unwrap()])
+        .assert()
+        .code(0);
+    let o = cmd()
+        .args([
+            "review",
+            "--against",
+            old.to_str().unwrap(),
+            "--against",
+            new.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        s.contains(&format!(
+            "      - redaction gone:     [5.1.2e] J. Z********** naam-kopregel (line 1) {name_fp}"
+        )),
+        "{s}"
+    );
+    assert!(
+        s.contains("      + redaction appeared: [5.1.2i] p****** Z*** handmatig (line 2)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("    2 old | Het project Zeus loopt.\n") && s.contains("    2 new | Het [5.1.2i] loopt.\n"),
+        "{s}"
+    );
+    assert!(s.contains("== nieuw.txt\n      written by the new run only"), "{s}");
+    assert!(s.contains("== vreemd.txt\n      written by the old run only"), "{s}");
+    assert!(
+        !s.contains("== sub/leeg.txt"),
+        "unchanged documents are not listed: {s}"
+    );
+    assert!(
+        s.contains("redactions per ground: 5.1.2e: 2 -> 1 (-1), 5.1.2i: 0 -> 1 (+1)"),
+        "{s}"
+    );
+    assert!(s.contains("1 redactions appeared, 1 disappeared"), "{s}");
+    // Inputs with two folders is a usage error.
+    cmd()
+        .args([
+            "review",
+            input.to_str().unwrap(),
+            "--against",
+            old.to_str().unwrap(),
+            "--against",
+            new.to_str().unwrap(),
+        ])
+        .assert()
+        .code(64);
+}

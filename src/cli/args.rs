@@ -94,8 +94,8 @@ pub struct RedactArgs {
 /// `review` options.
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// Files or folders.
-    #[arg(required = true, value_name = "INPUT")]
+    /// Files or folders (none when comparing two runs with `--against OLD --against NEW`).
+    #[arg(required_unless_present = "against", value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Detection options.
     #[command(flatten)]

@@ -177,13 +177,30 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
 }
 
 fn review(a: ReviewArgs) -> anyhow::Result<u8> {
-    for i in &a.inputs {
+    for i in a.inputs.iter().chain(&a.against) {
         if !i.exists() {
-            return Err(Error::Usage(format!("input {} does not exist", i.display())).into());
+            return Err(Error::Usage(format!("{} does not exist", i.display())).into());
         }
+    }
+    if let [old, new] = a.against.as_slice() {
+        if !a.inputs.is_empty() {
+            return Err(Error::Usage("two --against folders compare two runs: give no INPUT".into()).into());
+        }
+        woo_redact::report::against::runs(&mut std::io::stdout().lock(), old, new)?;
+        return Ok(0);
+    }
+    if a.against.len() > 2 || (a.against.len() == 1 && a.inputs.is_empty()) {
+        return Err(Error::Usage(
+            "use `review INPUT... --against OUT_DIR`, or `review --against OLD_OUT --against NEW_OUT`".into(),
+        )
+        .into());
     }
     let (detector, skip) = build_detector(&a.detect, &a.inputs)?;
     let docs = batch::discover(&a.inputs, &skip, &[])?;
+    if let [dir] = a.against.as_slice() {
+        let c = woo_redact::report::against::originals(&mut std::io::stdout().lock(), &docs, dir)?;
+        return Ok(if c.missing > 0 { INCOMPLETE } else { 0 });
+    }
     let decisions_path = decisions_file(&a.decisions, &detector, &a.inputs);
     let decisions = match &decisions_path {
         Some(p) if p.exists() || !a.decide => Some(woo_redact::triage::Decisions::load(p, &detector.rules().grounds)?),
