@@ -543,3 +543,35 @@ fn against_compares_originals_with_a_redacted_folder_and_two_runs() {
         .assert()
         .code(64);
 }
+
+#[test]
+fn terminal_review_groups_findings_in_hunks_with_context() {
+    let d = tmp();
+    let f = write(
+        d.path(),
+        "h.txt",
+        b"Kop\n\nContactpersoon: J. Zwartendijk\nregel 4\nregel 5\nregel 6\nregel 7\nregel 8\n\
+          Minister Van Roijen belt.\nNummer 111222333 in het dossier.\nslot\n",
+    );
+    let o = cmd()
+        .args(["review", f.to_str().unwrap(), "--no-color"])
+        .output()
+        .unwrap();
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        s.contains(
+            "@@ line 1-5 @@\n    1   Kop\n    2   \n    3 - Contactpersoon: J. Zwartendijk\n      + Contactpersoon: [5.1.2e]\n"
+        ),
+        "{s}"
+    );
+    // Two finding lines close together share one hunk; line 6 is in neither; no line after the
+    // final newline.
+    assert!(
+        s.contains("    5   regel 5\n@@ line 7-11 @@\n    7   regel 7\n    8   regel 8\n    9 - Minister"),
+        "{s}"
+    );
+    assert!(s.contains("   10 - Nummer 111222333"), "{s}");
+    assert!(s.contains("\n   11   slot\n\n"), "{s}");
+    assert_eq!(s.matches("@@ line").count(), 2, "{s}");
+    assert!(!s.contains("regel 6"), "{s}");
+}
