@@ -232,7 +232,17 @@ fn review(a: ReviewArgs) -> anyhow::Result<u8> {
             outcome.skipped,
             if outcome.quit { ", stopped early" } else { "" }
         );
-        return Ok(0);
+        // Unreadable documents had nothing to decide on: say so, the batch is incomplete.
+        let mut incomplete = 0;
+        for r in reviewed.iter().filter(|r| r.problem.is_some()) {
+            eprintln!(
+                "woo-redact: {}: needs-review: {}",
+                r.rel,
+                r.problem.as_deref().unwrap_or("")
+            );
+            incomplete = INCOMPLETE;
+        }
+        return Ok(incomplete);
     }
     let reviewed = batch::review_all(&docs, &detector, decisions.as_ref());
     let incomplete = if reviewed.iter().any(|r| r.problem.is_some()) {

@@ -145,6 +145,124 @@ fn page_ranges(d: &Reviewed) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// One document: status, problem, the text side by side (per page for a PDF, with its boxes)
+/// and the table of findings.
+fn doc_section(body: &mut String, i: usize, d: &Reviewed) {
+    let fps = fingerprints(d);
+    let (rel, st, red) = (
+        escape(&d.rel),
+        status(d),
+        d.findings.iter().filter(|f| f.redacted()).count(),
+    );
+    let kept = d.findings.len() - red;
+    let kind = match d.kind {
+        DocKind::Pdf => "pdf",
+        DocKind::Text => "text",
+    };
+    let _ = writeln!(
+        body,
+        "<section class=\"doc\" id=\"doc-{i}\" data-doc=\"{rel}\" data-status=\"{st}\" data-kind=\"{kind}\">\
+         <h2>{rel}</h2><p class=\"meta\"><span class=\"st {st}\">{st}</span> · {red} gelakt · {kept} zichtbaar gelaten</p>"
+    );
+    if let Some(p) = &d.problem {
+        let _ = writeln!(
+            body,
+            "<p class=\"problem\">Niet te verwerken: {}. Geen uitvoer; een mens moet dit document bekijken.</p>",
+            escape(p)
+        );
+    }
+    let indexed: Vec<(usize, &Finding)> = d.findings.iter().enumerate().collect();
+    if d.problem.is_none() {
+        if d.kind == DocKind::Pdf && !d.page_starts.is_empty() {
+            for (pi, (a, b)) in page_ranges(d).into_iter().enumerate() {
+                let on_page: Vec<(usize, &Finding)> = indexed
+                    .iter()
+                    .copied()
+                    .filter(|(_, f)| f.start >= a && f.start < b.max(a + 1))
+                    .collect();
+                let _ = writeln!(
+                    body,
+                    "<div class=\"page\" data-page=\"{}\"><h3>Pagina {}</h3>",
+                    pi + 1,
+                    pi + 1
+                );
+                let (o, r) = panes(&d.text, a, b, &on_page, &fps);
+                side_by_side(body, &o, &r);
+                let boxes: Vec<(usize, &Finding)> = on_page
+                    .iter()
+                    .copied()
+                    .filter(|(k, f)| f.redacted() && d.places.get(*k).copied().flatten().is_some())
+                    .collect();
+                if !boxes.is_empty() {
+                    body.push_str(
+                        "<table class=\"boxes\"><thead><tr><th>pagina</th><th>vak (x0, y0, x1, y1 pt)</th>\
+                         <th>grond</th><th>regel</th></tr></thead><tbody>\n",
+                    );
+                    for (k, f) in boxes {
+                        if let Some((p, r)) = d.places.get(k).copied().flatten() {
+                            let _ = writeln!(
+                                body,
+                                "<tr class=\"box\" data-box=\"{}\" {}><td>{}</td><td>{:.1}, {:.1}, {:.1}, {:.1}</td>\
+                                 <td>{}</td><td>{}</td></tr>",
+                                escape(&fps[k]),
+                                attrs(f),
+                                p + 1,
+                                r[0],
+                                r[1],
+                                r[2],
+                                r[3],
+                                escape(&f.ground),
+                                escape(&f.rule)
+                            );
+                        }
+                    }
+                    body.push_str("</tbody></table>\n");
+                }
+                body.push_str("</div>\n");
+            }
+        } else {
+            let (o, r) = panes(&d.text, 0, d.text.len(), &indexed, &fps);
+            side_by_side(body, &o, &r);
+        }
+    }
+    if !d.findings.is_empty() {
+        body.push_str(
+            "<table class=\"findings\"><thead><tr><th>#</th><th>tekst</th><th>besluit</th><th>grond</th>\
+             <th>regel</th><th>zekerheid</th><th>plaats</th><th>waarom</th></tr></thead><tbody>\n",
+        );
+        let lines: Vec<usize> = std::iter::once(0)
+            .chain(d.text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        for (k, f) in d.findings.iter().enumerate() {
+            let place = match d.places.get(k).copied().flatten() {
+                Some((p, _)) => format!("p. {}", p + 1),
+                None => format!("r. {}", lines.partition_point(|&s| s <= f.start)),
+            };
+            let decision = match &f.disposition {
+                Disposition::Redact => format!("gelakt [{}]", escape(&f.ground)),
+                Disposition::Keep(r) => format!("zichtbaar: {}", escape(r)),
+            };
+            let _ = writeln!(
+                body,
+                "<tr class=\"finding {}\" data-finding=\"{}\" data-doc-ref=\"{}\" {}><td>{}</td><td class=\"t\">{}</td>\
+                 <td>{decision}</td><td>{}</td><td>{}</td><td>{}</td><td>{place}</td><td>{}</td></tr>",
+                if f.redacted() { "redact" } else { "kept" },
+                escape(&fps[k]),
+                escape(&d.rel),
+                attrs(f),
+                k + 1,
+                escape(d.text.get(f.start..f.end).unwrap_or("")),
+                escape(&f.ground),
+                escape(&f.rule),
+                conf_str(f.confidence),
+                escape(&f.explanation)
+            );
+        }
+        body.push_str("</tbody></table>\n");
+    }
+    body.push_str("</section>\n");
+}
+
 /// Summary numbers of a page, for tests and the header.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
@@ -184,135 +302,21 @@ pub fn render(docs: &[Reviewed]) -> (String, Summary) {
          <th>gelakt</th><th>zichtbaar gelaten</th><th>zichtbaar na filter</th></tr></thead><tbody>\n",
     );
     for (i, d) in docs.iter().enumerate() {
-        let red = d.findings.iter().filter(|f| f.redacted()).count();
+        let (rel, st, red) = (
+            escape(&d.rel),
+            status(d),
+            d.findings.iter().filter(|f| f.redacted()).count(),
+        );
+        let kept = d.findings.len() - red;
         let _ = writeln!(
             body,
-            "<tr class=\"docrow\" data-docrow=\"{}\" data-status=\"{}\"><td><a href=\"#doc-{i}\">{}</a></td>\
-             <td class=\"st {}\">{}</td><td>{red}</td><td>{}</td><td class=\"vis\" id=\"vis-{i}\"></td></tr>",
-            escape(&d.rel),
-            status(d),
-            escape(&d.rel),
-            status(d),
-            status(d),
-            d.findings.len() - red
+            "<tr class=\"docrow\" data-docrow=\"{rel}\" data-status=\"{st}\"><td><a href=\"#doc-{i}\">{rel}</a></td>\
+             <td class=\"st {st}\">{st}</td><td>{red}</td><td>{kept}</td><td class=\"vis\" id=\"vis-{i}\"></td></tr>"
         );
     }
     body.push_str("</tbody></table></nav>\n");
     for (i, d) in docs.iter().enumerate() {
-        let fps = fingerprints(d);
-        let red = d.findings.iter().filter(|f| f.redacted()).count();
-        let kind = match d.kind {
-            DocKind::Pdf => "pdf",
-            DocKind::Text => "text",
-        };
-        let _ = writeln!(
-            body,
-            "<section class=\"doc\" id=\"doc-{i}\" data-doc=\"{}\" data-status=\"{}\" data-kind=\"{kind}\">\
-             <h2>{}</h2><p class=\"meta\"><span class=\"st {}\">{}</span> · {red} gelakt · {} zichtbaar gelaten</p>",
-            escape(&d.rel),
-            status(d),
-            escape(&d.rel),
-            status(d),
-            status(d),
-            d.findings.len() - red
-        );
-        if let Some(p) = &d.problem {
-            let _ = writeln!(
-                body,
-                "<p class=\"problem\">Niet te verwerken: {}. Geen uitvoer; een mens moet dit document bekijken.</p>",
-                escape(p)
-            );
-        }
-        let indexed: Vec<(usize, &Finding)> = d.findings.iter().enumerate().collect();
-        if d.problem.is_none() {
-            if d.kind == DocKind::Pdf && !d.page_starts.is_empty() {
-                for (pi, (a, b)) in page_ranges(d).into_iter().enumerate() {
-                    let on_page: Vec<(usize, &Finding)> = indexed
-                        .iter()
-                        .copied()
-                        .filter(|(_, f)| f.start >= a && f.start < b.max(a + 1))
-                        .collect();
-                    let _ = writeln!(
-                        body,
-                        "<div class=\"page\" data-page=\"{}\"><h3>Pagina {}</h3>",
-                        pi + 1,
-                        pi + 1
-                    );
-                    let (o, r) = panes(&d.text, a, b, &on_page, &fps);
-                    side_by_side(&mut body, &o, &r);
-                    let boxes: Vec<(usize, &Finding)> = on_page
-                        .iter()
-                        .copied()
-                        .filter(|(k, f)| f.redacted() && d.places.get(*k).copied().flatten().is_some())
-                        .collect();
-                    if !boxes.is_empty() {
-                        body.push_str(
-                            "<table class=\"boxes\"><thead><tr><th>pagina</th><th>vak (x0, y0, x1, y1 pt)</th>\
-                             <th>grond</th><th>regel</th></tr></thead><tbody>\n",
-                        );
-                        for (k, f) in boxes {
-                            if let Some((p, r)) = d.places.get(k).copied().flatten() {
-                                let _ = writeln!(
-                                    body,
-                                    "<tr class=\"box\" data-box=\"{}\" {}><td>{}</td><td>{:.1}, {:.1}, {:.1}, {:.1}</td>\
-                                     <td>{}</td><td>{}</td></tr>",
-                                    escape(&fps[k]),
-                                    attrs(f),
-                                    p + 1,
-                                    r[0],
-                                    r[1],
-                                    r[2],
-                                    r[3],
-                                    escape(&f.ground),
-                                    escape(&f.rule)
-                                );
-                            }
-                        }
-                        body.push_str("</tbody></table>\n");
-                    }
-                    body.push_str("</div>\n");
-                }
-            } else {
-                let (o, r) = panes(&d.text, 0, d.text.len(), &indexed, &fps);
-                side_by_side(&mut body, &o, &r);
-            }
-        }
-        if !d.findings.is_empty() {
-            body.push_str(
-                "<table class=\"findings\"><thead><tr><th>#</th><th>tekst</th><th>besluit</th><th>grond</th>\
-                 <th>regel</th><th>zekerheid</th><th>plaats</th><th>waarom</th></tr></thead><tbody>\n",
-            );
-            let lines: Vec<usize> = std::iter::once(0)
-                .chain(d.text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect();
-            for (k, f) in d.findings.iter().enumerate() {
-                let place = match d.places.get(k).copied().flatten() {
-                    Some((p, _)) => format!("p. {}", p + 1),
-                    None => format!("r. {}", lines.partition_point(|&s| s <= f.start)),
-                };
-                let decision = match &f.disposition {
-                    Disposition::Redact => format!("gelakt [{}]", escape(&f.ground)),
-                    Disposition::Keep(r) => format!("zichtbaar: {}", escape(r)),
-                };
-                let _ = writeln!(
-                    body,
-                    "<tr class=\"finding {}\" data-finding=\"{}\" data-doc-ref=\"{}\" {}><td>{}</td><td class=\"t\">{}</td>\
-                     <td>{decision}</td><td>{}</td><td>{}</td><td>{}</td><td>{place}</td><td>{}</td></tr>",
-                    if f.redacted() { "redact" } else { "kept" },
-                    escape(&fps[k]),
-                    escape(&d.rel),
-                    attrs(f),
-                    k + 1,
-                    escape(d.text.get(f.start..f.end).unwrap_or("")),
-                    escape(&f.ground),
-                    escape(&f.rule),
-                    conf_str(f.confidence),
-                    escape(&f.explanation)
-                );
-            }
-            body.push_str("</tbody></table>\n");
-        }
-        body.push_str("</section>\n");
+        doc_section(&mut body, i, d);
     }
     let mut filters = String::from("<div id=\"filters\"><fieldset><legend>grond</legend>");
     for g in &grounds {
