@@ -282,6 +282,42 @@ fn html_page_in_headless_chromium_shows_every_finding_and_is_not_blank() {
             "visible count of {doc}"
         );
     }
+    // The filters run in the browser: set from the address, they hide what does not match.
+    let all: Vec<&serde_json::Value> = rep["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| {
+            ["findings", "kept"]
+                .into_iter()
+                .flat_map(move |k| d[k].as_array().unwrap())
+        })
+        .collect();
+    let count = |p: &dyn Fn(&serde_json::Value) -> bool| all.iter().filter(|f| p(f)).count();
+    for (hash, expect) in [
+        ("confidence=candidate", count(&|f| f["confidence"] == "candidate")),
+        ("ground=5.1.1e", count(&|f| f["ground"] == "5.1.1e")),
+        ("kept=0", count(&|f| f["reason"].is_null())),
+        (
+            "rule=bsn,naam-kopregel&kept=0",
+            count(&|f| (f["rule"] == "bsn" || f["rule"] == "naam-kopregel") && f["reason"].is_null()),
+        ),
+    ] {
+        assert!(
+            expect > 0 && expect < total,
+            "{hash}: {expect} of {total} is not a useful check"
+        );
+        let out = chromium(&["--dump-dom".into(), format!("{url}#{hash}")]).unwrap();
+        let dom = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            dom.contains(&format!("<span id=\"shown\">{expect}</span>")),
+            "filter {hash}: expected {expect}"
+        );
+        assert_eq!(
+            dom.matches("<tr class=\"finding").count() - dom.matches(" off\" data-finding").count(),
+            expect
+        );
+    }
     let shot = d.path().join("review.png");
     chromium(&[
         format!("--screenshot={}", shot.display()),

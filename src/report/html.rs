@@ -407,7 +407,19 @@ const JS: &str = r#"
     });
     document.getElementById('shown').textContent=String(total);
   }
+  // Initial filters from the address, e.g. #ground=5.1.2e,5.1.1e&confidence=candidate&kept=0,
+  // so a filtered view can be bookmarked or shared.
+  function fromHash(){
+    var h=decodeURIComponent(location.hash.replace(/^#/,''));if(!h)return;
+    h.split('&').forEach(function(kv){
+      var p=kv.split('='),k=p[0],v=p.slice(1).join('=');
+      if(k==='ground'||k==='rule'){var want=v.split(',');document.querySelectorAll('input.f-'+k).forEach(function(i){i.checked=want.indexOf(i.value)>=0;});}
+      else if(k==='confidence'){document.getElementById('f-confidence').value=v;}
+      else if(k==='kept'){document.getElementById('f-kept').checked=v!=='0';}
+    });
+  }
   document.querySelectorAll('#filters input,#filters select').forEach(function(el){el.addEventListener('change',apply);});
+  fromHash();
   apply();
 })();
 "#;
