@@ -319,39 +319,86 @@ pub fn batch_names(docs: &[DocRef], detector: &Detector) -> BatchNames {
 pub struct Reviewed {
     /// Relative path.
     pub rel: String,
+    /// Text or PDF.
+    pub kind: DocKind,
     /// The text layer (clear text: review is local use).
     pub text: String,
-    /// Findings after batch propagation and decisions.
+    /// Findings after batch propagation and decisions, exactly as `redact` would report them.
     pub findings: Vec<crate::detect::Finding>,
+    /// PDF: page (0-based) and box of each finding, parallel to `findings`; empty for text.
+    pub places: Vec<Option<(usize, [f32; 4])>>,
+    /// PDF: byte offset in `text` where each page starts; empty for text.
+    pub page_starts: Vec<usize>,
     /// Why the document cannot be processed, if so.
     pub problem: Option<String>,
+}
+
+/// Pass 2 detection of one loaded document, shared by `redact` and `review` so the reviewer
+/// sees exactly the findings a run would act on: rescan where a batch name is new to the
+/// document, then apply the decisions. Returns the scan and the folded texts kept by decision.
+fn detect_one(
+    doc: &DocRef,
+    layer: &TextLayer,
+    scan: Option<DocScan>,
+    detector: &Detector,
+    batch: &BatchNames,
+    decisions: Option<&crate::triage::Decisions>,
+) -> (DocScan, Vec<String>) {
+    let mut scan = scan.unwrap_or_default();
+    // Scan again only when a name confirmed elsewhere in the batch occurs here and is new.
+    if batch
+        .found_in(&crate::text::fold::fold_str(&layer.text))
+        .iter()
+        .any(|s| !scan.surnames.contains(*s))
+    {
+        scan = detector.scan_with(layer, Some(batch));
+    }
+    let kept = decisions
+        .map(|d| d.apply(&doc.rel, &layer.text, &mut scan.findings))
+        .unwrap_or_default();
+    (scan, kept)
 }
 
 /// Detects over the whole batch (with batch-wide names and decisions) without writing
 /// anything, for the reviewer.
 pub fn review_all(docs: &[DocRef], detector: &Detector, decisions: Option<&crate::triage::Decisions>) -> Vec<Reviewed> {
-    let (_, batch) = first_pass(docs, detector);
+    let (first, batch) = first_pass(docs, detector);
     docs.par_iter()
-        .map(|doc| match load(doc) {
-            Err((_, reason)) => Reviewed {
+        .zip(first.into_par_iter())
+        .map(|(doc, scan)| {
+            let failed = |reason: String| Reviewed {
                 rel: doc.rel.clone(),
+                kind: doc.kind,
                 text: String::new(),
                 findings: Vec::new(),
+                places: Vec::new(),
+                page_starts: Vec::new(),
                 problem: Some(reason),
-            },
-            Ok(l) => {
-                let layer = l.layer();
-                let mut scan = detector.scan_with(layer, Some(&batch));
-                if let Some(d) = decisions {
-                    d.apply(&doc.rel, &layer.text, &mut scan.findings);
-                }
+            };
+            let loaded = match load(doc) {
+                Err((_, reason)) => return failed(reason),
+                Ok(l) => l,
+            };
+            let work = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let layer = loaded.layer();
+                let (scan, _) = detect_one(doc, layer, scan, detector, &batch, decisions);
+                let (places, page_starts) = match &loaded {
+                    Loaded::Pdf(pdf, _, _) => (pdf_places(pdf, &scan.findings), pdf.text.page_starts.clone()),
+                    Loaded::Text(_) => (Vec::new(), Vec::new()),
+                };
                 Reviewed {
                     rel: doc.rel.clone(),
+                    kind: doc.kind,
                     text: layer.text.clone(),
                     findings: scan.findings,
+                    places,
+                    page_starts,
                     problem: None,
                 }
-            }
+            }));
+            work.unwrap_or_else(|_| {
+                failed("internal error while processing this file (a defect: please report it)".into())
+            })
         })
         .collect()
 }
@@ -398,19 +445,7 @@ fn redact_one(
         Err((status, reason)) => return doc_entry(&doc.rel, status, Some(reason), "", &[], &[]),
     };
     let layer = loaded.layer();
-    let mut scan = scan.unwrap_or_default();
-    // Scan again only when a name confirmed elsewhere in the batch occurs here and is new.
-    if batch
-        .found_in(&crate::text::fold::fold_str(&layer.text))
-        .iter()
-        .any(|s| !scan.surnames.contains(*s))
-    {
-        scan = detector.scan_with(layer, Some(batch));
-    }
-    let verifier_kept = opts
-        .decisions
-        .map(|d| d.apply(&doc.rel, &layer.text, &mut scan.findings))
-        .unwrap_or_default();
+    let (scan, verifier_kept) = detect_one(doc, layer, scan, detector, batch, opts.decisions);
     let verifier = Verifier {
         detector,
         batch,

@@ -19,6 +19,7 @@
 
 pub mod batch;
 pub mod check;
+pub mod decide;
 pub mod detect;
 pub mod error;
 pub mod justify;

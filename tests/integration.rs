@@ -6,4 +6,5 @@ mod cli;
 mod library;
 mod package;
 mod pdf;
+mod review;
 mod util;

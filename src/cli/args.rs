@@ -130,8 +130,8 @@ pub struct RedactArgs {
 /// `review` options.
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// Files or folders.
-    #[arg(required = true, value_name = "INPUT")]
+    /// Files or folders (none when comparing two runs with `--against OLD --against NEW`).
+    #[arg(required_unless_present = "against", value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Detection options.
     #[command(flatten)]
@@ -140,11 +140,24 @@ pub struct ReviewArgs {
     #[arg(long, value_name = "FILE")]
     pub decisions: Option<PathBuf>,
     /// What to show: all, candidates (uncertain findings), needs-review (unreadable files).
-    #[arg(long, default_value = "all", value_parser = ["all", "candidates", "needs-review"])]
-    pub only: String,
+    /// Default: all; with --decide: candidates.
+    #[arg(long, value_parser = ["all", "candidates", "needs-review"])]
+    pub only: Option<String>,
     /// No colours (also when stdout is not a terminal).
     #[arg(long)]
     pub no_color: bool,
+    /// Write one self-contained HTML page for the whole batch to FILE instead of the terminal
+    /// view (clear text: local use).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["decide", "against"])]
+    pub html: Option<PathBuf>,
+    /// Walk the candidates (with --only all: every finding) and ask accept / reject / skip /
+    /// quit for each, reading answers from stdin; writes the decisions file.
+    #[arg(long, conflicts_with = "against")]
+    pub decide: bool,
+    /// Compare the originals with a redacted folder (once), or two redacted folders with each
+    /// other (twice: OLD then NEW).
+    #[arg(long, value_name = "OUT_DIR", num_args = 1, action = clap::ArgAction::Append)]
+    pub against: Vec<PathBuf>,
 }
 
 /// `rules` actions.
