@@ -1,6 +1,6 @@
 //! Output formats of the gate: human, JSON, SARIF 2.1.0, JUnit XML, GitHub annotations. None
 //! of them carries personal data in clear: human and JSON show masked text, the CI formats
-//! only messages and fingerprints. The clear text appears only in a local human run with
+//! (SARIF, JUnit, GitHub) only messages and fingerprints. The clear text appears only in a local human run with
 //! `--show-values`.
 
 use super::{CheckReport, Issue, IssueKind, Severity};
@@ -270,8 +270,8 @@ fn junit(report: &CheckReport) -> String {
                     (None, Some(l)) => format!("line {l}: "),
                     _ => String::new(),
                 };
-                let value = i.masked.as_ref().map(|m| format!(" ({m})")).unwrap_or_default();
-                format!("[{}] {at}{}{value}", i.kind.id(), i.message.trim_start_matches(&at))
+                // A CI format: messages only, not even masked values (CI logs are widely read).
+                format!("[{}] {at}{}", i.kind.id(), i.message.trim_start_matches(&at))
             })
             .collect();
         let first = issues.first().map(|i| i.kind.id()).unwrap_or("issue");
