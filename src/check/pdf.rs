@@ -136,8 +136,10 @@ fn inspect_page(page: usize, scan: &PageScan, media: Option<[f32; 4]>, grounds: 
     }
     for (fi, fill) in scan.fills.iter().enumerate() {
         let (w, h) = (fill.rect[2] - fill.rect[0], fill.rect[3] - fill.rect[1]);
-        // A redaction box: black, about a line high. Bullets, rules and banners are not.
-        if fill.lum >= 0.2 || !(6.0..=40.0).contains(&h) || w < 6.0 {
+        // A redaction box: black, about a line high, narrower than the page. Bullets, rules
+        // and banners are not.
+        let page_wide = media.is_some_and(|m| w > 0.9 * (m[2] - m[0]));
+        if fill.lum >= 0.2 || !(6.0..=40.0).contains(&h) || w < 6.0 || page_wide {
             continue;
         }
         let on_top: Vec<&Glyph> = g[fill.after_glyphs.min(g.len())..]
