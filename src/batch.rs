@@ -203,6 +203,11 @@ pub fn check_out_dir(out: &Path, inputs: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// Is `path` (existing or not) equal to or inside the folder `dir`?
+pub fn is_inside(path: &Path, dir: &Path) -> bool {
+    absolute(path).starts_with(absolute(dir))
+}
+
 fn absolute(p: &Path) -> PathBuf {
     // Canonicalise the longest existing ancestor so a not-yet-created --out still compares.
     let mut existing = p.to_path_buf();
@@ -276,9 +281,9 @@ fn load(doc: &DocRef) -> std::result::Result<Loaded, (DocStatus, String)> {
     load_bytes(doc.kind, bytes)
 }
 
-/// Reads a document's bytes. Only regular files: reading a named pipe or a device named
-/// `.txt` would block or never end.
-fn read_doc(path: &Path) -> std::result::Result<Vec<u8>, String> {
+/// Reads a document's bytes, or says why not. Only regular files: reading a named pipe or a
+/// device named `.txt` would block or never end.
+pub fn read_doc(path: &Path) -> std::result::Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if !meta.is_file() {
         return Err("not a regular file (a pipe, socket or device): not read".into());
@@ -301,7 +306,15 @@ fn load_bytes(kind: DocKind, bytes: Vec<u8>) -> std::result::Result<Loaded, (Doc
             .map_err(|r| (DocStatus::Failed, r)),
         DocKind::Pdf => {
             let pdf = source::pdf::load(&bytes).map_err(|r| (DocStatus::NeedsReview, r))?;
-            let problems = source::pdf::page_problems(&pdf);
+            let mut problems = source::pdf::page_problems(&pdf);
+            for (i, page) in pdf.pages.iter().enumerate() {
+                if !source::pdf::text_under_fills(page).is_empty() {
+                    problems.push(format!(
+                        "page {}: text lies under a box drawn over it (a redaction that only covers the text?): needs manual review",
+                        i + 1
+                    ));
+                }
+            }
             if !problems.is_empty() {
                 return Err((DocStatus::NeedsReview, problems.join("; ")));
             }
@@ -382,48 +395,104 @@ fn first_pass(docs: &[DocRef], detector: &Detector, limits: &Limits) -> (Vec<Fir
     (first, batch)
 }
 
+/// The names confirmed anywhere in the batch (pass 1 alone), for commands that only read.
+pub fn batch_names(docs: &[DocRef], detector: &Detector) -> BatchNames {
+    first_pass(docs, detector, &Limits::default()).1
+}
+
 /// One document as a reviewer sees it: its text and findings, or why it cannot be read.
 #[derive(Debug)]
 pub struct Reviewed {
     /// Relative path.
     pub rel: String,
+    /// Text or PDF.
+    pub kind: DocKind,
     /// The text layer (clear text: review is local use).
     pub text: String,
-    /// Findings after batch propagation and decisions.
+    /// Findings after batch propagation and decisions, exactly as `redact` would report them.
     pub findings: Vec<crate::detect::Finding>,
+    /// PDF: page (0-based) and box of each finding, parallel to `findings`; empty for text.
+    pub places: Vec<Option<(usize, [f32; 4])>>,
+    /// PDF: byte offset in `text` where each page starts; empty for text.
+    pub page_starts: Vec<usize>,
     /// Why the document cannot be processed, if so.
     pub problem: Option<String>,
+}
+
+/// Pass 2 detection of one loaded document, shared by `redact` and `review` so the reviewer
+/// sees exactly the findings a run would act on: rescan where a batch name is new to the
+/// document, then apply the decisions. Returns the scan and the folded texts kept by decision.
+fn detect_one(
+    rel: &str,
+    layer: &TextLayer,
+    scan: Option<DocScan>,
+    detector: &Detector,
+    batch: &BatchNames,
+    decisions: Option<&crate::triage::Decisions>,
+) -> (DocScan, Vec<String>) {
+    // No first-pass scan (it failed, or a defect stopped it): scan here.
+    let mut scan = scan.unwrap_or_else(|| detector.scan(layer));
+    // Scan again only when a name confirmed elsewhere in the batch occurs here and is new.
+    if batch
+        .found_in(&crate::text::fold::fold_str(&layer.text))
+        .iter()
+        .any(|s| !scan.surnames.contains(*s))
+    {
+        scan = detector.scan_with(layer, Some(batch));
+    }
+    let kept = decisions
+        .map(|d| d.apply(rel, &layer.text, &mut scan.findings))
+        .unwrap_or_default();
+    (scan, kept)
 }
 
 /// Detects over the whole batch (with batch-wide names and decisions) without writing
 /// anything, for the reviewer.
 pub fn review_all(docs: &[DocRef], detector: &Detector, decisions: Option<&crate::triage::Decisions>) -> Vec<Reviewed> {
     let limits = Limits::default();
-    let (_, batch) = first_pass(docs, detector, &limits);
+    let (first, batch) = first_pass(docs, detector, &limits);
     docs.par_iter()
-        .map(|doc| {
+        .zip(first.into_par_iter())
+        .map(|(doc, first)| {
             let _budget = Budget::enter(&limits);
-            match load(doc) {
-                Err((_, reason)) => Reviewed {
+            let failed = |reason: String| Reviewed {
+                rel: doc.rel.clone(),
+                kind: doc.kind,
+                text: String::new(),
+                findings: Vec::new(),
+                places: Vec::new(),
+                page_starts: Vec::new(),
+                problem: Some(reason),
+            };
+            let scan = match first {
+                First::Refused(_, reason) => return failed(reason),
+                First::Scanned(s) => Some(s),
+                First::Unknown => None,
+            };
+            let loaded = match load(doc) {
+                Err((_, reason)) => return failed(reason),
+                Ok(l) => l,
+            };
+            let work = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let layer = loaded.layer();
+                let (scan, _) = detect_one(&doc.rel, layer, scan, detector, &batch, decisions);
+                let (places, page_starts) = match &loaded {
+                    Loaded::Pdf(pdf, _, _) => (pdf_places(pdf, &scan.findings), pdf.text.page_starts.clone()),
+                    Loaded::Text(_) => (Vec::new(), Vec::new()),
+                };
+                Reviewed {
                     rel: doc.rel.clone(),
-                    text: String::new(),
-                    findings: Vec::new(),
-                    problem: Some(reason),
-                },
-                Ok(l) => {
-                    let layer = l.layer();
-                    let mut scan = detector.scan_with(layer, Some(&batch));
-                    if let Some(d) = decisions {
-                        d.apply(&doc.rel, &layer.text, &mut scan.findings);
-                    }
-                    Reviewed {
-                        rel: doc.rel.clone(),
-                        text: layer.text.clone(),
-                        findings: scan.findings,
-                        problem: None,
-                    }
+                    kind: doc.kind,
+                    text: layer.text.clone(),
+                    findings: scan.findings,
+                    places,
+                    page_starts,
+                    problem: None,
                 }
-            }
+            }));
+            work.unwrap_or_else(|_| {
+                failed("internal error while processing this file (a defect: please report it)".into())
+            })
         })
         .collect()
 }
@@ -547,20 +616,7 @@ fn process(
         return over(e);
     }
     let layer = loaded.layer();
-    // No first-pass scan (it failed, or a defect stopped it): scan here.
-    let mut scan = scan.unwrap_or_else(|| detector.scan(layer));
-    // Scan again only when a name confirmed elsewhere in the batch occurs here and is new.
-    if batch
-        .found_in(&crate::text::fold::fold_str(&layer.text))
-        .iter()
-        .any(|s| !scan.surnames.contains(*s))
-    {
-        scan = detector.scan_with(layer, Some(batch));
-    }
-    let verifier_kept = opts
-        .decisions
-        .map(|d| d.apply(rel, &layer.text, &mut scan.findings))
-        .unwrap_or_default();
+    let (scan, verifier_kept) = detect_one(rel, layer, scan, detector, batch, opts.decisions);
     let verifier = Verifier {
         detector,
         batch,
