@@ -16,7 +16,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Outcome of one document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DocStatus {
     /// Written with at least one redaction.
@@ -263,6 +263,10 @@ pub struct RedactOptions<'a> {
     pub out: &'a Path,
     /// Called once per finished document (progress).
     pub progress: &'a (dyn Fn() + Sync),
+    /// Batch-wide names from a `names` pass. When set they replace the names this run would
+    /// collect itself: a shard sees only part of the batch, and must propagate what all of it
+    /// confirms.
+    pub names: Option<&'a BatchNames>,
     /// Close every redacted document with its section-5 justification (a last page, a
     /// closing section), worded from this grounds table.
     pub justification: Option<&'a crate::rules::grounds::GroundTable>,
@@ -272,28 +276,61 @@ pub struct RedactOptions<'a> {
 
 /// Pass 1: scan every document and collect the names it confirms, for batch propagation.
 fn first_pass(docs: &[DocRef], detector: &Detector) -> (Vec<Option<DocScan>>, BatchNames) {
-    let first: Vec<Option<DocScan>> = docs
-        .par_iter()
-        .map(|d| {
-            // A defect triggered by one hostile file must not take the batch down with it.
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                load(d).ok().map(|l| detector.scan(l.layer()))
-            }))
-            .ok()
-            .flatten()
-        })
-        .collect();
+    let first = scan_all(docs, detector);
+    let batch = batch_names(first.iter().flatten().map(|s| (&s.surnames, &s.official_surnames)));
+    (first, batch)
+}
+
+fn scan_all(docs: &[DocRef], detector: &Detector) -> Vec<Option<DocScan>> {
+    docs.par_iter().map(|d| scan_one(d, detector)).collect()
+}
+
+fn scan_one(d: &DocRef, detector: &Detector) -> Option<DocScan> {
+    // A defect triggered by one hostile file must not take the batch down with it.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        load(d).ok().map(|l| detector.scan(l.layer()))
+    }))
+    .ok()
+    .flatten()
+}
+
+/// Names confirmed anywhere, less any name that is an official's anywhere in the batch.
+fn batch_names<'a>(scans: impl Iterator<Item = (&'a NameSet, &'a NameSet)> + Clone) -> BatchNames {
     let mut batch = BatchNames::default();
-    for s in first.iter().flatten() {
-        batch.surnames.extend(s.surnames.iter().cloned());
+    for (surnames, _) in scans.clone() {
+        batch.surnames.extend(surnames.iter().cloned());
     }
-    for s in first.iter().flatten() {
-        for o in &s.official_surnames {
+    for (_, officials) in scans {
+        for o in officials {
             batch.surnames.remove(o);
         }
     }
     batch.index();
-    (first, batch)
+    batch
+}
+
+type NameSet = rustc_hash::FxHashSet<String>;
+
+/// The first pass alone (the `names` command): the names a run over `docs` would propagate
+/// across the batch. Only the names of each document are kept, never its findings or text, so
+/// memory grows with the number of distinct names, not with the batch.
+pub fn collect_names(docs: &[DocRef], detector: &Detector) -> BatchNames {
+    let (surnames, officials) = docs
+        .par_iter()
+        .map(|d| {
+            scan_one(d, detector)
+                .map(|s| (s.surnames, s.official_surnames))
+                .unwrap_or_default()
+        })
+        .reduce(
+            || (NameSet::default(), NameSet::default()),
+            |(mut a, mut b), (c, d)| {
+                a.extend(c);
+                b.extend(d);
+                (a, b)
+            },
+        );
+    batch_names(std::iter::once((&surnames, &officials)))
 }
 
 /// One document as a reviewer sees it: its text and findings, or why it cannot be read.
@@ -340,13 +377,21 @@ pub fn review_all(docs: &[DocRef], detector: &Detector, decisions: Option<&crate
 
 /// Runs the whole batch; returns one report entry per document in path order.
 pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) -> Vec<DocEntry> {
-    let (first, batch) = first_pass(docs, detector);
+    let first = scan_all(docs, detector);
+    let own;
+    let batch = match opts.names {
+        Some(b) => b,
+        None => {
+            own = batch_names(first.iter().flatten().map(|s| (&s.surnames, &s.official_surnames)));
+            &own
+        }
+    };
     // Pass 2: rescan where a batch name is new to the document, redact, verify, write.
     docs.par_iter()
         .zip(first.into_par_iter())
         .map(|(doc, scan)| {
             let entry = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                redact_one(doc, scan, detector, &batch, opts)
+                redact_one(doc, scan, detector, batch, opts)
             }))
             .unwrap_or_else(|_| {
                 doc_entry(

@@ -26,6 +26,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Rules { action } => rules(action),
         Command::Text { file } => text(&file),
         Command::Review(a) => review(a),
+        Command::Names(a) => super::scale::names(a),
+        Command::Merge(a) => super::scale::merge(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -44,7 +46,7 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 /// Finds the config: `--config`, else `woo-redact.toml` in an input folder (or a file's folder).
-fn find_config(explicit: &Option<PathBuf>, inputs: &[PathBuf]) -> Option<PathBuf> {
+pub(super) fn find_config(explicit: &Option<PathBuf>, inputs: &[PathBuf]) -> Option<PathBuf> {
     if explicit.is_some() {
         return explicit.clone();
     }
@@ -60,7 +62,7 @@ fn find_config(explicit: &Option<PathBuf>, inputs: &[PathBuf]) -> Option<PathBuf
 }
 
 /// Loads rules and lists and builds the detector.
-fn build_detector(d: &DetectArgs, inputs: &[PathBuf]) -> anyhow::Result<(Detector, Vec<PathBuf>)> {
+pub(super) fn build_detector(d: &DetectArgs, inputs: &[PathBuf]) -> anyhow::Result<(Detector, Vec<PathBuf>)> {
     let config = find_config(&d.config, inputs);
     let rules = RuleSet::load(config.as_deref())?;
     let staff_path = d.staff.clone().or_else(|| rules.staff.clone());
@@ -81,27 +83,50 @@ fn build_detector(d: &DetectArgs, inputs: &[PathBuf]) -> anyhow::Result<(Detecto
     Ok((Detector::new(rules, staff, officials), skip))
 }
 
-fn redact(a: RedactArgs) -> anyhow::Result<u8> {
-    if let Some(j) = a.jobs {
+/// Sets the worker count of the global pool.
+pub(super) fn set_jobs(jobs: Option<usize>) -> anyhow::Result<()> {
+    if let Some(j) = jobs {
         if j == 0 {
             return Err(Error::Usage("-j must be at least 1".into()).into());
         }
         // The global pool can only be built once per process; a second build is harmless.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(j).build_global();
     }
-    for i in &a.inputs {
+    Ok(())
+}
+
+/// Refuses inputs that do not exist (a usage error, not an incomplete batch).
+pub(super) fn check_inputs(inputs: &[PathBuf]) -> anyhow::Result<()> {
+    for i in inputs {
         if !i.exists() {
             return Err(Error::Usage(format!("input {} does not exist", i.display())).into());
         }
     }
+    Ok(())
+}
+
+/// Extensions as given to --ext, normalised.
+pub(super) fn normalise_exts(ext: &[String]) -> Vec<String> {
+    ext.iter()
+        .map(|e| e.trim_start_matches('.').to_ascii_lowercase())
+        .collect()
+}
+
+fn package_options(a: &RedactArgs) -> woo_redact::publish::PackageOptions {
+    woo_redact::publish::PackageOptions {
+        document_prefix: a.document_prefix.clone(),
+        decision_name: a.decision_name.clone(),
+        xlsx: a.inventory_format == "xlsx",
+    }
+}
+
+fn redact(a: RedactArgs) -> anyhow::Result<u8> {
+    set_jobs(a.jobs)?;
+    check_inputs(&a.inputs)?;
     batch::check_out_dir(&a.out, &a.inputs)?;
     let (detector, skip) = build_detector(&a.detect, &a.inputs)?;
-    let exts: Vec<String> = a
-        .ext
-        .iter()
-        .map(|e| e.trim_start_matches('.').to_ascii_lowercase())
-        .collect();
-    let docs = batch::discover(&a.inputs, &skip, &exts)?;
+    let docs = batch::discover(&a.inputs, &skip, &normalise_exts(&a.ext))?;
+    let (docs, names, shard_info) = super::scale::plan(docs, &a, package_options(&a))?;
     std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create --out {}", a.out.display()))?;
     let bar = if a.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         indicatif::ProgressBar::hidden()
@@ -127,6 +152,7 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
             progress: &tick,
             justification,
             decisions: decisions.as_ref(),
+            names: names.as_ref(),
         },
     );
     bar.finish_and_clear();
@@ -145,24 +171,19 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
     let mut rep = report::json::build(entries);
     if let Some(d) = &decisions {
         rep.stale_decisions = d.stale();
-        for s in &rep.stale_decisions {
+        // A shard's stale list is partial: `merge` reports what no shard used.
+        for s in rep.stale_decisions.iter().filter(|_| shard_info.is_none()) {
             eprintln!("woo-redact: stale decision (matches nothing): {s}");
         }
     }
-    let grounds = &detector.rules().grounds;
-    woo_redact::justify::annotate(&mut rep, grounds);
-    let json = serde_json::to_vec_pretty(&rep)?;
-    batch::write_atomic(&a.out.join("report.json"), &json)?;
-    let package = woo_redact::justify::build(&rep, grounds, &a.document_prefix, &a.decision_name);
-    batch::write_atomic(&a.out.join("toelichting.md"), package.toelichting_md.as_bytes())?;
-    batch::write_atomic(&a.out.join("toelichting.html"), package.toelichting_html.as_bytes())?;
-    batch::write_atomic(&a.out.join("inventaris.csv"), &package.inventaris_csv)?;
-    if a.inventory_format == "xlsx" {
-        let xlsx = woo_redact::justify::inventory_xlsx(&package.inventaris_csv)
-            .map_err(|e| anyhow::anyhow!("inventaris.xlsx: {e}"))?;
-        batch::write_atomic(&a.out.join("inventaris.xlsx"), &xlsx)?;
+    woo_redact::publish::write(&a.out, &mut rep, &detector.rules().grounds, &package_options(&a))?;
+    if let Some(info) = &shard_info {
+        // Written last: its presence tells `merge` the shard finished.
+        batch::write_atomic(
+            &a.out.join(woo_redact::scale::SHARD_FILE),
+            &serde_json::to_vec_pretty(info)?,
+        )?;
     }
-    batch::write_atomic(&a.out.join("redactielog.csv"), &package.redactielog_csv)?;
     if !a.quiet {
         let redactions: usize = rep.totals.grounds.values().sum();
         eprintln!(
