@@ -5,4 +5,5 @@ mod cli;
 mod library;
 mod package;
 mod pdf;
+mod scale;
 mod util;

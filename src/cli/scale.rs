@@ -70,19 +70,17 @@ pub fn merge(a: MergeArgs) -> anyhow::Result<u8> {
         }
     }
     batch::check_out_dir(&a.out, &a.shards)?;
-    if let Ok(out) = a.out.canonicalize() {
-        if let Some(d) = a
-            .shards
-            .iter()
-            .find(|d| d.canonicalize().is_ok_and(|d| d.starts_with(&out)))
-        {
-            return Err(Error::Usage(format!(
-                "shard folder {} is inside --out {}; merge into a folder of its own",
-                d.display(),
-                a.out.display()
-            ))
-            .into());
-        }
+    let out_abs = a.out.canonicalize().ok();
+    if let Some(d) = a.shards.iter().find(|d| {
+        d.canonicalize()
+            .is_ok_and(|d| out_abs.as_ref().is_some_and(|o| d.starts_with(o)))
+    }) {
+        return Err(Error::Usage(format!(
+            "shard folder {} is inside --out {}; merge into a folder of its own",
+            d.display(),
+            a.out.display()
+        ))
+        .into());
     }
     let mut merged = woo_redact::scale::read_shards(&a.shards)?;
     let rules = RuleSet::load(a.config.as_deref())?;
