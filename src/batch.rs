@@ -201,6 +201,12 @@ fn absolute(p: &Path) -> PathBuf {
 /// Writes bytes to `path` via a temporary file in the same folder and a rename, so a reader
 /// never sees half a file and an interrupted run leaves no partial output.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// As [`write_atomic`], with the content produced by `fill` into a buffered writer, so a large
+/// file (the report of a big batch) need not be held in memory whole.
+pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     let io = |e| Error::Io {
         path: path.to_path_buf(),
         source: e,
@@ -213,8 +219,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.woo-redact-{}.tmp", std::process::id()));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        fill(&mut w)?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();

@@ -177,13 +177,23 @@ fn to_html(md: &str) -> String {
     )
 }
 
-fn csv_bytes(rows: Vec<Vec<String>>) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
-    for r in rows {
-        // Writing to memory cannot fail.
-        let _ = w.write_record(&r);
+/// A `;`-separated CSV built row by row in memory, so no table of all rows is held besides
+/// its bytes (the redaction log of a large batch has a row per redaction).
+struct Csv(csv::Writer<Vec<u8>>);
+
+impl Csv {
+    fn new() -> Self {
+        Csv(csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new()))
     }
-    w.into_inner().unwrap_or_default()
+
+    fn row<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(&mut self, r: I) {
+        // Writing to memory cannot fail.
+        let _ = self.0.write_record(r);
+    }
+
+    fn bytes(self) -> Vec<u8> {
+        self.0.into_inner().unwrap_or_default()
+    }
 }
 
 /// The inventory as an Excel workbook (one sheet, the same columns as `inventaris.csv`). The
@@ -214,41 +224,35 @@ pub fn build(report: &Report, table: &GroundTable, prefix: &str, decision_name: 
     let docs: Vec<&DocEntry> = report.documents.iter().collect();
     let toelichting_md = section5(&docs, table);
     let toelichting_html = to_html(&toelichting_md);
-    let mut inv = vec![
-        [
-            "Document ID",
-            "Documentnummer",
-            "Bestandsnaam",
-            "Beoordeling",
-            "Beoordelingsgrond",
-            "Toelichting",
-            "Publieke link",
-            "Opgeschort",
-            "Gerelateerd Documentnummer",
-            "Besluitnaam",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
-    let mut log = vec![
-        [
-            "Documentnummer",
-            "Bestandsnaam",
-            "Pagina",
-            "x0",
-            "y0",
-            "x1",
-            "y1",
-            "Regel",
-            "Kolom",
-            "Grond",
-            "Regelcode",
-            "Categorie",
-            "Besluit",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
+    let mut inv = Csv::new();
+    inv.row([
+        "Document ID",
+        "Documentnummer",
+        "Bestandsnaam",
+        "Beoordeling",
+        "Beoordelingsgrond",
+        "Toelichting",
+        "Publieke link",
+        "Opgeschort",
+        "Gerelateerd Documentnummer",
+        "Besluitnaam",
+    ]);
+    let mut log = Csv::new();
+    log.row([
+        "Documentnummer",
+        "Bestandsnaam",
+        "Pagina",
+        "x0",
+        "y0",
+        "x1",
+        "y1",
+        "Regel",
+        "Kolom",
+        "Grond",
+        "Regelcode",
+        "Categorie",
+        "Besluit",
+    ]);
     for (i, d) in report.documents.iter().enumerate() {
         let number = document_number(prefix, &d.path);
         let name = d.path.rsplit('/').next().unwrap_or(&d.path).to_string();
@@ -266,7 +270,7 @@ pub fn build(report: &Report, table: &GroundTable, prefix: &str, decision_name: 
         } else {
             String::new()
         };
-        inv.push(vec![
+        inv.row([
             (i + 1).to_string(),
             number.clone(),
             name.clone(),
@@ -288,7 +292,7 @@ pub fn build(report: &Report, table: &GroundTable, prefix: &str, decision_name: 
                     ),
                 };
                 let [x0, y0, x1, y1] = rect;
-                log.push(vec![
+                log.row([
                     number.clone(),
                     d.path.clone(),
                     page,
@@ -309,8 +313,8 @@ pub fn build(report: &Report, table: &GroundTable, prefix: &str, decision_name: 
     Package {
         toelichting_md,
         toelichting_html,
-        inventaris_csv: csv_bytes(inv),
-        redactielog_csv: csv_bytes(log),
+        inventaris_csv: inv.bytes(),
+        redactielog_csv: log.bytes(),
     }
 }
 

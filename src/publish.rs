@@ -2,7 +2,7 @@
 //! publication package. A single run and `merge` both write through here, so a merged batch
 //! gives the same bytes as one run over it.
 
-use crate::batch::write_atomic;
+use crate::batch::{write_atomic, write_atomic_with};
 use crate::error::{Error, Result};
 use crate::report::json::Report;
 use crate::rules::grounds::GroundTable;
@@ -27,8 +27,10 @@ pub fn write(out: &Path, rep: &mut Report, grounds: &GroundTable, opts: &Package
         source: std::io::Error::other(e),
     };
     crate::justify::annotate(rep, grounds);
-    let json = serde_json::to_vec_pretty(rep).map_err(|e| fail("report.json", e.to_string()))?;
-    write_atomic(&out.join("report.json"), &json)?;
+    // Streamed: the report of a large batch is the biggest thing a run would hold twice.
+    write_atomic_with(&out.join("report.json"), |w| {
+        serde_json::to_writer_pretty(w, &*rep).map_err(std::io::Error::other)
+    })?;
     let package = crate::justify::build(rep, grounds, &opts.document_prefix, &opts.decision_name);
     write_atomic(&out.join("toelichting.md"), package.toelichting_md.as_bytes())?;
     write_atomic(&out.join("toelichting.html"), package.toelichting_html.as_bytes())?;
