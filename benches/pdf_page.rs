@@ -54,7 +54,9 @@ fn bench(c: &mut Criterion) {
         let (out, _) = woo_redact::redact::pdf::redact(&doc, &scan.findings, rel.as_bytes(), None).expect("redacts");
         assert!(verify::pdf(&out, &needles, &det, &batch, &[]).is_ok(), "{rel} verifies");
 
-        g.bench_function(format!("interpret/{producer}"), |b| b.iter(|| pdf::load(black_box(&bytes))));
+        g.bench_function(format!("interpret/{producer}"), |b| {
+            b.iter(|| pdf::load(black_box(&bytes)))
+        });
         g.bench_function(format!("detect/{producer}"), |b| b.iter(|| det.scan(black_box(&layer))));
         g.bench_function(format!("rewrite/{producer}"), |b| {
             b.iter(|| woo_redact::redact::pdf::redact(black_box(&doc), &scan.findings, rel.as_bytes(), None))

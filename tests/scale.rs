@@ -64,7 +64,7 @@ fn p(path: &Path) -> &str {
 }
 
 /// Three shard processes started together, each with its own out folder.
-fn shards(input: &Path, names: &Path, base: &Path) -> Vec<PathBuf> {
+fn shards(input: &Path, names: &Path, base: &Path, extra: &[String]) -> Vec<PathBuf> {
     let dirs: Vec<PathBuf> = (1..=3).map(|k| base.join(format!("shard-{k}"))).collect();
     let children: Vec<_> = dirs
         .iter()
@@ -75,6 +75,7 @@ fn shards(input: &Path, names: &Path, base: &Path) -> Vec<PathBuf> {
                 .args(["--shard", &format!("{}/3", i + 1), "-j", "1"])
                 .args(lists())
                 .args(PACKAGE)
+                .args(extra)
                 .spawn()
                 .expect("shard starts")
         })
@@ -97,17 +98,27 @@ fn merge(dirs: &[PathBuf], out: &Path) -> Output {
 fn three_shards_and_merge_equal_a_single_run() {
     let t = tmp();
     let input = batch(t.path());
+    // Reviewer decisions: one used in a single document (so in one shard only), one used
+    // nowhere. Only the second is stale for the batch, as each shard alone cannot know.
+    let decisions = t.path().join("decisions.toml");
+    std::fs::write(
+        &decisions,
+        "[[redact]]\ntext = \"7476377\"\nground = \"5.1.2e\"\nreason = \"kenmerk van een persoonlijk dossier\"\n\n[[redact]]\ntext = \"Nergens-voorkomend\"\nground = \"5.1.2e\"\nreason = \"test\"\n",
+    )
+    .unwrap();
+    let extra = vec!["--decisions".to_string(), p(&decisions).to_string()];
     let single = t.path().join("single");
     let o = run(bin()
         .args(["redact", p(&input), "--out", p(&single)])
         .args(lists())
-        .args(PACKAGE));
+        .args(PACKAGE)
+        .args(&extra));
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
 
     let names = t.path().join("names.txt");
     let o = run(bin().args(["names", p(&input), "--out", p(&names)]).args(lists()));
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
-    let dirs = shards(&input, &names, &t.path().join("run"));
+    let dirs = shards(&input, &names, &t.path().join("run"), &extra);
     // Every shard got part of the batch, none all of it.
     let docs = snapshot(&input).len();
     for d in &dirs {
@@ -131,6 +142,11 @@ fn three_shards_and_merge_equal_a_single_run() {
     // propagated from other documents.
     let report = std::fs::read_to_string(single.join("report.json")).unwrap();
     assert!(report.contains("naam-propagatie"));
+    let stale: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(
+        stale["stale_decisions"],
+        serde_json::json!(["redact \"Nergens-voorkomend\""])
+    );
     for must in [
         "report.json",
         "inventaris.csv",
@@ -151,7 +167,7 @@ fn three_shards_and_merge_equal_a_single_run() {
     let header: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
     let empty = t.path().join("empty-names.txt");
     std::fs::write(&empty, header).unwrap();
-    let dirs_empty = shards(&input, &empty, &t.path().join("run-empty"));
+    let dirs_empty = shards(&input, &empty, &t.path().join("run-empty"), &extra);
     let merged_empty = t.path().join("merged-empty");
     assert_eq!(code(&merge(&dirs_empty, &merged_empty)), 0);
     let lost = std::fs::read_to_string(merged_empty.join("report.json")).unwrap();
@@ -171,7 +187,7 @@ fn merge_refuses_missing_repeated_or_foreign_shards() {
         code(&run(bin().args(["names", p(&input), "--out", p(&names)]).args(lists()))),
         0
     );
-    let dirs = shards(&input, &names, &t.path().join("run"));
+    let dirs = shards(&input, &names, &t.path().join("run"), &[]);
     let out = t.path().join("merged");
     // A missing shard would silently drop documents.
     let o = merge(&dirs[..2], &out);
