@@ -118,6 +118,21 @@ fn three_shards_and_merge_equal_a_single_run() {
     let names = t.path().join("names.txt");
     let o = run(bin().args(["names", p(&input), "--out", p(&names)]).args(lists()));
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    // The names file is the same for any thread count, sorted, one folded name a line.
+    let names_j1 = t.path().join("names-j1.txt");
+    let o = run(bin()
+        .args(["names", p(&input), "--out", p(&names_j1), "-j", "1"])
+        .args(lists()));
+    assert_eq!(code(&o), 0);
+    let text = std::fs::read_to_string(&names).unwrap();
+    assert_eq!(text, std::fs::read_to_string(&names_j1).unwrap());
+    let listed: Vec<&str> = text.lines().skip(3).collect();
+    assert!(
+        listed.windows(2).all(|w| w[0] < w[1]) && listed.len() > 10,
+        "{}",
+        listed.len()
+    );
+    assert!(listed.iter().all(|n| *n == n.to_lowercase()));
     let dirs = shards(&input, &names, &t.path().join("run"), &extra);
     // Every shard got part of the batch, none all of it.
     let docs = snapshot(&input).len();
@@ -163,7 +178,6 @@ fn three_shards_and_merge_equal_a_single_run() {
     // Without the batch's names each shard only propagates its own: the merge then differs
     // (names confirmed in one shard stay visible in another), so the test above proves the
     // names file carries them across.
-    let text = std::fs::read_to_string(&names).unwrap();
     let header: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
     let empty = t.path().join("empty-names.txt");
     std::fs::write(&empty, header).unwrap();
