@@ -174,6 +174,11 @@ pub fn check_out_dir(out: &Path, inputs: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// Is `path` (existing or not) equal to or inside the folder `dir`?
+pub fn is_inside(path: &Path, dir: &Path) -> bool {
+    absolute(path).starts_with(absolute(dir))
+}
+
 fn absolute(p: &Path) -> PathBuf {
     // Canonicalise the longest existing ancestor so a not-yet-created --out still compares.
     let mut existing = p.to_path_buf();
@@ -254,7 +259,15 @@ fn load(doc: &DocRef) -> std::result::Result<Loaded, (DocStatus, String)> {
             .map_err(|r| (DocStatus::Failed, r)),
         DocKind::Pdf => {
             let pdf = source::pdf::load(&bytes).map_err(|r| (DocStatus::NeedsReview, r))?;
-            let problems = source::pdf::page_problems(&pdf);
+            let mut problems = source::pdf::page_problems(&pdf);
+            for (i, page) in pdf.pages.iter().enumerate() {
+                if !source::pdf::text_under_fills(page).is_empty() {
+                    problems.push(format!(
+                        "page {}: text lies under a box drawn over it (a redaction that only covers the text?): needs manual review",
+                        i + 1
+                    ));
+                }
+            }
             if !problems.is_empty() {
                 return Err((DocStatus::NeedsReview, problems.join("; ")));
             }
@@ -284,7 +297,7 @@ pub struct RedactOptions<'a> {
 /// Pass 1: scan every document and collect the names it confirms, for batch propagation.
 fn first_pass(docs: &[DocRef], detector: &Detector) -> (Vec<Option<DocScan>>, BatchNames) {
     let first = scan_all(docs, detector);
-    let batch = batch_names(first.iter().flatten().map(|s| (&s.surnames, &s.official_surnames)));
+    let batch = merge_names(first.iter().flatten().map(|s| (&s.surnames, &s.official_surnames)));
     (first, batch)
 }
 
@@ -302,7 +315,7 @@ fn scan_one(d: &DocRef, detector: &Detector) -> Option<DocScan> {
 }
 
 /// Names confirmed anywhere, less any name that is an official's anywhere in the batch.
-fn batch_names<'a>(scans: impl Iterator<Item = (&'a NameSet, &'a NameSet)> + Clone) -> BatchNames {
+fn merge_names<'a>(scans: impl Iterator<Item = (&'a NameSet, &'a NameSet)> + Clone) -> BatchNames {
     let mut batch = BatchNames::default();
     for (surnames, _) in scans.clone() {
         batch.surnames.extend(surnames.iter().cloned());
@@ -318,10 +331,11 @@ fn batch_names<'a>(scans: impl Iterator<Item = (&'a NameSet, &'a NameSet)> + Clo
 
 type NameSet = rustc_hash::FxHashSet<String>;
 
-/// The first pass alone (the `names` command): the names a run over `docs` would propagate
-/// across the batch. Only the names of each document are kept, never its findings or text, so
-/// memory grows with the number of distinct names, not with the batch.
-pub fn collect_names(docs: &[DocRef], detector: &Detector) -> BatchNames {
+/// The names confirmed anywhere in the batch (pass 1 alone: the `names` command, and commands
+/// that only read): the names a run over `docs` would propagate. Only the names of each
+/// document are kept, never its findings or text, so memory grows with the number of distinct
+/// names, not with the batch.
+pub fn batch_names(docs: &[DocRef], detector: &Detector) -> BatchNames {
     let (surnames, officials) = docs
         .par_iter()
         .map(|d| {
@@ -337,7 +351,7 @@ pub fn collect_names(docs: &[DocRef], detector: &Detector) -> BatchNames {
                 (a, b)
             },
         );
-    batch_names(std::iter::once((&surnames, &officials)))
+    merge_names(std::iter::once((&surnames, &officials)))
 }
 
 /// One document as a reviewer sees it: its text and findings, or why it cannot be read.
@@ -345,39 +359,86 @@ pub fn collect_names(docs: &[DocRef], detector: &Detector) -> BatchNames {
 pub struct Reviewed {
     /// Relative path.
     pub rel: String,
+    /// Text or PDF.
+    pub kind: DocKind,
     /// The text layer (clear text: review is local use).
     pub text: String,
-    /// Findings after batch propagation and decisions.
+    /// Findings after batch propagation and decisions, exactly as `redact` would report them.
     pub findings: Vec<crate::detect::Finding>,
+    /// PDF: page (0-based) and box of each finding, parallel to `findings`; empty for text.
+    pub places: Vec<Option<(usize, [f32; 4])>>,
+    /// PDF: byte offset in `text` where each page starts; empty for text.
+    pub page_starts: Vec<usize>,
     /// Why the document cannot be processed, if so.
     pub problem: Option<String>,
+}
+
+/// Pass 2 detection of one loaded document, shared by `redact` and `review` so the reviewer
+/// sees exactly the findings a run would act on: rescan where a batch name is new to the
+/// document, then apply the decisions. Returns the scan and the folded texts kept by decision.
+fn detect_one(
+    doc: &DocRef,
+    layer: &TextLayer,
+    scan: Option<DocScan>,
+    detector: &Detector,
+    batch: &BatchNames,
+    decisions: Option<&crate::triage::Decisions>,
+) -> (DocScan, Vec<String>) {
+    let mut scan = scan.unwrap_or_default();
+    // Scan again only when a name confirmed elsewhere in the batch occurs here and is new.
+    if batch
+        .found_in(&crate::text::fold::fold_str(&layer.text))
+        .iter()
+        .any(|s| !scan.surnames.contains(*s))
+    {
+        scan = detector.scan_with(layer, Some(batch));
+    }
+    let kept = decisions
+        .map(|d| d.apply(&doc.rel, &layer.text, &mut scan.findings))
+        .unwrap_or_default();
+    (scan, kept)
 }
 
 /// Detects over the whole batch (with batch-wide names and decisions) without writing
 /// anything, for the reviewer.
 pub fn review_all(docs: &[DocRef], detector: &Detector, decisions: Option<&crate::triage::Decisions>) -> Vec<Reviewed> {
-    let (_, batch) = first_pass(docs, detector);
+    let (first, batch) = first_pass(docs, detector);
     docs.par_iter()
-        .map(|doc| match load(doc) {
-            Err((_, reason)) => Reviewed {
+        .zip(first.into_par_iter())
+        .map(|(doc, scan)| {
+            let failed = |reason: String| Reviewed {
                 rel: doc.rel.clone(),
+                kind: doc.kind,
                 text: String::new(),
                 findings: Vec::new(),
+                places: Vec::new(),
+                page_starts: Vec::new(),
                 problem: Some(reason),
-            },
-            Ok(l) => {
-                let layer = l.layer();
-                let mut scan = detector.scan_with(layer, Some(&batch));
-                if let Some(d) = decisions {
-                    d.apply(&doc.rel, &layer.text, &mut scan.findings);
-                }
+            };
+            let loaded = match load(doc) {
+                Err((_, reason)) => return failed(reason),
+                Ok(l) => l,
+            };
+            let work = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let layer = loaded.layer();
+                let (scan, _) = detect_one(doc, layer, scan, detector, &batch, decisions);
+                let (places, page_starts) = match &loaded {
+                    Loaded::Pdf(pdf, _, _) => (pdf_places(pdf, &scan.findings), pdf.text.page_starts.clone()),
+                    Loaded::Text(_) => (Vec::new(), Vec::new()),
+                };
                 Reviewed {
                     rel: doc.rel.clone(),
+                    kind: doc.kind,
                     text: layer.text.clone(),
                     findings: scan.findings,
+                    places,
+                    page_starts,
                     problem: None,
                 }
-            }
+            }));
+            work.unwrap_or_else(|_| {
+                failed("internal error while processing this file (a defect: please report it)".into())
+            })
         })
         .collect()
 }
@@ -389,7 +450,7 @@ pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) ->
     let batch = match opts.names {
         Some(b) => b,
         None => {
-            own = batch_names(first.iter().flatten().map(|s| (&s.surnames, &s.official_surnames)));
+            own = merge_names(first.iter().flatten().map(|s| (&s.surnames, &s.official_surnames)));
             &own
         }
     };
@@ -432,19 +493,7 @@ fn redact_one(
         Err((status, reason)) => return doc_entry(&doc.rel, status, Some(reason), "", &[], &[]),
     };
     let layer = loaded.layer();
-    let mut scan = scan.unwrap_or_default();
-    // Scan again only when a name confirmed elsewhere in the batch occurs here and is new.
-    if batch
-        .found_in(&crate::text::fold::fold_str(&layer.text))
-        .iter()
-        .any(|s| !scan.surnames.contains(*s))
-    {
-        scan = detector.scan_with(layer, Some(batch));
-    }
-    let verifier_kept = opts
-        .decisions
-        .map(|d| d.apply(&doc.rel, &layer.text, &mut scan.findings))
-        .unwrap_or_default();
+    let (scan, verifier_kept) = detect_one(doc, layer, scan, detector, batch, opts.decisions);
     let verifier = Verifier {
         detector,
         batch,

@@ -18,6 +18,8 @@
 #![warn(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
 pub mod batch;
+pub mod check;
+pub mod decide;
 pub mod detect;
 pub mod error;
 pub mod justify;

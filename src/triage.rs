@@ -6,7 +6,7 @@
 
 use crate::detect::{Disposition, Finding};
 use crate::error::{ConfigError, Error};
-use crate::report::mask::fingerprint;
+use crate::report::mask::fingerprints;
 use crate::rules::grounds::GroundTable;
 use crate::rules::{Category, Confidence};
 use crate::text::fold::fold_str;
@@ -43,6 +43,9 @@ struct RedactDef {
     text: Option<String>,
     #[serde(default)]
     regex: Option<String>,
+    /// One finding the detector proposed but did not redact (a candidate), by fingerprint.
+    #[serde(default)]
+    fingerprint: Option<String>,
     ground: String,
     reason: String,
     /// Only in these documents (relative paths); all documents when empty.
@@ -69,10 +72,20 @@ struct Keep {
     used: AtomicBool,
 }
 
+/// One finding a reviewer accepted for redaction (a candidate the detector left visible).
+#[derive(Debug)]
+struct Accept {
+    fingerprint: String,
+    ground: Arc<str>,
+    reason: String,
+    used: AtomicBool,
+}
+
 /// The reviewer's decisions, shared by all workers of a batch.
 #[derive(Debug, Default)]
 pub struct Decisions {
     keep: Vec<Keep>,
+    accept: Vec<Accept>,
     manual: Vec<Manual>,
 }
 
@@ -125,11 +138,26 @@ impl Decisions {
                 err(&mut errors, format!("redact: unknown Woo ground `{}`", r.ground));
                 continue;
             };
-            let (pattern, label) = match (&r.text, &r.regex) {
-                (Some(t), None) => (Regex::new(&format!("(?i){}", regex::escape(t))), t.clone()),
-                (None, Some(rx)) => (Regex::new(rx), rx.clone()),
+            if r.reason.trim().is_empty() {
+                err(&mut errors, "redact: a reason is required".into());
+            }
+            let (pattern, label) = match (&r.text, &r.regex, &r.fingerprint) {
+                (Some(t), None, None) => (Regex::new(&format!("(?i){}", regex::escape(t))), t.clone()),
+                (None, Some(rx), None) => (Regex::new(rx), rx.clone()),
+                (None, None, Some(fp)) => {
+                    d.accept.push(Accept {
+                        fingerprint: fp.clone(),
+                        ground: Arc::from(ground.code.as_str()),
+                        reason: r.reason,
+                        used: AtomicBool::new(false),
+                    });
+                    continue;
+                }
                 _ => {
-                    err(&mut errors, "redact: give exactly one of `text` or `regex`".into());
+                    err(
+                        &mut errors,
+                        "redact: give exactly one of `text`, `regex` or `fingerprint`".into(),
+                    );
                     continue;
                 }
             };
@@ -154,7 +182,13 @@ impl Decisions {
 
     /// True when there is nothing to apply.
     pub fn is_empty(&self) -> bool {
-        self.keep.is_empty() && self.manual.is_empty()
+        self.keep.is_empty() && self.accept.is_empty() && self.manual.is_empty()
+    }
+
+    /// Is there a keep or accept entry for this fingerprint (the reviewer already decided)?
+    pub fn decided(&self, fingerprint: &str) -> bool {
+        self.keep.iter().any(|k| k.fingerprint == fingerprint)
+            || self.accept.iter().any(|a| a.fingerprint == fingerprint)
     }
 
     /// Applies the decisions to one document's findings (sorted, as the detector returns
@@ -162,18 +196,30 @@ impl Decisions {
     /// folded texts kept by decision (verification must not count them).
     pub fn apply(&self, rel: &str, text: &str, findings: &mut Vec<Finding>) -> Vec<String> {
         let mut kept_texts = Vec::new();
-        if !self.keep.is_empty() {
-            let mut occ: std::collections::HashMap<(String, String), usize> = std::collections::HashMap::new();
-            for f in findings.iter_mut() {
-                let folded = fold_str(text.get(f.start..f.end).unwrap_or(""));
-                let n = occ.entry((f.rule.to_string(), folded.clone())).or_default();
-                let fp = fingerprint(&f.rule, &folded, rel, *n);
-                *n += 1;
-                if let Some(k) = self.keep.iter().find(|k| k.fingerprint == fp) {
-                    k.used.store(true, Ordering::Relaxed);
+        if !self.keep.is_empty() || !self.accept.is_empty() {
+            let fps = fingerprints(rel, text, findings);
+            for (k, fp) in fps.iter().enumerate() {
+                if let Some(keep) = self.keep.iter().find(|e| &e.fingerprint == fp) {
+                    keep.used.store(true, Ordering::Relaxed);
+                    let f = &mut findings[k];
                     if f.redacted() {
-                        f.disposition = Disposition::Keep(format!("besluit reviewer: {}", k.reason));
-                        kept_texts.push(folded);
+                        kept_texts.push(fold_str(text.get(f.start..f.end).unwrap_or("")));
+                    }
+                    f.disposition = Disposition::Keep(format!("besluit reviewer: {}", keep.reason));
+                } else if let Some(acc) = self.accept.iter().find(|e| &e.fingerprint == fp) {
+                    acc.used.store(true, Ordering::Relaxed);
+                    let (start, end) = (findings[k].start, findings[k].end);
+                    // Redactions never overlap; a redaction already covering part of this
+                    // span wins (the reviewer sees the result in the next review).
+                    let overlaps = findings
+                        .iter()
+                        .enumerate()
+                        .any(|(j, g)| j != k && g.redacted() && g.start < end && start < g.end);
+                    let f = &mut findings[k];
+                    if !f.redacted() && !overlaps {
+                        f.disposition = Disposition::Redact;
+                        f.ground = acc.ground.clone();
+                        f.explanation = Arc::from(format!("{}; besluit reviewer: {}", f.explanation, acc.reason));
                     }
                 }
             }
@@ -218,6 +264,12 @@ impl Decisions {
             .filter(|k| !k.used.load(Ordering::Relaxed))
             .map(|k| format!("keep {}", k.fingerprint))
             .collect();
+        out.extend(
+            self.accept
+                .iter()
+                .filter(|a| !a.used.load(Ordering::Relaxed))
+                .map(|a| format!("redact {}", a.fingerprint)),
+        );
         out.extend(
             self.manual
                 .iter()

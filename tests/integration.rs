@@ -1,9 +1,11 @@
 //! One integration test binary (ripgrep style); the modules below share `util`.
 
 mod cases;
+mod check;
 mod cli;
 mod library;
 mod package;
 mod pdf;
+mod review;
 mod scale;
 mod util;

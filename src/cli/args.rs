@@ -34,6 +34,9 @@ pub enum Command {
     Names(NamesArgs),
     /// Combine the --out folders of `redact --shard 1/N … N/N` into what one run would write.
     Merge(MergeArgs),
+    /// Check a folder before publication (CI gate): personal data still present, unsafe PDFs,
+    /// redactions without a valid ground label, an inventory that does not match.
+    Check(CheckArgs),
     /// Work with the rules: run their examples, explain a text, list them.
     Rules {
         /// Rules action.
@@ -54,6 +57,39 @@ pub struct DetectArgs {
     /// Config file extending the built-in rules (default: woo-redact.toml beside the inputs).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+/// `check` options.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The folder about to be published (walked recursively for .txt, .md and .pdf).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Detection options.
+    #[command(flatten)]
+    pub detect: DetectArgs,
+    /// Output format.
+    #[arg(long, value_name = "FORMAT", default_value = "human",
+          value_parser = ["human", "json", "sarif", "junit", "github"])]
+    pub format: String,
+    /// Write the output to FILE instead of standard output (not inside DIR).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Accept the findings recorded in this baseline (fingerprints only; not inside DIR).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every current finding as a baseline to FILE (not inside DIR).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Reviewer decisions (keep / manual redact); default: `decisions` in the config.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
+    /// Print the found text in clear (human format, local use only: refused under CI).
+    #[arg(long)]
+    pub show_values: bool,
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 /// `redact` options.
@@ -146,8 +182,8 @@ pub struct MergeArgs {
 /// `review` options.
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// Files or folders.
-    #[arg(required = true, value_name = "INPUT")]
+    /// Files or folders (none when comparing two runs with `--against OLD --against NEW`).
+    #[arg(required_unless_present = "against", value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Detection options.
     #[command(flatten)]
@@ -156,11 +192,24 @@ pub struct ReviewArgs {
     #[arg(long, value_name = "FILE")]
     pub decisions: Option<PathBuf>,
     /// What to show: all, candidates (uncertain findings), needs-review (unreadable files).
-    #[arg(long, default_value = "all", value_parser = ["all", "candidates", "needs-review"])]
-    pub only: String,
+    /// Default: all; with --decide: candidates.
+    #[arg(long, value_parser = ["all", "candidates", "needs-review"])]
+    pub only: Option<String>,
     /// No colours (also when stdout is not a terminal).
     #[arg(long)]
     pub no_color: bool,
+    /// Write one self-contained HTML page for the whole batch to FILE instead of the terminal
+    /// view (clear text: local use).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["decide", "against"])]
+    pub html: Option<PathBuf>,
+    /// Walk the candidates (with --only all: every finding) and ask accept / reject / skip /
+    /// quit for each, reading answers from stdin; writes the decisions file.
+    #[arg(long, conflicts_with = "against")]
+    pub decide: bool,
+    /// Compare the originals with a redacted folder (once), or two redacted folders with each
+    /// other (twice: OLD then NEW).
+    #[arg(long, value_name = "OUT_DIR", num_args = 1, action = clap::ArgAction::Append)]
+    pub against: Vec<PathBuf>,
 }
 
 /// `rules` actions.

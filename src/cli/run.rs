@@ -1,6 +1,6 @@
 //! The commands: build settings from arguments, run, and map the outcome to an exit code.
 
-use super::args::{Cli, Command, DetectArgs, RedactArgs, ReviewArgs, RulesAction};
+use super::args::{CheckArgs, Cli, Command, DetectArgs, RedactArgs, ReviewArgs, RulesAction};
 use anyhow::Context;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,6 +28,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Review(a) => review(a),
         Command::Names(a) => super::scale::names(a),
         Command::Merge(a) => super::scale::merge(a),
+        Command::Check(a) => check(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -139,7 +140,7 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
     };
     let tick = || bar.inc(1);
     let justification = a.justification_page.then_some(&detector.rules().grounds);
-    let decisions_path = a.decisions.clone().or_else(|| detector.rules().decisions.clone());
+    let decisions_path = decisions_file(&a.decisions, &detector, &a.inputs);
     let decisions = match &decisions_path {
         Some(p) => Some(woo_redact::triage::Decisions::load(p, &detector.rules().grounds)?),
         None => None,
@@ -198,20 +199,92 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
 }
 
 fn review(a: ReviewArgs) -> anyhow::Result<u8> {
-    for i in &a.inputs {
+    for i in a.inputs.iter().chain(&a.against) {
         if !i.exists() {
-            return Err(Error::Usage(format!("input {} does not exist", i.display())).into());
+            return Err(Error::Usage(format!("{} does not exist", i.display())).into());
         }
+    }
+    if let [old, new] = a.against.as_slice() {
+        if !a.inputs.is_empty() {
+            return Err(Error::Usage("two --against folders compare two runs: give no INPUT".into()).into());
+        }
+        woo_redact::report::against::runs(&mut std::io::stdout().lock(), old, new)?;
+        return Ok(0);
+    }
+    if a.against.len() > 2 || (a.against.len() == 1 && a.inputs.is_empty()) {
+        return Err(Error::Usage(
+            "use `review INPUT... --against OUT_DIR`, or `review --against OLD_OUT --against NEW_OUT`".into(),
+        )
+        .into());
     }
     let (detector, skip) = build_detector(&a.detect, &a.inputs)?;
     let docs = batch::discover(&a.inputs, &skip, &[])?;
-    let decisions_path = a.decisions.clone().or_else(|| detector.rules().decisions.clone());
+    if let [dir] = a.against.as_slice() {
+        let c = woo_redact::report::against::originals(&mut std::io::stdout().lock(), &docs, dir)?;
+        return Ok(if c.missing > 0 { INCOMPLETE } else { 0 });
+    }
+    let decisions_path = decisions_file(&a.decisions, &detector, &a.inputs);
     let decisions = match &decisions_path {
-        Some(p) => Some(woo_redact::triage::Decisions::load(p, &detector.rules().grounds)?),
-        None => None,
+        Some(p) if p.exists() || !a.decide => Some(woo_redact::triage::Decisions::load(p, &detector.rules().grounds)?),
+        _ => None,
     };
+    if a.decide {
+        let which = match a.only.as_deref() {
+            None | Some("candidates") => woo_redact::decide::Walk::Candidates,
+            Some("all") => woo_redact::decide::Walk::All,
+            Some(o) => return Err(Error::Usage(format!("--decide cannot walk `--only {o}`")).into()),
+        };
+        let path = decisions_path.unwrap_or_else(|| default_decisions(&a.inputs));
+        let reviewed = batch::review_all(&docs, &detector, decisions.as_ref());
+        let outcome = woo_redact::decide::walk(
+            &reviewed,
+            decisions.as_ref(),
+            which,
+            &mut std::io::stdin().lock(),
+            &mut std::io::stdout().lock(),
+        )?;
+        if !outcome.decisions.is_empty() {
+            woo_redact::decide::save(&path, &outcome.decisions, &detector.rules().grounds)?;
+        }
+        eprintln!(
+            "woo-redact: {} decisions written to {} ({} shown, {} skipped{})",
+            outcome.decisions.len(),
+            path.display(),
+            outcome.shown,
+            outcome.skipped,
+            if outcome.quit { ", stopped early" } else { "" }
+        );
+        // Unreadable documents had nothing to decide on: say so, the batch is incomplete.
+        let mut incomplete = 0;
+        for r in reviewed.iter().filter(|r| r.problem.is_some()) {
+            eprintln!(
+                "woo-redact: {}: needs-review: {}",
+                r.rel,
+                r.problem.as_deref().unwrap_or("")
+            );
+            incomplete = INCOMPLETE;
+        }
+        return Ok(incomplete);
+    }
     let reviewed = batch::review_all(&docs, &detector, decisions.as_ref());
-    let only = match a.only.as_str() {
+    let incomplete = if reviewed.iter().any(|r| r.problem.is_some()) {
+        INCOMPLETE
+    } else {
+        0
+    };
+    if let Some(path) = &a.html {
+        let (page, sum) = woo_redact::report::html::render(&reviewed);
+        batch::write_atomic(path, page.as_bytes())?;
+        eprintln!(
+            "woo-redact: {} documents, {} redactions, {} kept; review page (clear text, local use): {}",
+            sum.documents,
+            sum.redactions,
+            sum.kept,
+            path.display()
+        );
+        return Ok(incomplete);
+    }
+    let only = match a.only.as_deref().unwrap_or("all") {
         "candidates" => woo_redact::report::diff::Only::Candidates,
         "needs-review" => woo_redact::report::diff::Only::NeedsReview,
         _ => woo_redact::report::diff::Only::All,
@@ -220,11 +293,100 @@ fn review(a: ReviewArgs) -> anyhow::Result<u8> {
         !a.no_color && std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none();
     let mut out = std::io::stdout().lock();
     woo_redact::report::diff::write(&mut out, &reviewed, only, color)?;
-    Ok(if reviewed.iter().any(|r| r.problem.is_some()) {
-        INCOMPLETE
-    } else {
-        0
-    })
+    Ok(incomplete)
+}
+
+/// The decisions file: `--decisions`, else `decisions` in the config, else
+/// `woo-redact.decisions.toml` beside the inputs when it exists (where `review --decide`
+/// writes it).
+fn decisions_file(explicit: &Option<PathBuf>, detector: &Detector, inputs: &[PathBuf]) -> Option<PathBuf> {
+    explicit
+        .clone()
+        .or_else(|| detector.rules().decisions.clone())
+        .or_else(|| Some(default_decisions(inputs)).filter(|p| p.is_file()))
+}
+
+/// `woo-redact.decisions.toml` in the first input folder (or the folder of the first input file).
+fn default_decisions(inputs: &[PathBuf]) -> PathBuf {
+    let dir = match inputs.first() {
+        Some(i) if i.is_dir() => i.clone(),
+        Some(i) => i.parent().map(Path::to_path_buf).unwrap_or_default(),
+        None => PathBuf::new(),
+    };
+    dir.join("woo-redact.decisions.toml")
+}
+
+fn check(a: CheckArgs) -> anyhow::Result<u8> {
+    use woo_redact::check::{baseline::Baseline, format};
+    if !a.dir.is_dir() {
+        return Err(Error::Usage(format!("{} is not a folder", a.dir.display())).into());
+    }
+    set_jobs(a.jobs)?;
+    let fmt = format::Format::parse(&a.format).ok_or_else(|| Error::Usage(format!("unknown --format {}", a.format)))?;
+    if a.show_values {
+        if fmt != format::Format::Human || a.output.is_some() {
+            return Err(Error::Usage(
+                "--show-values is only for the human format on a terminal, not with --output".into(),
+            )
+            .into());
+        }
+        if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+            return Err(Error::Usage("--show-values is refused under CI (CI logs are widely read)".into()).into());
+        }
+    }
+    // A report or baseline inside the folder would be published with it.
+    for (flag, p) in [
+        ("--output", &a.output),
+        ("--baseline", &a.baseline),
+        ("--write-baseline", &a.write_baseline),
+    ] {
+        if let Some(p) = p
+            && batch::is_inside(p, &a.dir)
+        {
+            return Err(Error::Usage(format!("{flag} {} is inside the folder being checked", p.display())).into());
+        }
+    }
+    let inputs = [a.dir.clone()];
+    let (detector, skip) = build_detector(&a.detect, &inputs)?;
+    let decisions_path = a.decisions.clone().or_else(|| detector.rules().decisions.clone());
+    let decisions = match &decisions_path {
+        Some(p) => Some(woo_redact::triage::Decisions::load(p, &detector.rules().grounds)?),
+        None => None,
+    };
+    let baseline = match &a.baseline {
+        Some(p) => Some(Baseline::load(p).map_err(Error::Usage)?),
+        None => None,
+    };
+    let root = a.dir.to_string_lossy().replace('\\', "/");
+    let root = root.trim_start_matches("./").trim_end_matches('/');
+    let report = woo_redact::check::check_folder(
+        if root.is_empty() { "." } else { root },
+        &a.dir,
+        &skip,
+        &detector,
+        decisions.as_ref(),
+        baseline.as_ref(),
+    )?;
+    if let Some(p) = &a.write_baseline {
+        batch::write_atomic(p, Baseline::from_report(&report).to_json().as_bytes())?;
+    }
+    let text = format::render(&report, fmt, a.show_values);
+    match &a.output {
+        Some(p) => {
+            batch::write_atomic(p, text.as_bytes())?;
+            eprintln!("{}", format::summary_line(&report));
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not a failure of the check.
+            if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(e.into());
+            }
+        }
+    }
+    Ok(report.exit_code())
 }
 
 fn text(file: &Path) -> anyhow::Result<u8> {

@@ -16,7 +16,7 @@ pub fn names(a: NamesArgs) -> anyhow::Result<u8> {
     check_inputs(&a.inputs)?;
     let (detector, skip) = build_detector(&a.detect, &a.inputs)?;
     let docs = batch::discover(&a.inputs, &skip, &normalise_exts(&a.ext))?;
-    let names = batch::collect_names(&docs, &detector);
+    let names = batch::batch_names(&docs, &detector);
     let file = NamesFile::new(&docs, &names);
     batch::write_atomic(&a.out, file.to_text().as_bytes())?;
     Ok(0)

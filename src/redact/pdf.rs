@@ -46,8 +46,7 @@ pub fn redact(
     let mut doc = pdf.doc.clone();
     let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
     // Glyphs to remove per stream and operation, and boxes per page.
-    // Page streams are keyed with their page: "the first stream" differs per page.
-    let mut remove: BTreeMap<(Option<usize>, StreamRef), FxHashMap<usize, Vec<Cut>>> = BTreeMap::new();
+    let mut remove: Removals = BTreeMap::new();
     let mut boxes: Vec<BoxOnPage> = Vec::new();
     for f in findings.iter().filter(|f| f.redacted()) {
         let mut run: Option<BoxOnPage> = None;
@@ -56,17 +55,7 @@ pub fn redact(
             if !g.tj_advance.is_finite() {
                 return Err(format!("page {}: a redacted glyph has font size 0", page + 1));
             }
-            let a = g.addr;
-            let key = (matches!(a.stream, StreamRef::Page(_)).then_some(page), a.stream);
-            let cuts = remove.entry(key).or_default().entry(a.op).or_default();
-            if !cuts.iter().any(|c| c.elem == a.elem && c.byte == a.byte) {
-                cuts.push(Cut {
-                    elem: a.elem,
-                    byte: a.byte,
-                    len: a.len as usize,
-                    advance: g.tj_advance,
-                });
-            }
+            add_cut(&mut remove, page, g);
             // Runs follow the baseline (any direction) and break at line or page changes.
             let (dx, dy) = g.dir;
             let u = g.origin.0 * dx + g.origin.1 * dy;
@@ -105,6 +94,16 @@ pub fn redact(
         }
         if let Some(r) = run {
             boxes.push(r);
+        }
+    }
+    // Invisible text (render mode 3 or 7) shows nothing, yet every extractor reads it: it goes,
+    // without a box. (An OCR layer over a scan never gets here: it is failed closed.)
+    for (page, scan) in pdf.pages.iter().enumerate() {
+        for g in scan.glyphs.iter().filter(|g| g.invisible) {
+            if !g.tj_advance.is_finite() {
+                return Err(format!("page {}: invisible text has font size 0", page + 1));
+            }
+            add_cut(&mut remove, page, g);
         }
     }
     // Rewrite every affected stream; page streams get a fresh object (copy-on-write).
@@ -220,6 +219,25 @@ pub fn redact(
     doc.save_to(&mut out)
         .map_err(|e| format!("cannot write the PDF: {e}"))?;
     Ok((out, boxes))
+}
+
+/// Glyphs to remove, per (page for page streams, stream) and operation.
+type Removals = BTreeMap<(Option<usize>, StreamRef), FxHashMap<usize, Vec<Cut>>>;
+
+/// Records that glyph `g` of `page` is to be removed (once).
+fn add_cut(remove: &mut Removals, page: usize, g: &Glyph) {
+    let a = g.addr;
+    // Page streams are keyed with their page: "the first stream" differs per page.
+    let key = (matches!(a.stream, StreamRef::Page(_)).then_some(page), a.stream);
+    let cuts = remove.entry(key).or_default().entry(a.op).or_default();
+    if !cuts.iter().any(|c| c.elem == a.elem && c.byte == a.byte) {
+        cuts.push(Cut {
+            elem: a.elem,
+            byte: a.byte,
+            len: a.len as usize,
+            advance: g.tj_advance,
+        });
+    }
 }
 
 fn stream_content(doc: &lopdf::Document, id: ObjectId) -> Result<Vec<u8>, String> {
@@ -367,41 +385,71 @@ fn sanitize(doc: &mut lopdf::Document, pages: &[ObjectId]) -> Result<(), String>
         .get(b"Root")
         .and_then(|o| o.as_reference())
         .map_err(|_| "no document catalog".to_string())?;
+    // Whitelists, not blacklists: a key we do not know (PDF 2.0's /AF, a vendor's private
+    // dictionary) may carry text or files, so only what a page needs to be drawn survives.
     if let Ok(cat) = doc.get_object_mut(root).and_then(|o| o.as_dict_mut()) {
-        for key in [
-            &b"Metadata"[..],
-            b"Outlines",
-            b"Names",
-            b"OpenAction",
-            b"AA",
-            b"AcroForm",
-            b"StructTreeRoot",
-            b"MarkInfo",
-            b"PieceInfo",
-            b"Threads",
-            b"Dests",
-            b"SpiderInfo",
-            b"OCProperties",
-            b"Collection",
-            b"Perms",
-            b"Legal",
-            b"URI",
-        ] {
-            cat.remove(key);
+        const CATALOG_KEEP: [&[u8]; 7] = [
+            b"Type",
+            b"Pages",
+            b"Version",
+            b"PageLayout",
+            b"PageMode",
+            b"ViewerPreferences",
+            b"Lang",
+        ];
+        let drop: Vec<Vec<u8>> = cat
+            .iter()
+            .map(|(k, _)| k.clone())
+            .filter(|k| !CATALOG_KEEP.contains(&k.as_slice()))
+            .collect();
+        for k in drop {
+            cat.remove(&k);
         }
     }
+    const PAGE_KEEP: [&[u8]; 15] = [
+        b"Type",
+        b"Parent",
+        b"Kids",
+        b"Count",
+        b"Resources",
+        b"MediaBox",
+        b"CropBox",
+        b"BleedBox",
+        b"TrimBox",
+        b"ArtBox",
+        b"Contents",
+        b"Rotate",
+        b"UserUnit",
+        b"Group",
+        b"Tabs",
+    ];
+    let mut tree: Vec<ObjectId> = pages.to_vec();
+    // The page tree's inner nodes too: they can carry inherited keys.
     for &p in pages {
-        if let Ok(page) = doc.get_object_mut(p).and_then(|o| o.as_dict_mut()) {
-            for key in [
-                &b"Annots"[..],
-                b"Thumb",
-                b"PieceInfo",
-                b"Metadata",
-                b"AA",
-                b"StructParents",
-                b"B",
-            ] {
-                page.remove(key);
+        let mut id = p;
+        for _ in 0..64 {
+            match doc
+                .get_dictionary(id)
+                .ok()
+                .and_then(|d| d.get(b"Parent").ok()?.as_reference().ok())
+            {
+                Some(parent) if !tree.contains(&parent) => {
+                    tree.push(parent);
+                    id = parent;
+                }
+                _ => break,
+            }
+        }
+    }
+    for id in tree {
+        if let Ok(page) = doc.get_object_mut(id).and_then(|o| o.as_dict_mut()) {
+            let drop: Vec<Vec<u8>> = page
+                .iter()
+                .map(|(k, _)| k.clone())
+                .filter(|k| !PAGE_KEEP.contains(&k.as_slice()))
+                .collect();
+            for k in drop {
+                page.remove(&k);
             }
         }
     }
@@ -411,9 +459,11 @@ fn sanitize(doc: &mut lopdf::Document, pages: &[ObjectId]) -> Result<(), String>
         if let Some(Object::Stream(s)) = doc.objects.get_mut(&id) {
             s.dict.remove(b"Metadata");
             s.dict.remove(b"PieceInfo");
+            s.dict.remove(b"AF");
         }
         if let Some(Object::Dictionary(d)) = doc.objects.get_mut(&id) {
             d.remove(b"Metadata");
+            d.remove(b"AF");
             for key in [&b"ActualText"[..], b"Alt", b"E", b"T", b"TU"] {
                 if d.has(b"MCID") || d.has(b"S") && d.has(b"P") {
                     d.remove(key);

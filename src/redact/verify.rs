@@ -32,6 +32,21 @@ pub fn pdf(
             f.rule
         ));
     }
+    // The publication gate's own inspection: what `check` would reject is never written.
+    let personal = |t: &str| {
+        detector
+            .scan_with(&TextLayer::plain(t.to_string()), Some(batch))
+            .findings
+            .iter()
+            .any(|f| f.redacted() && !kept_by_decision.contains(&crate::text::fold::fold_str(&t[f.start..f.end])))
+    };
+    let gate = crate::check::pdf::inspect(&back, bytes, &detector.rules().grounds, &personal);
+    if let Some(i) = gate.issues.first() {
+        return Err(format!(
+            "verification: the written PDF fails the publication check: {}",
+            i.message
+        ));
+    }
     let ours = collapse(&fold_keep_case(&back.text.text));
     let pages: Vec<u32> = back.doc.get_pages().keys().copied().collect();
     let theirs = collapse(&fold_keep_case(&back.doc.extract_text(&pages).unwrap_or_default()));
@@ -83,7 +98,7 @@ fn collect_raw(o: &Object, out: &mut String) {
 }
 
 /// A PDF text string: UTF-16BE with a BOM, else PDFDocEncoding (Latin-1 is close enough here).
-fn decode_pdf_string(s: &[u8]) -> String {
+pub fn decode_pdf_string(s: &[u8]) -> String {
     if s.starts_with(&[0xFE, 0xFF]) {
         let units: Vec<u16> = s[2..]
             .chunks(2)

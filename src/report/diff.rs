@@ -1,5 +1,6 @@
 //! The reviewer's view in the terminal: per document, every line with a proposed redaction,
-//! original and redacted, with a line of context, and under it each finding with ground, rule,
+//! original and redacted, in hunks with a few lines of context (`@@ line a-b @@`, merged where
+//! they touch, as in a unified diff), and under it each finding with ground, rule,
 //! confidence and why; kept findings (public officials, functional mailboxes, candidates,
 //! decisions) are shown distinctly. Clear text: this is for a reviewer at their own desk.
 
@@ -19,6 +20,9 @@ pub enum Only {
     /// Only documents that cannot be processed.
     NeedsReview,
 }
+
+/// Lines of context shown before and after each line with a finding.
+const CONTEXT: usize = 2;
 
 struct Style {
     on: bool,
@@ -77,7 +81,55 @@ pub fn write(out: &mut dyn Write, docs: &[Reviewed], only: Only, color: bool) ->
             let line = starts.partition_point(|&s| s <= f.start) - 1;
             by_line.entry(line).or_default().push(f);
         }
+        // A context line is shown as it will be published: a finding not shown in full
+        // (with --only candidates) is already replaced by its label there.
+        let line_text = |l: usize| {
+            let (a, b) = (starts[l], starts.get(l + 1).map_or(d.text.len(), |e| e - 1));
+            let b = b.max(a);
+            let mut s = String::new();
+            let mut pos = a;
+            for f in d.findings.iter().filter(|f| f.redacted() && f.start < b && f.end > a) {
+                // A span from the line before continues here: its rest is hidden too.
+                s.push_str(d.text.get(pos..f.start.max(pos)).unwrap_or(""));
+                s.push_str(&crate::redact::text::label(&f.ground));
+                pos = f.end.min(b);
+            }
+            s.push_str(d.text.get(pos..b).unwrap_or(""));
+            s
+        };
+        // Hunks as in a unified diff: CONTEXT lines around each finding line, merged where
+        // they touch.
+        let mut hunks: Vec<(usize, usize)> = Vec::new();
+        // The empty "line" after a final newline is not a line.
+        let last = starts.len() - 1 - usize::from(starts.len() > 1 && d.text.ends_with('\n'));
+        for &l in by_line.keys() {
+            let (a, b) = (l.saturating_sub(CONTEXT), (l + CONTEXT).min(last).max(l));
+            match hunks.last_mut() {
+                Some(h) if a <= h.1 + 1 => h.1 = b,
+                _ => hunks.push((a, b)),
+            }
+        }
+        let mut hunk = 0;
+        // Next context line to print, and the last line of the open hunk.
+        let mut next_context = 0;
+        let mut hunk_end: Option<usize> = None;
         for (line, fs) in by_line {
+            if hunk < hunks.len() && hunks[hunk].0 <= line {
+                if let Some(e) = hunk_end {
+                    for l in next_context..=e {
+                        writeln!(out, "{:>5}   {}", l + 1, line_text(l))?;
+                    }
+                }
+                let (a, b) = hunks[hunk];
+                writeln!(out, "{}", st.paint("36", &format!("@@ line {}-{} @@", a + 1, b + 1)))?;
+                next_context = a;
+                hunk_end = Some(b);
+                hunk += 1;
+            }
+            for l in next_context..line {
+                writeln!(out, "{:>5}   {}", l + 1, line_text(l))?;
+            }
+            next_context = line + 1;
             let (a, b) = (starts[line], starts.get(line + 1).map_or(d.text.len(), |e| e - 1));
             let text = &d.text[a..b.max(a)];
             let mut orig = String::new();
@@ -126,6 +178,11 @@ pub fn write(out: &mut dyn Write, docs: &[Reviewed], only: Only, color: bool) ->
                     *per_ground.entry(f.ground.to_string()).or_default() += 1;
                 }
                 shown += 1;
+            }
+        }
+        if let Some(e) = hunk_end {
+            for l in next_context..=e {
+                writeln!(out, "{:>5}   {}", l + 1, line_text(l))?;
             }
         }
         writeln!(out)?;

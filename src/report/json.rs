@@ -2,13 +2,12 @@
 //! never in clear), and totals per ground. Stable field order; no timings, so two runs over
 //! the same inputs give the same bytes.
 
-use super::mask::{fingerprint, mask};
+use super::mask::{fingerprints, mask};
 use crate::batch::DocStatus;
 use crate::detect::Disposition;
 use crate::text::LineIndex;
-use crate::text::fold::fold_str;
 use serde::{Deserialize, Deserializer, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Wire format of report.json (schema 1).
 #[derive(Debug, Serialize)]
@@ -124,7 +123,7 @@ pub fn doc_entry(
     found: &[crate::detect::Finding],
     places: &[Option<(usize, [f32; 4])>],
 ) -> DocEntry {
-    let mut occ: HashMap<(String, String), usize> = HashMap::new();
+    let fps = fingerprints(rel, text, found);
     let mut findings = Vec::new();
     let mut kept = Vec::new();
     let mut grounds = BTreeMap::new();
@@ -132,10 +131,7 @@ pub fn doc_entry(
     for (k, f) in found.iter().enumerate() {
         let place = places.get(k).copied().flatten();
         let clear = text.get(f.start..f.end).unwrap_or("");
-        let folded = fold_str(clear);
-        let n = occ.entry((f.rule.to_string(), folded.clone())).or_default();
-        let fp = fingerprint(&f.rule, &folded, rel, *n);
-        *n += 1;
+        let fp = fps[k].clone();
         let (line, column) = lines.line_col(text, f.start);
         let entry = FindingEntry {
             rule: f.rule.to_string(),

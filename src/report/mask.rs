@@ -41,6 +41,22 @@ pub fn fingerprint(rule: &str, folded_text: &str, path: &str, occurrence: usize)
     format!("wr1:{h:016x}")
 }
 
+/// Fingerprints of a document's findings (sorted as the detector returns them), in order: the
+/// occurrence index counts earlier findings of the same rule and folded text.
+pub fn fingerprints(rel: &str, text: &str, findings: &[crate::detect::Finding]) -> Vec<String> {
+    let mut occ: std::collections::HashMap<(&str, String), usize> = std::collections::HashMap::new();
+    findings
+        .iter()
+        .map(|f| {
+            let folded = crate::text::fold::fold_str(text.get(f.start..f.end).unwrap_or(""));
+            let n = occ.entry((&f.rule, folded.clone())).or_default();
+            let fp = fingerprint(&f.rule, &folded, rel, *n);
+            *n += 1;
+            fp
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -70,6 +70,8 @@ pub struct Glyph {
     pub dir: (f32, f32),
     /// Not painted (render mode 3 or 7): an OCR layer or hidden text.
     pub invisible: bool,
+    /// Luminance of the fill colour it is painted with (0 black … 1 white).
+    pub fill: f32,
     /// The glyph's whole advance as a `TJ` adjustment (thousandths of text space, before the
     /// font size): writing `-tj_advance` in place of the glyph keeps what follows in place.
     pub tj_advance: f32,
@@ -86,6 +88,20 @@ pub struct PageScan {
     pub images: Vec<[f32; 4]>,
     /// Reasons the page cannot be read with certainty.
     pub problems: Vec<String>,
+    /// Filled shapes (bounding boxes), for finding text hidden under a box.
+    pub fills: Vec<Fill>,
+}
+
+/// A filled path: its bounding box in page space, colour, and when it was painted.
+#[derive(Debug, Clone)]
+pub struct Fill {
+    /// Bounding box in page space: x0, y0, x1, y1.
+    pub rect: [f32; 4],
+    /// Luminance of the fill colour (0 black … 1 white).
+    pub lum: f32,
+    /// Glyphs recorded on the page before this fill was painted: those with a lower index lie
+    /// under it, later ones on top.
+    pub after_glyphs: usize,
 }
 
 #[derive(Clone)]
@@ -104,6 +120,23 @@ struct TextState {
 struct GState {
     ctm: Matrix,
     text: TextState,
+    /// Non-stroking colour as luminance.
+    fill: f32,
+}
+
+/// Luminance of a colour given as gray, RGB or CMYK components; `None` for anything else
+/// (patterns, separations with a name operand).
+fn luminance(c: &[f32]) -> Option<f32> {
+    match c.len() {
+        1 => Some(c[0]),
+        3 => Some(0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]),
+        4 => {
+            let k = 1.0 - c[3];
+            let (r, g, b) = ((1.0 - c[0]) * k, (1.0 - c[1]) * k, (1.0 - c[2]) * k);
+            Some(0.299 * r + 0.587 * g + 0.114 * b)
+        }
+        _ => None,
+    }
 }
 
 /// Limits that keep hostile files from hanging or exhausting the process.
@@ -152,6 +185,7 @@ pub fn scan_page(doc: &Document, page: ObjectId) -> PageScan {
             render: 0,
             rise: 0.0,
         },
+        fill: 0.0,
     };
     let contents = doc.get_page_contents(page);
     let mut stack: Vec<GState> = Vec::new();
@@ -236,9 +270,51 @@ impl Interp<'_> {
         };
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
+        // Bounding box of the path under construction, in page space.
+        let mut path: Option<[f32; 4]> = None;
+        let extend = |path: &mut Option<[f32; 4]>, (x, y): (f32, f32)| {
+            let r = path.get_or_insert([x, y, x, y]);
+            *r = [r[0].min(x), r[1].min(y), r[2].max(x), r[3].max(y)];
+        };
         for (op_index, op) in content.operations.iter().enumerate() {
             let o = &op.operands;
             match op.operator.as_str() {
+                "m" | "l" | "c" | "v" | "y" => {
+                    if let Some(v) = nums(o) {
+                        for p in v.chunks_exact(2) {
+                            extend(&mut path, apply(&gs.ctm, p[0], p[1]));
+                        }
+                    }
+                }
+                "re" => {
+                    if let Some(v) = nums(o).filter(|v| v.len() == 4) {
+                        for (x, y) in [
+                            (v[0], v[1]),
+                            (v[0] + v[2], v[1] + v[3]),
+                            (v[0] + v[2], v[1]),
+                            (v[0], v[1] + v[3]),
+                        ] {
+                            extend(&mut path, apply(&gs.ctm, x, y));
+                        }
+                    }
+                }
+                "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
+                    if let Some(rect) = path.take() {
+                        self.out.fills.push(Fill {
+                            rect,
+                            lum: gs.fill,
+                            after_glyphs: self.out.glyphs.len(),
+                        });
+                    }
+                }
+                "S" | "s" | "n" => path = None,
+                "g" | "rg" | "k" | "sc" | "scn" => {
+                    if let Some(l) = nums(o).as_deref().and_then(luminance) {
+                        gs.fill = l;
+                    }
+                }
+                // A new colour space starts at its initial colour: black for the device spaces.
+                "cs" => gs.fill = 0.0,
                 "q" => stack.push(gs.clone()),
                 "Q" => match stack.pop() {
                     Some(s) => *gs = s,
@@ -395,6 +471,7 @@ impl Interp<'_> {
                 size,
                 dir: (dx / len, dy / len),
                 invisible,
+                fill: gs.fill,
                 tj_advance: if t.size != 0.0 {
                     (w * t.size + t.char_spacing + if d.word_space { t.word_spacing } else { 0.0 }) / t.size * 1000.0
                 } else {

@@ -198,6 +198,7 @@ mod tests {
             size: 10.0,
             dir: (1.0, 0.0),
             invisible: false,
+            fill: 0.0,
             tj_advance: w * 100.0,
             addr: GlyphAddr {
                 stream: StreamRef::Page(0),

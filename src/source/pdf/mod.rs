@@ -83,6 +83,30 @@ pub fn page_problems(pdf: &PdfDoc) -> Vec<String> {
     out
 }
 
+/// Text that a filled shape drawn later covers (at least half of each glyph's box): still in
+/// the file, hidden only to the eye. Per fill (index into `fills`), the glyphs it covers.
+pub fn text_under_fills(page: &PageScan) -> Vec<(usize, Vec<usize>)> {
+    let area = |r: &[f32; 4]| (r[2] - r[0]).max(0.0) * (r[3] - r[1]).max(0.0);
+    let mut out = Vec::new();
+    for (fi, fill) in page.fills.iter().enumerate() {
+        let r = &fill.rect;
+        let covered: Vec<usize> = page.glyphs[..fill.after_glyphs.min(page.glyphs.len())]
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| {
+                let b = &g.bbox;
+                let inter = area(&[b[0].max(r[0]), b[1].max(r[1]), b[2].min(r[2]), b[3].min(r[3])]);
+                !g.invisible && g.text.as_deref().is_some_and(|t| !t.trim().is_empty()) && inter >= 0.5 * area(b)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if !covered.is_empty() {
+            out.push((fi, covered));
+        }
+    }
+    out
+}
+
 /// Document-level reasons to fail closed: form fields holding values (their appearance would
 /// vanish without a box when forms are removed) and optional content switched off (removing
 /// the switch would reveal it; keeping it would hide text from review).
