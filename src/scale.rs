@@ -234,6 +234,32 @@ pub fn read_shards(dirs: &[PathBuf]) -> Result<Merged> {
     let Some((first, _)) = infos.first().cloned() else {
         return Err(Error::Usage("merge needs at least one shard folder".into()));
     };
+    // A shard.json is input like any other: check it before using its numbers as indexes.
+    for (i, d) in &infos {
+        if i.shard.index == 0 || i.shard.index > i.shard.count {
+            return Err(Error::Usage(format!(
+                "{}: {SHARD_FILE} names shard {}",
+                d.display(),
+                i.shard
+            )));
+        }
+    }
+    if first.shard.count as usize > infos.len() || infos.iter().any(|(i, _)| i.shard.count != first.shard.count) {
+        let given: Vec<String> = infos.iter().map(|(i, _)| i.shard.to_string()).collect();
+        let have: std::collections::BTreeSet<u32> = infos.iter().map(|(i, _)| i.shard.index).collect();
+        let missing: Vec<String> = (1..=first.shard.count)
+            .filter(|k| !have.contains(k))
+            .take(20)
+            .map(|k| format!("{k}/{}", first.shard.count))
+            .collect();
+        return Err(Error::Usage(
+            if infos.iter().all(|(i, _)| i.shard.count == first.shard.count) {
+                format!("missing shards: {}", missing.join(", "))
+            } else {
+                format!("the folders are shards of different splits: {}", given.join(", "))
+            },
+        ));
+    }
     let mut seen = vec![false; first.shard.count as usize];
     for (i, d) in &infos {
         let same = i.shard.count == first.shard.count
@@ -287,6 +313,14 @@ pub fn read_shards(dirs: &[PathBuf]) -> Result<Merged> {
             first.batch_documents
         )));
     }
+    // Paths come from files on a shared volume: one that leaves the out folder is refused.
+    if let Some((e, d)) = documents.iter().find(|(e, _)| !is_plain_relative(&e.path)) {
+        return Err(Error::Usage(format!(
+            "{}: report.json names `{}`, not a path inside the batch",
+            d.display(),
+            e.path
+        )));
+    }
     documents.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     if let Some(w) = documents.windows(2).find(|w| w[0].0.path == w[1].0.path) {
         return Err(Error::Usage(format!("document `{}` is in two shards", w[0].0.path)));
@@ -303,6 +337,13 @@ pub fn read_shards(dirs: &[PathBuf]) -> Result<Merged> {
         package: first.package,
         files,
     })
+}
+
+/// A `/`-separated relative path that stays inside its folder: no root, no `..`, no empty part.
+fn is_plain_relative(rel: &str) -> bool {
+    !rel.is_empty()
+        && !Path::new(rel).is_absolute()
+        && rel.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
 /// Checks that each document's section-5 block is what `grounds` gives, so the merged
@@ -364,6 +405,16 @@ mod tests {
         assert!(counts.iter().all(|&c| (850..1150).contains(&c)), "{counts:?}");
         let s = Shard { index: 3, count: 4 };
         assert_eq!(s.owns("x/y.txt"), shard_of("x/y.txt", 4) == 3);
+    }
+
+    #[test]
+    fn only_plain_relative_paths_are_merged() {
+        for ok in ["a.txt", "dossier/2026/b.pdf", "é.md"] {
+            assert!(is_plain_relative(ok), "{ok}");
+        }
+        for bad in ["", "/etc/passwd", "../x.txt", "a/../../x", "a//b", "./a"] {
+            assert!(!is_plain_relative(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -209,6 +209,18 @@ fn merge_refuses_missing_repeated_or_foreign_shards() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("missing shards: 3/3"));
     let o = merge(&[dirs[0].clone(), dirs[1].clone(), dirs[1].clone()], &out);
     assert_eq!(code(&o), 64);
+    // A shard.json altered by hand (shard 7 of 3, or of 4 billion) is refused, not trusted.
+    let info_path = dirs[0].join("shard.json");
+    let original = std::fs::read_to_string(&info_path).unwrap();
+    for (from, to) in [
+        ("\"index\": 1", "\"index\": 7"),
+        ("\"count\": 3", "\"count\": 4000000000"),
+    ] {
+        assert!(original.contains(from));
+        std::fs::write(&info_path, original.replace(from, to)).unwrap();
+        assert_eq!(code(&merge(&dirs, &out)), 64, "{to}");
+    }
+    std::fs::write(&info_path, original).unwrap();
     // A folder that is not a finished shard.
     std::fs::remove_file(dirs[2].join("shard.json")).unwrap();
     assert_eq!(code(&merge(&dirs, &out)), 64);
