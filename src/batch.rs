@@ -384,15 +384,21 @@ fn detect_one(
     batch: &BatchNames,
     decisions: Option<&crate::triage::Decisions>,
 ) -> (DocScan, Vec<String>) {
-    let mut scan = scan.unwrap_or_default();
-    // Scan again only when a name confirmed elsewhere in the batch occurs here and is new.
-    if batch
-        .found_in(&crate::text::fold::fold_str(&layer.text))
-        .iter()
-        .any(|s| !scan.surnames.contains(*s))
-    {
-        scan = detector.scan_with(layer, Some(batch));
-    }
+    // Scan again only when a name confirmed elsewhere in the batch occurs here and is new; a
+    // document without a first-pass scan (none was made, or it failed) is scanned here. Both
+    // give the same findings as a scan with the batch: adding names the document already
+    // confirms changes nothing, which is what lets a run with `--names` skip the first pass.
+    let mut scan = match scan {
+        Some(s)
+            if !batch
+                .found_in(&crate::text::fold::fold_str(&layer.text))
+                .iter()
+                .any(|n| !s.surnames.contains(*n)) =>
+        {
+            s
+        }
+        _ => detector.scan_with(layer, Some(batch)),
+    };
     let kept = decisions
         .map(|d| d.apply(&doc.rel, &layer.text, &mut scan.findings))
         .unwrap_or_default();
@@ -445,13 +451,15 @@ pub fn review_all(docs: &[DocRef], detector: &Detector, decisions: Option<&crate
 
 /// Runs the whole batch; returns one report entry per document in path order.
 pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) -> Vec<DocEntry> {
-    let first = scan_all(docs, detector);
+    // With the batch's names given, the first pass has nothing left to contribute: every
+    // document is scanned once, with those names (see `detect_one`).
     let own;
-    let batch = match opts.names {
-        Some(b) => b,
+    let (first, batch) = match opts.names {
+        Some(b) => (vec![None; docs.len()], b),
         None => {
+            let first = scan_all(docs, detector);
             own = merge_names(first.iter().flatten().map(|s| (&s.surnames, &s.official_surnames)));
-            &own
+            (first, &own)
         }
     };
     // Pass 2: rescan where a batch name is new to the document, redact, verify, write.

@@ -341,9 +341,7 @@ pub fn read_shards(dirs: &[PathBuf]) -> Result<Merged> {
 
 /// A `/`-separated relative path that stays inside its folder: no root, no `..`, no empty part.
 fn is_plain_relative(rel: &str) -> bool {
-    !rel.is_empty()
-        && !Path::new(rel).is_absolute()
-        && rel.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+    !rel.is_empty() && !Path::new(rel).is_absolute() && rel.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
 /// Checks that each document's section-5 block is what `grounds` gives, so the merged
