@@ -73,6 +73,19 @@ pub fn shard_of(rel: &str, count: u32) -> u32 {
     (fnv1a64(rel.bytes()) % u64::from(count.max(1))) as u32 + 1
 }
 
+/// Identifies the detection settings by the contents of the files they came from (staff and
+/// officials lists, config): a names file or a shard made with other lists is refused, since
+/// it would redact other names. A file that cannot be read counts as absent.
+pub fn settings_digest(files: &[PathBuf]) -> String {
+    let mut bytes = Vec::new();
+    for f in files {
+        let content = std::fs::read(f).unwrap_or_default();
+        bytes.extend_from_slice(&(content.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&content);
+    }
+    format!("{:016x}", fnv1a64(bytes))
+}
+
 /// Identifies a batch by its document paths (sorted, as `discover` returns them), so a names
 /// file or a shard of another batch is refused.
 pub fn batch_digest(docs: &[DocRef]) -> String {
@@ -88,27 +101,30 @@ pub struct NamesFile {
     pub documents: usize,
     /// [`batch_digest`] of the batch.
     pub batch: String,
+    /// [`settings_digest`] of the lists and config used.
+    pub settings: String,
     /// Folded surnames, sorted, without duplicates.
     pub names: Vec<String>,
 }
 
 impl NamesFile {
     /// The names of a finished first pass over `docs`.
-    pub fn new(docs: &[DocRef], names: &BatchNames) -> Self {
+    pub fn new(docs: &[DocRef], names: &BatchNames, settings: String) -> Self {
         let mut v: Vec<String> = names.surnames.iter().cloned().collect();
         v.sort();
         NamesFile {
             documents: docs.len(),
             batch: batch_digest(docs),
+            settings,
             names: v,
         }
     }
 
-    /// The file's text: three header lines, then one name a line.
+    /// The file's text: four header lines, then one name a line.
     pub fn to_text(&self) -> String {
         let mut s = format!(
-            "{NAMES_MAGIC}\n# documents {}\n# batch {}\n",
-            self.documents, self.batch
+            "{NAMES_MAGIC}\n# documents {}\n# batch {}\n# settings {}\n",
+            self.documents, self.batch, self.settings
         );
         for n in &self.names {
             s.push_str(n);
@@ -132,6 +148,7 @@ impl NamesFile {
             .parse()
             .map_err(|_| "names file: bad `# documents` line".to_string())?;
         let batch = header(lines.next(), "batch")?;
+        let settings = header(lines.next(), "settings")?;
         let mut names: Vec<String> = lines
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -142,12 +159,19 @@ impl NamesFile {
         Ok(NamesFile {
             documents,
             batch,
+            settings,
             names,
         })
     }
 
-    /// The names as a batch to propagate, after checking they were collected from `docs`.
-    pub fn batch_for(&self, docs: &[DocRef]) -> Result<BatchNames> {
+    /// The names as a batch to propagate, after checking they were collected from `docs` with
+    /// the same settings.
+    pub fn batch_for(&self, docs: &[DocRef], settings: &str) -> Result<BatchNames> {
+        if self.settings != settings {
+            return Err(Error::Usage(
+                "--names was collected with other staff or officials lists or another config than this run; run `names` again with the same --staff, --officials and --config".into(),
+            ));
+        }
         if self.documents != docs.len() || self.batch != batch_digest(docs) {
             return Err(Error::Usage(format!(
                 "--names was collected from another batch ({} documents, batch {}); these inputs are {} documents, batch {}: run `names` again over the same inputs and --ext",
@@ -183,6 +207,8 @@ pub struct ShardInfo {
     pub documents: usize,
     /// [`NamesFile::digest`] of the names used, if any.
     pub names: Option<String>,
+    /// [`settings_digest`] of the lists and config used.
+    pub settings: String,
     /// The package settings, so `merge` writes the package as the shards would have.
     pub package: PackageOptions,
 }
@@ -266,10 +292,11 @@ pub fn read_shards(dirs: &[PathBuf]) -> Result<Merged> {
             && i.batch == first.batch
             && i.batch_documents == first.batch_documents
             && i.names == first.names
+            && i.settings == first.settings
             && i.package == first.package;
         if !same {
             return Err(Error::Usage(format!(
-                "{} is a shard of another run than {} (batch, shard count, names file or package options differ)",
+                "{} is a shard of another run than {} (batch, shard count, names file, lists or config, or package options differ)",
                 d.display(),
                 infos[0].1.display()
             )));
@@ -420,10 +447,12 @@ mod tests {
         let f = NamesFile {
             documents: 2,
             batch: "00ff".into(),
+            settings: "12ab".into(),
             names: vec!["bakker".into(), "de vries".into()],
         };
         assert_eq!(NamesFile::parse(&f.to_text()), Ok(f.clone()));
         assert!(NamesFile::parse("jansen\n").is_err());
-        assert!(NamesFile::parse("# woo-redact names 1\n# documents x\n# batch 1\n").is_err());
+        assert!(NamesFile::parse("# woo-redact names 1\n# documents x\n# batch 1\n# settings 2\n").is_err());
+        assert!(NamesFile::parse("# woo-redact names 1\n# documents 1\n# batch 1\njansen\n").is_err());
     }
 }

@@ -126,7 +126,7 @@ fn three_shards_and_merge_equal_a_single_run() {
     assert_eq!(code(&o), 0);
     let text = std::fs::read_to_string(&names).unwrap();
     assert_eq!(text, std::fs::read_to_string(&names_j1).unwrap());
-    let listed: Vec<&str> = text.lines().skip(3).collect();
+    let listed: Vec<&str> = text.lines().skip(4).collect();
     assert!(
         listed.windows(2).all(|w| w[0] < w[1]) && listed.len() > 10,
         "{}",
@@ -178,7 +178,7 @@ fn three_shards_and_merge_equal_a_single_run() {
     // Without the batch's names each shard only propagates its own: the merge then differs
     // (names confirmed in one shard stay visible in another), so the test above proves the
     // names file carries them across.
-    let header: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
+    let header: String = text.lines().take(4).map(|l| format!("{l}\n")).collect();
     let empty = t.path().join("empty-names.txt");
     std::fs::write(&empty, header).unwrap();
     let dirs_empty = shards(&input, &empty, &t.path().join("run-empty"), &extra);
@@ -242,6 +242,19 @@ fn merge_refuses_missing_repeated_or_foreign_shards() {
         ])
         .args(lists()));
     assert_eq!(code(&o), 64, "{}", String::from_utf8_lossy(&o.stderr));
+    // Names collected with other lists (here: none) would redact other names.
+    let o = run(bin().args([
+        "redact",
+        p(&input),
+        "--out",
+        p(&t.path().join("w")),
+        "--names",
+        p(&names),
+        "--shard",
+        "1/2",
+    ]));
+    assert_eq!(code(&o), 64);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("other staff or officials lists"));
     // More than one shard without names would leave propagated names visible.
     let o = run(bin()
         .args(["redact", p(&input), "--out", p(&t.path().join("y")), "--shard", "2/2"])

@@ -127,7 +127,7 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
     batch::check_out_dir(&a.out, &a.inputs)?;
     let (detector, skip) = build_detector(&a.detect, &a.inputs)?;
     let docs = batch::discover(&a.inputs, &skip, &normalise_exts(&a.ext))?;
-    let (docs, names, shard_info) = super::scale::plan(docs, &a, package_options(&a))?;
+    let (docs, names, shard_info) = super::scale::plan(docs, &a, package_options(&a), &skip)?;
     std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create --out {}", a.out.display()))?;
     let bar = if a.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         indicatif::ProgressBar::hidden()

@@ -17,7 +17,7 @@ pub fn names(a: NamesArgs) -> anyhow::Result<u8> {
     let (detector, skip) = build_detector(&a.detect, &a.inputs)?;
     let docs = batch::discover(&a.inputs, &skip, &normalise_exts(&a.ext))?;
     let names = batch::batch_names(&docs, &detector);
-    let file = NamesFile::new(&docs, &names);
+    let file = NamesFile::new(&docs, &names, woo_redact::scale::settings_digest(&skip));
     batch::write_atomic(&a.out, file.to_text().as_bytes())?;
     Ok(0)
 }
@@ -28,7 +28,9 @@ pub fn plan(
     all: Vec<DocRef>,
     a: &RedactArgs,
     package: PackageOptions,
+    settings_files: &[std::path::PathBuf],
 ) -> anyhow::Result<(Vec<DocRef>, Option<BatchNames>, Option<ShardInfo>)> {
+    let settings = woo_redact::scale::settings_digest(settings_files);
     let file = match &a.names {
         Some(p) => {
             let text = std::fs::read_to_string(p).with_context(|| format!("cannot read --names {}", p.display()))?;
@@ -36,7 +38,7 @@ pub fn plan(
         }
         None => None,
     };
-    let names = file.as_ref().map(|f| f.batch_for(&all)).transpose()?;
+    let names = file.as_ref().map(|f| f.batch_for(&all, &settings)).transpose()?;
     let Some(shard) = a.shard else {
         return Ok((all, names, None));
     };
@@ -52,6 +54,7 @@ pub fn plan(
         batch: woo_redact::scale::batch_digest(&all),
         documents: 0,
         names: file.as_ref().map(NamesFile::digest),
+        settings,
         package,
     };
     let mine: Vec<DocRef> = all.into_iter().filter(|d| shard.owns(&d.rel)).collect();
