@@ -451,41 +451,72 @@ pub fn review_all(docs: &[DocRef], detector: &Detector, decisions: Option<&crate
 
 /// Runs the whole batch; returns one report entry per document in path order.
 pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) -> Vec<DocEntry> {
-    // With the batch's names given, the first pass has nothing left to contribute: every
-    // document is scanned once, with those names (see `detect_one`).
+    let mut all = Vec::with_capacity(docs.len());
+    redact_each(docs, detector, opts, &mut |e| all.push(e));
+    all
+}
+
+/// Input bytes processed together (with at least four documents per thread): entries are
+/// handed on per chunk, so a run holds the entries of one chunk (a few times its input), not
+/// of the batch, while every core still has documents to take.
+const CHUNK_BYTES: u64 = 4 << 20;
+
+/// Runs the whole batch and hands each document's entry to `sink`, in path order, a chunk
+/// of documents at a time. Pass 1 keeps only the names each document confirms; pass 2 scans
+/// every document with the batch's names (the same findings a scan without them gives where
+/// the document already confirms every batch name it mentions), redacts, verifies and writes.
+pub fn redact_each(docs: &[DocRef], detector: &Detector, opts: &RedactOptions, sink: &mut dyn FnMut(DocEntry)) {
     let own;
-    let (first, batch) = match opts.names {
-        Some(b) => (vec![None; docs.len()], b),
+    let batch = match opts.names {
+        Some(b) => b,
         None => {
-            let first = scan_all(docs, detector);
-            own = merge_names(first.iter().flatten().map(|s| (&s.surnames, &s.official_surnames)));
-            (first, &own)
+            own = batch_names(docs, detector);
+            &own
         }
     };
-    // Pass 2: rescan where a batch name is new to the document, redact, verify, write.
-    docs.par_iter()
-        .zip(first.into_par_iter())
-        .map(|(doc, scan)| {
-            let entry = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                redact_one(doc, scan, detector, batch, opts)
-            }))
-            .unwrap_or_else(|_| {
-                doc_entry(
-                    &doc.rel,
-                    DocStatus::Failed,
-                    Some(
-                        "internal error while processing this file (a defect: please report it); no output written"
-                            .into(),
-                    ),
-                    "",
-                    &[],
-                    &[],
-                )
-            });
-            (opts.progress)();
-            entry
-        })
-        .collect()
+    let mut rest = docs;
+    while !rest.is_empty() {
+        let min_docs = 4 * rayon::current_num_threads();
+        let mut bytes = 0;
+        let n = rest
+            .iter()
+            .enumerate()
+            .take_while(|(i, d)| {
+                let fits = bytes < CHUNK_BYTES || *i < min_docs;
+                bytes += std::fs::metadata(&d.path).map(|m| m.len()).unwrap_or(0);
+                fits
+            })
+            .count()
+            .max(1);
+        let (chunk, tail) = rest.split_at(n);
+        rest = tail;
+        let entries: Vec<DocEntry> = chunk
+            .par_iter()
+            .map(|doc| {
+                let entry = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    redact_one(doc, None, detector, batch, opts)
+                }))
+                .unwrap_or_else(|_| {
+                    doc_entry(
+                        &doc.rel,
+                        DocStatus::Failed,
+                        Some(
+                            "internal error while processing this file (a defect: please report it); no output written"
+                                .into(),
+                        ),
+                        "",
+                        &[],
+                        &[],
+                    )
+                });
+                (opts.progress)();
+                entry
+            })
+            .collect();
+        for e in entries {
+            sink(e);
+        }
+    }
 }
 
 fn redact_one(

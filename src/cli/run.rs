@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use woo_redact::batch::{self, RedactOptions};
 use woo_redact::detect::{Detector, examples::run_examples};
 use woo_redact::error::Error;
-use woo_redact::report;
 use woo_redact::rules::RuleSet;
 use woo_redact::text::TextLayer;
 
@@ -145,7 +144,11 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
         Some(p) => Some(woo_redact::triage::Decisions::load(p, &detector.rules().grounds)?),
         None => None,
     };
-    let entries = batch::redact_all(
+    // Entries go to a spill file as documents finish, so memory does not grow with the batch.
+    let mut spill = woo_redact::publish::Spill::create(&a.out)?;
+    let mut incomplete = 0;
+    let mut spill_error = None;
+    batch::redact_each(
         &docs,
         &detector,
         &RedactOptions {
@@ -155,29 +158,35 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
             decisions: decisions.as_ref(),
             names: names.as_ref(),
         },
+        &mut |e| {
+            if e.status.incomplete() {
+                incomplete += 1;
+                eprintln!(
+                    "woo-redact: {}: {}: {}",
+                    e.path,
+                    e.status.as_str(),
+                    e.reason.as_deref().unwrap_or("")
+                );
+            }
+            if spill_error.is_none() {
+                spill_error = spill.push(&e).err();
+            }
+        },
     );
     bar.finish_and_clear();
-    let mut incomplete = 0;
-    for e in &entries {
-        if e.status.incomplete() {
-            incomplete += 1;
-            eprintln!(
-                "woo-redact: {}: {}: {}",
-                e.path,
-                e.status.as_str(),
-                e.reason.as_deref().unwrap_or("")
-            );
-        }
+    if let Some(e) = spill_error {
+        return Err(e.into());
     }
-    let mut rep = report::json::build(entries);
+    let mut stale = Vec::new();
     if let Some(d) = &decisions {
-        rep.stale_decisions = d.stale();
+        stale = d.stale();
         // A shard's stale list is partial: `merge` reports what no shard used.
-        for s in rep.stale_decisions.iter().filter(|_| shard_info.is_none()) {
+        for s in stale.iter().filter(|_| shard_info.is_none()) {
             eprintln!("woo-redact: stale decision (matches nothing): {s}");
         }
     }
-    woo_redact::publish::write(&a.out, &mut rep, &detector.rules().grounds, &package_options(&a))?;
+    let totals =
+        woo_redact::publish::write_spilled(&a.out, spill, stale, &detector.rules().grounds, &package_options(&a))?;
     if let Some(info) = &shard_info {
         // Written last: its presence tells `merge` the shard finished.
         batch::write_atomic(
@@ -186,10 +195,10 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
         )?;
     }
     if !a.quiet {
-        let redactions: usize = rep.totals.grounds.values().sum();
+        let redactions: usize = totals.grounds.values().sum();
         eprintln!(
             "woo-redact: {} documents, {} redactions, {} incomplete; report: {}",
-            rep.totals.documents,
+            totals.documents,
             redactions,
             incomplete,
             a.out.join("report.json").display()

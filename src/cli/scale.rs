@@ -85,14 +85,14 @@ pub fn merge(a: MergeArgs) -> anyhow::Result<u8> {
         ))
         .into());
     }
-    let mut merged = woo_redact::scale::read_shards(&a.shards)?;
+    let merged = woo_redact::scale::read_shards(&a.shards)?;
     let rules = RuleSet::load(a.config.as_deref())?;
     woo_redact::scale::check_grounds(&merged.report, &rules.grounds)?;
     std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create --out {}", a.out.display()))?;
     for (dir, rel) in &merged.files {
         woo_redact::scale::place_file(dir, rel, &a.out, a.move_files)?;
     }
-    let rep = &mut merged.report;
+    let rep = merged.report;
     let mut incomplete = 0;
     for e in rep.documents.iter().filter(|e| e.status.incomplete()) {
         incomplete += 1;
@@ -106,13 +106,13 @@ pub fn merge(a: MergeArgs) -> anyhow::Result<u8> {
     for s in &rep.stale_decisions {
         eprintln!("woo-redact: stale decision (matches nothing): {s}");
     }
-    woo_redact::publish::write(&a.out, rep, &rules.grounds, &merged.package)?;
+    let totals = woo_redact::publish::write(&a.out, rep, &rules.grounds, &merged.package)?;
     if !a.quiet {
-        let redactions: usize = rep.totals.grounds.values().sum();
+        let redactions: usize = totals.grounds.values().sum();
         eprintln!(
             "woo-redact: merged {} shards: {} documents, {} redactions, {} incomplete; report: {}",
             a.shards.len(),
-            rep.totals.documents,
+            totals.documents,
             redactions,
             incomplete,
             a.out.join("report.json").display()
