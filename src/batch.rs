@@ -476,18 +476,10 @@ pub fn redact_each(docs: &[DocRef], detector: &Detector, opts: &RedactOptions, s
     };
     let mut rest = docs;
     while !rest.is_empty() {
-        let min_docs = 4 * rayon::current_num_threads();
-        let mut bytes = 0;
-        let n = rest
+        let sizes = rest
             .iter()
-            .enumerate()
-            .take_while(|(i, d)| {
-                let fits = bytes < CHUNK_BYTES || *i < min_docs;
-                bytes += std::fs::metadata(&d.path).map(|m| m.len()).unwrap_or(0);
-                fits
-            })
-            .count()
-            .max(1);
+            .map(|d| std::fs::metadata(&d.path).map(|m| m.len()).unwrap_or(0));
+        let n = chunk_len(sizes, 4 * rayon::current_num_threads(), CHUNK_BYTES);
         let (chunk, tail) = rest.split_at(n);
         rest = tail;
         let entries: Vec<DocEntry> = chunk
@@ -517,6 +509,21 @@ pub fn redact_each(docs: &[DocRef], detector: &Detector, opts: &RedactOptions, s
             sink(e);
         }
     }
+}
+
+/// How many of the next documents (by size) make a chunk: at least `min_docs` (and one), and
+/// more while the chunk is under `max_bytes`.
+fn chunk_len(sizes: impl Iterator<Item = u64>, min_docs: usize, max_bytes: u64) -> usize {
+    let mut bytes = 0;
+    sizes
+        .enumerate()
+        .take_while(|&(i, size)| {
+            let fits = bytes < max_bytes || i < min_docs;
+            bytes += size;
+            fits
+        })
+        .count()
+        .max(1)
 }
 
 fn redact_one(
@@ -674,4 +681,20 @@ fn redact_pdf(
         .collect();
     verify::pdf(&bytes, &needles, v.detector, v.batch, v.kept)?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunk_len;
+
+    #[test]
+    fn chunks_hold_enough_documents_and_bounded_bytes() {
+        // Small documents: cut once the bytes reach the limit.
+        assert_eq!(chunk_len([10u64; 100].into_iter(), 4, 50), 5);
+        // Large documents: never fewer than the minimum per chunk.
+        assert_eq!(chunk_len([1000u64; 100].into_iter(), 4, 50), 4);
+        // The tail, and an empty rest.
+        assert_eq!(chunk_len([10u64; 3].into_iter(), 4, 50), 3);
+        assert_eq!(chunk_len(std::iter::empty(), 4, 50), 1);
+    }
 }
