@@ -165,13 +165,10 @@ pub fn write_spilled(
     }
     let f = std::fs::File::open(&spill.path).map_err(|e| io_error(&spill.path, e))?;
     let path = spill.path.clone();
-    let docs = std::io::BufReader::new(f).lines().map(move |l| {
-        let l = l.map_err(|e| io_error(&path, e))?;
-        serde_json::from_str::<DocEntry>(&l).map_err(|e| Error::Decode {
-            path: path.clone(),
-            reason: e.to_string(),
-        })
-    });
+    // Lines are parsed in the parallel part of the report writer, not here.
+    let docs = std::io::BufReader::new(f)
+        .lines()
+        .map(move |l| l.map(Pending::Line).map_err(|e| io_error(&path, e)));
     write_stream(out, totals, stale, docs, grounds, opts)
 }
 
@@ -182,7 +179,7 @@ pub fn write(out: &Path, rep: Report, grounds: &GroundTable, opts: &PackageOptio
         out,
         rep.totals,
         rep.stale_decisions,
-        rep.documents.into_iter().map(Ok),
+        rep.documents.into_iter().map(|d| Ok(Pending::Entry(d))),
         grounds,
         opts,
     )
@@ -195,7 +192,7 @@ fn write_stream(
     out: &Path,
     totals: Totals,
     stale: Vec<String>,
-    docs: impl Iterator<Item = Result<DocEntry>>,
+    docs: impl Iterator<Item = Result<Pending>>,
     grounds: &GroundTable,
     opts: &PackageOptions,
 ) -> Result<Totals> {
@@ -242,6 +239,30 @@ fn write_stream(
     Ok(frame.totals)
 }
 
+/// A document on its way into the report: in memory already, or a spilled JSON line.
+enum Pending {
+    Entry(DocEntry),
+    Line(String),
+}
+
+impl Pending {
+    /// About how many findings it holds (a spilled finding is some 250 bytes of JSON).
+    fn weight(&self) -> usize {
+        match self {
+            Pending::Entry(d) => 1 + d.findings.len() + d.kept.len(),
+            Pending::Line(l) => 1 + l.len() / 256,
+        }
+    }
+
+    fn into_entry(self) -> std::io::Result<DocEntry> {
+        match self {
+            Pending::Entry(d) => Ok(d),
+            Pending::Line(l) => serde_json::from_str(&l)
+                .map_err(|e| std::io::Error::other(format!("a spilled report entry cannot be read back: {e}"))),
+        }
+    }
+}
+
 /// Why writing the report stopped: the file, or a document that could not be read back.
 enum ReportError {
     Io(std::io::Error),
@@ -255,7 +276,7 @@ enum ReportError {
 fn write_report(
     w: &mut dyn Write,
     frame: &Report,
-    docs: impl Iterator<Item = Result<DocEntry>>,
+    docs: impl Iterator<Item = Result<Pending>>,
     prepare: impl Fn(DocEntry) -> DocEntry + Sync,
     mut each: impl FnMut(&DocEntry) -> Result<()>,
 ) -> std::result::Result<(), ReportError> {
@@ -280,7 +301,7 @@ fn write_report(
         while n < CHUNK_FINDINGS {
             let Some(d) = docs.next() else { break };
             let d = d.map_err(ReportError::Doc)?;
-            n += 1 + d.findings.len() + d.kept.len();
+            n += d.weight();
             chunk.push(d);
         }
         if chunk.is_empty() {
@@ -288,12 +309,13 @@ fn write_report(
         }
         let parts: Vec<(DocEntry, String)> = chunk
             .into_par_iter()
-            .map(|d| {
-                let d = prepare(d);
-                serde_json::to_string_pretty(&d).map(|s| (d, s.replace('\n', "\n    ")))
+            .map(|p| {
+                let d = prepare(p.into_entry()?);
+                let s = serde_json::to_string_pretty(&d)?;
+                Ok((d, s.replace('\n', "\n    ")))
             })
-            .collect::<std::result::Result<_, _>>()
-            .map_err(|e| io(e.into()))?;
+            .collect::<std::io::Result<_>>()
+            .map_err(io)?;
         for (d, p) in parts {
             each(&d).map_err(ReportError::Doc)?;
             w.write_all(if first { b"\n    " } else { b",\n    " }).map_err(io)?;
@@ -347,7 +369,16 @@ mod tests {
                 seen += 1;
                 Ok(())
             };
-            assert!(write_report(&mut got, &rep, docs.into_iter().map(Ok), |d| d, counted).is_ok());
+            assert!(
+                write_report(
+                    &mut got,
+                    &rep,
+                    docs.into_iter().map(|d| Ok(Pending::Entry(d))),
+                    |d| d,
+                    counted
+                )
+                .is_ok()
+            );
             assert!(got == want, "{n} documents");
             assert_eq!(seen, n);
         }
