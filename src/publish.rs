@@ -78,9 +78,9 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.w.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
+        // After a rename there is nothing left to remove; after a failure, the partial file.
+        self.w = None;
+        let _ = std::fs::remove_file(&self.tmp);
     }
 }
 
@@ -382,5 +382,55 @@ mod tests {
             assert!(got == want, "{n} documents");
             assert_eq!(seen, n);
         }
+    }
+
+    #[test]
+    fn spilled_and_in_memory_reports_write_the_same_files_and_leave_nothing_behind() {
+        let grounds = crate::rules::RuleSet::builtin().unwrap().grounds;
+        let opts = PackageOptions {
+            document_prefix: "WOO-".into(),
+            decision_name: "Besluit".into(),
+            xlsx: true,
+        };
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let mut spill = Spill::create(a.path()).unwrap();
+        for d in &report(5).documents {
+            spill.push(d).unwrap();
+        }
+        let mut rep = report(5);
+        rep.stale_decisions = vec!["keep abc".into()];
+        let t1 = write_spilled(a.path(), spill, rep.stale_decisions.clone(), &grounds, &opts).unwrap();
+        let t2 = write(b.path(), rep, &grounds, &opts).unwrap();
+        assert_eq!(format!("{t1:?}"), format!("{t2:?}"));
+        let files = |d: &Path| {
+            let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(d)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .map(|p| {
+                    (
+                        p.file_name().unwrap().to_string_lossy().into_owned(),
+                        std::fs::read(&p).unwrap(),
+                    )
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        let (fa, fb) = (files(a.path()), files(b.path()));
+        let names: Vec<&str> = fa.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "inventaris.csv",
+                "inventaris.xlsx",
+                "redactielog.csv",
+                "report.json",
+                "toelichting.html",
+                "toelichting.md"
+            ]
+        );
+        assert!(fa == fb);
+        let report = String::from_utf8(fa[3].1.clone()).unwrap();
+        assert!(report.contains("\"section5\"") && report.contains("keep abc"));
     }
 }
