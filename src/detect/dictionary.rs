@@ -60,6 +60,8 @@ pub struct Dictionary {
     /// Per list and person: folded first given name and first initial, for choosing between
     /// people who share a surname.
     keys: [Vec<(String, Option<char>)>; 2],
+    /// Per list and person: folded particles (`van der`), to tell "Van der Beeck" from "Beeck".
+    tussen: [Vec<String>; 2],
 }
 
 impl Dictionary {
@@ -84,6 +86,7 @@ impl Dictionary {
                     )
                 })
                 .collect();
+            d.tussen[li] = people.iter().map(|p| fold_str(&p.tussen)).collect();
             for (pi, p) in people.iter().enumerate() {
                 let entry = Entry { person: pi, list };
                 let sur = fold_str(&p.surname);
@@ -155,7 +158,20 @@ impl Dictionary {
                 &multi_entries
             };
             let ext = sc.extend_name(i, last, &self.first_names);
-            let entry = self.best(entries, &ext);
+            // Particles are part of a Dutch surname: "Van den Hoek" is not staff member Hoek.
+            let fitting: Vec<Entry> = entries
+                .iter()
+                .copied()
+                .filter(|e| {
+                    ext.particles.is_empty()
+                        || self.tussen[usize::from(e.list == ListKind::Official)][e.person] == ext.particles
+                })
+                .collect();
+            if fitting.is_empty() {
+                i += 1;
+                continue;
+            }
+            let entry = self.best(&fitting, &ext);
             out.push(Hit {
                 start: ext.start,
                 end: ext.end,
