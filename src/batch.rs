@@ -17,7 +17,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Outcome of one document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DocStatus {
     /// Written with at least one redaction.
@@ -235,6 +235,12 @@ fn absolute(p: &Path) -> PathBuf {
 /// Writes bytes to `path` via a temporary file in the same folder and a rename, so a reader
 /// never sees half a file and an interrupted run leaves no partial output.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// As [`write_atomic`], with the content produced by `fill` into a buffered writer, so a large
+/// file (the report of a big batch) need not be held in memory whole.
+pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     let io = |e| Error::Io {
         path: path.to_path_buf(),
         source: e,
@@ -249,8 +255,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     // Registered so a second interrupt can remove it before the process exits.
     crate::interrupt::track(&tmp);
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        fill(&mut w)?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
@@ -330,6 +337,10 @@ pub struct RedactOptions<'a> {
     pub out: &'a Path,
     /// Called once per finished document (progress).
     pub progress: &'a (dyn Fn() + Sync),
+    /// Batch-wide names from a `names` pass. When set they replace the names this run would
+    /// collect itself: a shard sees only part of the batch, and must propagate what all of it
+    /// confirms.
+    pub names: Option<&'a BatchNames>,
     /// Close every redacted document with its section-5 justification (a last page, a
     /// closing section), worded from this grounds table.
     pub justification: Option<&'a crate::rules::grounds::GroundTable>,
@@ -339,65 +350,75 @@ pub struct RedactOptions<'a> {
     pub limits: Limits,
 }
 
-/// What pass 1 learnt of a document.
-enum First {
-    /// Read and scanned.
-    Scanned(DocScan),
-    /// Refused (unreadable, over a limit): pass 2 reports it without reading it again, so a
-    /// decompression bomb or a huge file costs one read, not two.
-    Refused(DocStatus, String),
-    /// Not known (interrupted, or a defect): pass 2 does the work itself.
-    Unknown,
-}
-
-impl First {
-    fn scan(&self) -> Option<&DocScan> {
-        match self {
-            First::Scanned(s) => Some(s),
-            _ => None,
-        }
-    }
-}
-
 /// Pass 1: scan every document and collect the names it confirms, for batch propagation.
-fn first_pass(docs: &[DocRef], detector: &Detector, limits: &Limits) -> (Vec<First>, BatchNames) {
-    let first: Vec<First> = docs
-        .par_iter()
-        .map(|d| {
-            if crate::interrupt::requested().is_some() {
-                return First::Unknown;
-            }
-            // A defect triggered by one hostile file must not take the batch down with it.
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let _budget = Budget::enter(limits);
-                let loaded = match load(d) {
-                    Ok(l) => l,
-                    Err((status, reason)) => return First::Refused(status, reason),
-                };
-                if let Err(e) = crate::limits::check_time() {
-                    return First::Refused(DocStatus::NeedsReview, e.to_string());
-                }
-                First::Scanned(detector.scan(loaded.layer()))
-            }))
-            .unwrap_or(First::Unknown)
-        })
-        .collect();
-    let mut batch = BatchNames::default();
-    for s in first.iter().filter_map(First::scan) {
-        batch.surnames.extend(s.surnames.iter().cloned());
+fn first_pass(docs: &[DocRef], detector: &Detector, limits: &Limits) -> (Vec<Option<DocScan>>, BatchNames) {
+    let first = scan_all(docs, detector, limits);
+    let batch = merge_names(first.iter().flatten().map(|s| (&s.surnames, &s.official_surnames)));
+    (first, batch)
+}
+
+fn scan_all(docs: &[DocRef], detector: &Detector, limits: &Limits) -> Vec<Option<DocScan>> {
+    docs.par_iter().map(|d| scan_one(d, detector, limits)).collect()
+}
+
+fn scan_one(d: &DocRef, detector: &Detector, limits: &Limits) -> Option<DocScan> {
+    if crate::interrupt::requested().is_some() {
+        return None;
     }
-    for s in first.iter().filter_map(First::scan) {
-        for o in &s.official_surnames {
+    // A defect triggered by one hostile file must not take the batch down with it.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _budget = Budget::enter(limits);
+        let loaded = load(d).ok()?;
+        crate::limits::check_time().ok()?;
+        Some(detector.scan(loaded.layer()))
+    }))
+    .ok()
+    .flatten()
+}
+
+/// Names confirmed anywhere, less any name that is an official's anywhere in the batch.
+fn merge_names<'a>(scans: impl Iterator<Item = (&'a NameSet, &'a NameSet)> + Clone) -> BatchNames {
+    let mut batch = BatchNames::default();
+    for (surnames, _) in scans.clone() {
+        batch.surnames.extend(surnames.iter().cloned());
+    }
+    for (_, officials) in scans {
+        for o in officials {
             batch.surnames.remove(o);
         }
     }
     batch.index();
-    (first, batch)
+    batch
 }
 
-/// The names confirmed anywhere in the batch (pass 1 alone), for commands that only read.
+type NameSet = rustc_hash::FxHashSet<String>;
+
+/// The names confirmed anywhere in the batch (pass 1 alone: the `names` command, and commands
+/// that only read): the names a run over `docs` would propagate. Only the names of each
+/// document are kept, never its findings or text, so memory grows with the number of distinct
+/// names, not with the batch.
 pub fn batch_names(docs: &[DocRef], detector: &Detector) -> BatchNames {
-    first_pass(docs, detector, &Limits::default()).1
+    batch_names_within(docs, detector, &Limits::default())
+}
+
+/// [`batch_names`] with each document read within `limits`.
+fn batch_names_within(docs: &[DocRef], detector: &Detector, limits: &Limits) -> BatchNames {
+    let (surnames, officials) = docs
+        .par_iter()
+        .map(|d| {
+            scan_one(d, detector, limits)
+                .map(|s| (s.surnames, s.official_surnames))
+                .unwrap_or_default()
+        })
+        .reduce(
+            || (NameSet::default(), NameSet::default()),
+            |(mut a, mut b), (c, d)| {
+                a.extend(c);
+                b.extend(d);
+                (a, b)
+            },
+        );
+    merge_names(std::iter::once((&surnames, &officials)))
 }
 
 /// One document as a reviewer sees it: its text and findings, or why it cannot be read.
@@ -430,16 +451,21 @@ fn detect_one(
     batch: &BatchNames,
     decisions: Option<&crate::triage::Decisions>,
 ) -> (DocScan, Vec<String>) {
-    // No first-pass scan (it failed, or a defect stopped it): scan here.
-    let mut scan = scan.unwrap_or_else(|| detector.scan(layer));
-    // Scan again only when a name confirmed elsewhere in the batch occurs here and is new.
-    if batch
-        .found_in(&crate::text::fold::fold_str(&layer.text))
-        .iter()
-        .any(|s| !scan.surnames.contains(*s))
-    {
-        scan = detector.scan_with(layer, Some(batch));
-    }
+    // Scan again only when a name confirmed elsewhere in the batch occurs here and is new; a
+    // document without a first-pass scan (none was made, or it failed) is scanned here. Both
+    // give the same findings as a scan with the batch: adding names the document already
+    // confirms changes nothing, which is what lets a run with `--names` skip the first pass.
+    let mut scan = match scan {
+        Some(s)
+            if !batch
+                .found_in(&crate::text::fold::fold_str(&layer.text))
+                .iter()
+                .any(|n| !s.surnames.contains(*n)) =>
+        {
+            s
+        }
+        _ => detector.scan_with(layer, Some(batch)),
+    };
     let kept = decisions
         .map(|d| d.apply(rel, &layer.text, &mut scan.findings))
         .unwrap_or_default();
@@ -453,7 +479,7 @@ pub fn review_all(docs: &[DocRef], detector: &Detector, decisions: Option<&crate
     let (first, batch) = first_pass(docs, detector, &limits);
     docs.par_iter()
         .zip(first.into_par_iter())
-        .map(|(doc, first)| {
+        .map(|(doc, scan)| {
             let _budget = Budget::enter(&limits);
             let failed = |reason: String| Reviewed {
                 rel: doc.rel.clone(),
@@ -463,11 +489,6 @@ pub fn review_all(docs: &[DocRef], detector: &Detector, decisions: Option<&crate
                 places: Vec::new(),
                 page_starts: Vec::new(),
                 problem: Some(reason),
-            };
-            let scan = match first {
-                First::Refused(_, reason) => return failed(reason),
-                First::Scanned(s) => Some(s),
-                First::Unknown => None,
             };
             let loaded = match load(doc) {
                 Err((_, reason)) => return failed(reason),
@@ -497,50 +518,100 @@ pub fn review_all(docs: &[DocRef], detector: &Detector, decisions: Option<&crate
         .collect()
 }
 
-/// Runs the whole batch; returns one report entry per document in path order. After an
-/// interrupt ([`crate::interrupt`]) documents not yet written are `failed` with reason
-/// [`INTERRUPTED`] and nothing more is written.
+/// Runs the whole batch; returns one report entry per document in path order.
 pub fn redact_all(docs: &[DocRef], detector: &Detector, opts: &RedactOptions) -> Vec<DocEntry> {
-    let (first, batch) = first_pass(docs, detector, &opts.limits);
-    // Pass 2: rescan where a batch name is new to the document, redact, verify, write.
-    docs.par_iter()
-        .zip(first.into_par_iter())
-        .map(|(doc, scan)| {
-            let entry = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                redact_one(doc, scan, detector, &batch, opts)
-            }))
-            .unwrap_or_else(|_| {
-                doc_entry(
-                    &doc.rel,
-                    DocStatus::Failed,
-                    Some(
-                        "internal error while processing this file (a defect: please report it); no output written"
-                            .into(),
-                    ),
-                    "",
-                    &[],
-                    &[],
-                )
-            });
-            (opts.progress)();
-            entry
+    let mut all = Vec::with_capacity(docs.len());
+    redact_each(docs, detector, opts, &mut |e| all.push(e));
+    all
+}
+
+/// Input bytes processed together (with at least four documents per thread): entries are
+/// handed on per chunk, so a run holds the entries of one chunk (a few times its input), not
+/// of the batch, while every core still has documents to take.
+const CHUNK_BYTES: u64 = 4 << 20;
+
+/// After an interrupt ([`crate::interrupt`]) documents not yet written get `failed` with reason
+/// [`INTERRUPTED`] and nothing more is written.
+///
+/// Runs the whole batch and hands each document's entry to `sink`, in path order, a chunk
+/// of documents at a time. Pass 1 keeps only the names each document confirms; pass 2 scans
+/// every document with the batch's names (the same findings a scan without them gives where
+/// the document already confirms every batch name it mentions), redacts, verifies and writes.
+pub fn redact_each(docs: &[DocRef], detector: &Detector, opts: &RedactOptions, sink: &mut dyn FnMut(DocEntry)) {
+    let own;
+    let batch = match opts.names {
+        Some(b) => b,
+        None => {
+            own = batch_names_within(docs, detector, &opts.limits);
+            &own
+        }
+    };
+    let mut rest = docs;
+    while !rest.is_empty() {
+        let sizes = rest
+            .iter()
+            .map(|d| std::fs::metadata(&d.path).map(|m| m.len()).unwrap_or(0));
+        let n = chunk_len(sizes, 4 * rayon::current_num_threads(), CHUNK_BYTES);
+        let (chunk, tail) = rest.split_at(n);
+        rest = tail;
+        let entries: Vec<DocEntry> = chunk
+            .par_iter()
+            .map(|doc| {
+                let entry = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    redact_one(doc, None, detector, batch, opts)
+                }))
+                .unwrap_or_else(|_| {
+                    doc_entry(
+                        &doc.rel,
+                        DocStatus::Failed,
+                        Some(
+                            "internal error while processing this file (a defect: please report it); no output written"
+                                .into(),
+                        ),
+                        "",
+                        &[],
+                        &[],
+                    )
+                });
+                (opts.progress)();
+                entry
+            })
+            .collect();
+        for e in entries {
+            sink(e);
+        }
+    }
+}
+
+/// How many of the next documents (by size) make a chunk: at least `min_docs` (and one), and
+/// more while the chunk is under `max_bytes`.
+fn chunk_len(sizes: impl Iterator<Item = u64>, min_docs: usize, max_bytes: u64) -> usize {
+    let mut bytes = 0;
+    sizes
+        .enumerate()
+        .take_while(|&(i, size)| {
+            let fits = bytes < max_bytes || i < min_docs;
+            bytes += size;
+            fits
         })
-        .collect()
+        .count()
+        .max(1)
 }
 
 /// Reason given to documents a run did not finish because it was interrupted.
 pub const INTERRUPTED: &str = "interrupted before this document was written";
 
-fn redact_one(doc: &DocRef, first: First, detector: &Detector, batch: &BatchNames, opts: &RedactOptions) -> DocEntry {
+fn redact_one(
+    doc: &DocRef,
+    scan: Option<DocScan>,
+    detector: &Detector,
+    batch: &BatchNames,
+    opts: &RedactOptions,
+) -> DocEntry {
     let interrupted = || doc_entry(&doc.rel, DocStatus::Failed, Some(INTERRUPTED.into()), "", &[], &[]);
     if crate::interrupt::requested().is_some() {
         return interrupted();
     }
-    let scan = match first {
-        First::Scanned(s) => Some(s),
-        First::Refused(status, reason) => return doc_entry(&doc.rel, status, Some(reason), "", &[], &[]),
-        First::Unknown => None,
-    };
     let _budget = Budget::enter(&opts.limits);
     let bytes = match read_doc(&doc.path) {
         Ok(b) => b,
@@ -587,6 +658,7 @@ pub fn redact_bytes(
         progress: &|| {},
         justification: None,
         decisions: None,
+        names: None,
         limits: *limits,
     };
     process(rel, kind, bytes, scan, detector, &batch, &opts)
@@ -760,4 +832,20 @@ fn redact_pdf(
         .collect();
     verify::pdf(&bytes, &needles, v.detector, v.batch, v.kept)?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunk_len;
+
+    #[test]
+    fn chunks_hold_enough_documents_and_bounded_bytes() {
+        // Small documents: cut once the bytes reach the limit.
+        assert_eq!(chunk_len([10u64; 100].into_iter(), 4, 50), 5);
+        // Large documents: never fewer than the minimum per chunk.
+        assert_eq!(chunk_len([1000u64; 100].into_iter(), 4, 50), 4);
+        // The tail, and an empty rest.
+        assert_eq!(chunk_len([10u64; 3].into_iter(), 4, 50), 3);
+        assert_eq!(chunk_len(std::iter::empty(), 4, 50), 1);
+    }
 }

@@ -75,16 +75,42 @@ fn grounds_of(d: &DocEntry) -> BTreeMap<String, (BTreeSet<String>, usize)> {
 
 /// The section-5 text (Markdown) for a set of documents.
 pub fn section5(docs: &[&DocEntry], table: &GroundTable) -> String {
-    let t = &table.template;
-    let mut uses: BTreeMap<String, (BTreeSet<String>, usize, Vec<String>)> = BTreeMap::new();
-    for d in docs.iter().filter(|d| d.status == DocStatus::Redacted) {
+    let mut s = Section5::default();
+    for d in docs {
+        s.add(d);
+    }
+    s.render(table)
+}
+
+/// The section-5 text built one document at a time, so a batch's documents need not all be
+/// in memory: per ground its categories, redaction count and documents.
+#[derive(Debug, Default)]
+pub struct Section5 {
+    uses: BTreeMap<String, (BTreeSet<String>, usize, Vec<String>)>,
+}
+
+impl Section5 {
+    /// Counts a document (only redacted documents are named).
+    pub fn add(&mut self, d: &DocEntry) {
+        if d.status != DocStatus::Redacted {
+            return;
+        }
         for (code, (cats, n)) in grounds_of(d) {
-            let e = uses.entry(code).or_default();
+            let e = self.uses.entry(code).or_default();
             e.0.extend(cats);
             e.1 += n;
             e.2.push(format!("`{}` ({n})", d.path));
         }
     }
+
+    /// The Markdown text.
+    pub fn render(&self, table: &GroundTable) -> String {
+        render_section5(&self.uses, table)
+    }
+}
+
+fn render_section5(uses: &BTreeMap<String, (BTreeSet<String>, usize, Vec<String>)>, table: &GroundTable) -> String {
+    let t = &table.template;
     let mut out = format!("## {}\n\n### {}\n\n", t.heading, t.subheading);
     if uses.is_empty() {
         out.push_str(&t.none);
@@ -177,15 +203,6 @@ fn to_html(md: &str) -> String {
     )
 }
 
-fn csv_bytes(rows: Vec<Vec<String>>) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
-    for r in rows {
-        // Writing to memory cannot fail.
-        let _ = w.write_record(&r);
-    }
-    w.into_inner().unwrap_or_default()
-}
-
 /// The inventory as an Excel workbook (one sheet, the same columns as `inventaris.csv`). The
 /// creation date is fixed so the same inventory gives the same bytes.
 pub fn inventory_xlsx(csv_bytes: &[u8]) -> Result<Vec<u8>, String> {
@@ -210,12 +227,51 @@ pub fn inventory_xlsx(csv_bytes: &[u8]) -> Result<Vec<u8>, String> {
 
 /// Builds the package from a run's report.
 pub fn build(report: &Report, table: &GroundTable, prefix: &str, decision_name: &str) -> Package {
-    let t = &table.template;
-    let docs: Vec<&DocEntry> = report.documents.iter().collect();
-    let toelichting_md = section5(&docs, table);
+    let mut section = Section5::default();
+    let mut rows = PackageRows::new(Vec::new(), Vec::new(), prefix, decision_name);
+    for d in &report.documents {
+        section.add(d);
+        // Writing to memory cannot fail.
+        let _ = rows.add(d, table);
+    }
+    let toelichting_md = section.render(table);
     let toelichting_html = to_html(&toelichting_md);
-    let mut inv = vec![
-        [
+    let (inventaris_csv, redactielog_csv) = rows.finish().unwrap_or_default();
+    Package {
+        toelichting_md,
+        toelichting_html,
+        inventaris_csv,
+        redactielog_csv,
+    }
+}
+
+/// The Markdown section-5 text as HTML (the content of `toelichting.html`).
+pub fn toelichting_html(md: &str) -> String {
+    to_html(md)
+}
+
+/// The rows of `inventaris.csv` and `redactielog.csv`, written one document at a time (in path
+/// order) to any writers, so a large batch's package need not be held in memory.
+pub struct PackageRows<I: std::io::Write, L: std::io::Write> {
+    inv: csv::Writer<I>,
+    log: csv::Writer<L>,
+    n: usize,
+    prefix: String,
+    decision_name: String,
+}
+
+impl<I: std::io::Write, L: std::io::Write> PackageRows<I, L> {
+    /// Starts both files with their header rows.
+    pub fn new(inv: I, log: L, prefix: &str, decision_name: &str) -> Self {
+        let mut rows = PackageRows {
+            inv: csv::WriterBuilder::new().delimiter(b';').from_writer(inv),
+            log: csv::WriterBuilder::new().delimiter(b';').from_writer(log),
+            n: 0,
+            prefix: prefix.to_string(),
+            decision_name: decision_name.to_string(),
+        };
+        // Headers are written on the first flush; a failure shows up there.
+        let _ = rows.inv.write_record([
             "Document ID",
             "Documentnummer",
             "Bestandsnaam",
@@ -226,12 +282,8 @@ pub fn build(report: &Report, table: &GroundTable, prefix: &str, decision_name: 
             "Opgeschort",
             "Gerelateerd Documentnummer",
             "Besluitnaam",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
-    let mut log = vec![
-        [
+        ]);
+        let _ = rows.log.write_record([
             "Documentnummer",
             "Bestandsnaam",
             "Pagina",
@@ -245,12 +297,15 @@ pub fn build(report: &Report, table: &GroundTable, prefix: &str, decision_name: 
             "Regelcode",
             "Categorie",
             "Besluit",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
-    for (i, d) in report.documents.iter().enumerate() {
-        let number = document_number(prefix, &d.path);
+        ]);
+        rows
+    }
+
+    /// Adds the next document: its inventory row and, if redacted, a log row per redaction.
+    pub fn add(&mut self, d: &DocEntry, table: &GroundTable) -> csv::Result<()> {
+        let t = &table.template;
+        self.n += 1;
+        let number = document_number(&self.prefix, &d.path);
         let name = d.path.rsplit('/').next().unwrap_or(&d.path).to_string();
         let codes: Vec<String> = grounds_of(d).into_keys().collect();
         let (assessment, note) = match d.status {
@@ -266,18 +321,18 @@ pub fn build(report: &Report, table: &GroundTable, prefix: &str, decision_name: 
         } else {
             String::new()
         };
-        inv.push(vec![
-            (i + 1).to_string(),
+        self.inv.write_record([
+            self.n.to_string(),
             number.clone(),
-            name.clone(),
+            name,
             assessment,
             grounds,
             note,
             String::new(),
             String::new(),
             String::new(),
-            decision_name.to_string(),
-        ]);
+            self.decision_name.clone(),
+        ])?;
         if d.status == DocStatus::Redacted {
             for f in &d.findings {
                 let (page, rect) = match (f.page, f.rect) {
@@ -288,7 +343,7 @@ pub fn build(report: &Report, table: &GroundTable, prefix: &str, decision_name: 
                     ),
                 };
                 let [x0, y0, x1, y1] = rect;
-                log.push(vec![
+                self.log.write_record([
                     number.clone(),
                     d.path.clone(),
                     page,
@@ -302,15 +357,17 @@ pub fn build(report: &Report, table: &GroundTable, prefix: &str, decision_name: 
                     f.rule.clone(),
                     f.category.to_string(),
                     "automatisch".into(),
-                ]);
+                ])?;
             }
         }
+        Ok(())
     }
-    Package {
-        toelichting_md,
-        toelichting_html,
-        inventaris_csv: csv_bytes(inv),
-        redactielog_csv: csv_bytes(log),
+
+    /// Flushes both files and hands back their writers.
+    pub fn finish(self) -> std::io::Result<(I, L)> {
+        let inv = self.inv.into_inner().map_err(|e| e.into_error())?;
+        let log = self.log.into_inner().map_err(|e| e.into_error())?;
+        Ok((inv, log))
     }
 }
 

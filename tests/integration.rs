@@ -8,4 +8,5 @@ mod library;
 mod package;
 mod pdf;
 mod review;
+mod scale;
 mod util;

@@ -29,6 +29,11 @@ pub enum Command {
     /// Show every proposed redaction in context, with rule, ground and reason (local use:
     /// prints the text in clear).
     Review(ReviewArgs),
+    /// The first pass of `redact` alone: write every name the batch propagates (for sharded
+    /// runs; the file holds surnames in clear: keep it with the inputs).
+    Names(NamesArgs),
+    /// Combine the --out folders of `redact --shard 1/N … N/N` into what one run would write.
+    Merge(MergeArgs),
     /// Check a folder before publication (CI gate): personal data still present, unsafe PDFs,
     /// redactions without a valid ground label, an inventory that does not match.
     Check(CheckArgs),
@@ -135,6 +140,53 @@ pub struct RedactArgs {
     /// Page limit per PDF; a document over it needs review.
     #[arg(long, value_name = "PAGES", default_value_t = woo_redact::limits::Limits::default().max_pages)]
     pub max_pages: usize,
+    /// Process only shard K of N (1-based; by a hash of each relative path) and write
+    /// shard.json for `merge`. With N > 1, --names is required.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<woo_redact::scale::Shard>,
+    /// Names to propagate across the batch, from `woo-redact names` over the same inputs.
+    #[arg(long, value_name = "FILE")]
+    pub names: Option<PathBuf>,
+}
+
+/// `names` options.
+#[derive(Debug, Args)]
+pub struct NamesArgs {
+    /// Files or folders, exactly as given to `redact`.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// The names file to write.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Detection options.
+    #[command(flatten)]
+    pub detect: DetectArgs,
+    /// Only these file extensions from input folders, as given to `redact`.
+    #[arg(long, value_name = "EXT,...", value_delimiter = ',')]
+    pub ext: Vec<String>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// `merge` options.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The --out folders of every shard.
+    #[arg(required = true, value_name = "SHARD_DIR")]
+    pub shards: Vec<PathBuf>,
+    /// Output folder: redacted documents and the package, as one run writes them.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The config the shards used (its grounds table words the justification).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Move the redacted documents out of the shard folders instead of copying them.
+    #[arg(long = "move")]
+    pub move_files: bool,
+    /// No summary.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `review` options.

@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use woo_redact::batch::{self, RedactOptions};
 use woo_redact::detect::{Detector, examples::run_examples};
 use woo_redact::error::Error;
-use woo_redact::report;
 use woo_redact::rules::RuleSet;
 use woo_redact::text::TextLayer;
 
@@ -26,6 +25,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Rules { action } => rules(action),
         Command::Text { file } => text(&file),
         Command::Review(a) => review(a),
+        Command::Names(a) => super::scale::names(a),
+        Command::Merge(a) => super::scale::merge(a),
         Command::Check(a) => check(a),
     };
     match result {
@@ -45,7 +46,7 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 /// Finds the config: `--config`, else `woo-redact.toml` in an input folder (or a file's folder).
-fn find_config(explicit: &Option<PathBuf>, inputs: &[PathBuf]) -> Option<PathBuf> {
+pub(super) fn find_config(explicit: &Option<PathBuf>, inputs: &[PathBuf]) -> Option<PathBuf> {
     if explicit.is_some() {
         return explicit.clone();
     }
@@ -61,7 +62,7 @@ fn find_config(explicit: &Option<PathBuf>, inputs: &[PathBuf]) -> Option<PathBuf
 }
 
 /// Loads rules and lists and builds the detector.
-fn build_detector(d: &DetectArgs, inputs: &[PathBuf]) -> anyhow::Result<(Detector, Vec<PathBuf>)> {
+pub(super) fn build_detector(d: &DetectArgs, inputs: &[PathBuf]) -> anyhow::Result<(Detector, Vec<PathBuf>)> {
     let config = find_config(&d.config, inputs);
     let rules = RuleSet::load(config.as_deref())?;
     let staff_path = d.staff.clone().or_else(|| rules.staff.clone());
@@ -82,29 +83,52 @@ fn build_detector(d: &DetectArgs, inputs: &[PathBuf]) -> anyhow::Result<(Detecto
     Ok((Detector::new(rules, staff, officials), skip))
 }
 
-fn redact(a: RedactArgs) -> anyhow::Result<u8> {
-    // Stop cleanly on Ctrl-C / SIGTERM rather than die with a file half-written.
-    woo_redact::interrupt::install().context("cannot install the signal handler")?;
-    if let Some(j) = a.jobs {
+/// Sets the worker count of the global pool.
+pub(super) fn set_jobs(jobs: Option<usize>) -> anyhow::Result<()> {
+    if let Some(j) = jobs {
         if j == 0 {
             return Err(Error::Usage("-j must be at least 1".into()).into());
         }
         // The global pool can only be built once per process; a second build is harmless.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(j).build_global();
     }
-    for i in &a.inputs {
+    Ok(())
+}
+
+/// Refuses inputs that do not exist (a usage error, not an incomplete batch).
+pub(super) fn check_inputs(inputs: &[PathBuf]) -> anyhow::Result<()> {
+    for i in inputs {
         if !i.exists() {
             return Err(Error::Usage(format!("input {} does not exist", i.display())).into());
         }
     }
+    Ok(())
+}
+
+/// Extensions as given to --ext, normalised.
+pub(super) fn normalise_exts(ext: &[String]) -> Vec<String> {
+    ext.iter()
+        .map(|e| e.trim_start_matches('.').to_ascii_lowercase())
+        .collect()
+}
+
+fn package_options(a: &RedactArgs) -> woo_redact::publish::PackageOptions {
+    woo_redact::publish::PackageOptions {
+        document_prefix: a.document_prefix.clone(),
+        decision_name: a.decision_name.clone(),
+        xlsx: a.inventory_format == "xlsx",
+    }
+}
+
+fn redact(a: RedactArgs) -> anyhow::Result<u8> {
+    // Stop cleanly on Ctrl-C / SIGTERM rather than die with a file half-written.
+    woo_redact::interrupt::install().context("cannot install the signal handler")?;
+    set_jobs(a.jobs)?;
+    check_inputs(&a.inputs)?;
     batch::check_out_dir(&a.out, &a.inputs)?;
     let (detector, skip) = build_detector(&a.detect, &a.inputs)?;
-    let exts: Vec<String> = a
-        .ext
-        .iter()
-        .map(|e| e.trim_start_matches('.').to_ascii_lowercase())
-        .collect();
-    let docs = batch::discover(&a.inputs, &skip, &exts)?;
+    let docs = batch::discover(&a.inputs, &skip, &normalise_exts(&a.ext))?;
+    let (docs, names, shard_info) = super::scale::plan(docs, &a, package_options(&a), &skip)?;
     std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create --out {}", a.out.display()))?;
     let bar = if a.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         indicatif::ProgressBar::hidden()
@@ -122,7 +146,12 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
         Some(p) => Some(woo_redact::triage::Decisions::load(p, &detector.rules().grounds)?),
         None => None,
     };
-    let entries = batch::redact_all(
+    // Entries go to a spill file as documents finish, so memory does not grow with the batch.
+    let mut spill = woo_redact::publish::Spill::create(&a.out)?;
+    let mut incomplete = 0;
+    let mut written = 0;
+    let mut spill_error = None;
+    batch::redact_each(
         &docs,
         &detector,
         &RedactOptions {
@@ -130,63 +159,68 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
             progress: &tick,
             justification,
             decisions: decisions.as_ref(),
+            names: names.as_ref(),
             limits: woo_redact::limits::Limits {
                 max_seconds: a.max_seconds_per_document,
                 max_decompressed: a.max_decompressed_mib.saturating_mul(1 << 20),
                 max_pages: a.max_pages,
             },
         },
+        &mut |e| {
+            if !e.status.incomplete() {
+                written += 1;
+            }
+            // After an interrupt, the documents not done are summed up once below.
+            if e.status.incomplete() && e.reason.as_deref() != Some(batch::INTERRUPTED) {
+                incomplete += 1;
+                eprintln!(
+                    "woo-redact: {}: {}: {}",
+                    e.path,
+                    e.status.as_str(),
+                    e.reason.as_deref().unwrap_or("")
+                );
+            }
+            if spill_error.is_none() {
+                spill_error = spill.push(&e).err();
+            }
+        },
     );
     bar.finish_and_clear();
     if let Some(sig) = woo_redact::interrupt::requested() {
-        // A partial report would read as the whole batch: write none; what is in --out is
-        // complete and verified.
-        let written = entries.iter().filter(|e| !e.status.incomplete()).count();
+        // A partial report would read as the whole batch: write none (the spill file goes
+        // with `spill`); what is in --out is complete and verified.
         eprintln!(
             "woo-redact: interrupted (signal {sig}): {written} of {} documents written to {}, complete and verified; no report written: run again to finish",
-            entries.len(),
+            docs.len(),
             a.out.display()
         );
         return Ok(woo_redact::interrupt::exit_code(sig));
     }
-    let mut incomplete = 0;
-    for e in &entries {
-        if e.status.incomplete() {
-            incomplete += 1;
-            eprintln!(
-                "woo-redact: {}: {}: {}",
-                e.path,
-                e.status.as_str(),
-                e.reason.as_deref().unwrap_or("")
-            );
-        }
+    if let Some(e) = spill_error {
+        return Err(e.into());
     }
-    let mut rep = report::json::build(entries);
+    let mut stale = Vec::new();
     if let Some(d) = &decisions {
-        rep.stale_decisions = d.stale();
-        for s in &rep.stale_decisions {
+        stale = d.stale();
+        // A shard's stale list is partial: `merge` reports what no shard used.
+        for s in stale.iter().filter(|_| shard_info.is_none()) {
             eprintln!("woo-redact: stale decision (matches nothing): {s}");
         }
     }
-    let grounds = &detector.rules().grounds;
-    woo_redact::justify::annotate(&mut rep, grounds);
-    let json = serde_json::to_vec_pretty(&rep)?;
-    batch::write_atomic(&a.out.join("report.json"), &json)?;
-    let package = woo_redact::justify::build(&rep, grounds, &a.document_prefix, &a.decision_name);
-    batch::write_atomic(&a.out.join("toelichting.md"), package.toelichting_md.as_bytes())?;
-    batch::write_atomic(&a.out.join("toelichting.html"), package.toelichting_html.as_bytes())?;
-    batch::write_atomic(&a.out.join("inventaris.csv"), &package.inventaris_csv)?;
-    if a.inventory_format == "xlsx" {
-        let xlsx = woo_redact::justify::inventory_xlsx(&package.inventaris_csv)
-            .map_err(|e| anyhow::anyhow!("inventaris.xlsx: {e}"))?;
-        batch::write_atomic(&a.out.join("inventaris.xlsx"), &xlsx)?;
+    let totals =
+        woo_redact::publish::write_spilled(&a.out, spill, stale, &detector.rules().grounds, &package_options(&a))?;
+    if let Some(info) = &shard_info {
+        // Written last: its presence tells `merge` the shard finished.
+        batch::write_atomic(
+            &a.out.join(woo_redact::scale::SHARD_FILE),
+            &serde_json::to_vec_pretty(info)?,
+        )?;
     }
-    batch::write_atomic(&a.out.join("redactielog.csv"), &package.redactielog_csv)?;
     if !a.quiet {
-        let redactions: usize = rep.totals.grounds.values().sum();
+        let redactions: usize = totals.grounds.values().sum();
         eprintln!(
             "woo-redact: {} documents, {} redactions, {} incomplete; report: {}",
-            rep.totals.documents,
+            totals.documents,
             redactions,
             incomplete,
             a.out.join("report.json").display()
@@ -384,17 +418,6 @@ fn check(a: CheckArgs) -> anyhow::Result<u8> {
         }
     }
     Ok(report.exit_code())
-}
-
-fn set_jobs(jobs: Option<usize>) -> anyhow::Result<()> {
-    if let Some(j) = jobs {
-        if j == 0 {
-            return Err(Error::Usage("-j must be at least 1".into()).into());
-        }
-        // The global pool can only be built once per process; a second build is harmless.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(j).build_global();
-    }
-    Ok(())
 }
 
 fn text(file: &Path) -> anyhow::Result<u8> {

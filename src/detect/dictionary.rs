@@ -60,6 +60,8 @@ pub struct Dictionary {
     /// Per list and person: folded first given name and first initial, for choosing between
     /// people who share a surname.
     keys: [Vec<(String, Option<char>)>; 2],
+    /// Per list and person: folded particles (`van der`), to tell "Van der Beeck" from "Beeck".
+    tussen: [Vec<String>; 2],
 }
 
 impl Dictionary {
@@ -84,6 +86,7 @@ impl Dictionary {
                     )
                 })
                 .collect();
+            d.tussen[li] = people.iter().map(|p| fold_str(&p.tussen)).collect();
             for (pi, p) in people.iter().enumerate() {
                 let entry = Entry { person: pi, list };
                 let sur = fold_str(&p.surname);
@@ -155,7 +158,20 @@ impl Dictionary {
                 &multi_entries
             };
             let ext = sc.extend_name(i, last, &self.first_names);
-            let entry = self.best(entries, &ext);
+            // Particles are part of a Dutch surname: "Van den Hoek" is not staff member Hoek.
+            let fitting: Vec<Entry> = entries
+                .iter()
+                .copied()
+                .filter(|e| {
+                    ext.particles.is_empty()
+                        || self.tussen[usize::from(e.list == ListKind::Official)][e.person] == ext.particles
+                })
+                .collect();
+            if fitting.is_empty() {
+                i += 1;
+                continue;
+            }
+            let entry = self.best(&fitting, &ext);
             out.push(Hit {
                 start: ext.start,
                 end: ext.end,
@@ -195,33 +211,73 @@ impl Dictionary {
     }
 }
 
-/// Levenshtein distance ≤ 1.
+/// Levenshtein distance ≤ 1: after the longest common prefix and then the longest common
+/// suffix, at most one character may remain on each side. Works on bytes without allocating,
+/// since it runs for every name phrase against every official (the top cost of a run with an
+/// officials list when it collected both strings into `Vec<char>`).
 pub fn within_one_edit(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let (la, lb) = (a.len(), b.len());
-    if la.abs_diff(lb) > 1 {
+    // One edit changes the length by at most one character, four bytes.
+    if a.len().abs_diff(b.len()) > 4 {
         return false;
     }
-    let mut i = 0;
-    while i < la.min(lb) && a[i] == b[i] {
-        i += 1;
+    let (ab, bb) = (a.as_bytes(), b.as_bytes());
+    let mut p = ab.iter().zip(bb).take_while(|(x, y)| x == y).count();
+    while !(a.is_char_boundary(p) && b.is_char_boundary(p)) {
+        p -= 1;
     }
-    if i == la.min(lb) {
-        return true;
+    let (a, b) = (&a[p..], &b[p..]);
+    let (ab, bb) = (a.as_bytes(), b.as_bytes());
+    let mut s = ab.iter().rev().zip(bb.iter().rev()).take_while(|(x, y)| x == y).count();
+    while !(a.is_char_boundary(a.len() - s) && b.is_char_boundary(b.len() - s)) {
+        s -= 1;
     }
-    if la == lb {
-        a[i + 1..] == b[i + 1..]
-    } else if la > lb {
-        a[i + 1..] == b[i..]
-    } else {
-        a[i..] == b[i + 1..]
-    }
+    let (a, b) = (&a[..a.len() - s], &b[..b.len() - s]);
+    a.chars().nth(1).is_none() && b.chars().nth(1).is_none()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The textbook check on characters, to compare the byte version with.
+    fn one_edit_reference(a: &str, b: &str) -> bool {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        let (la, lb) = (a.len(), b.len());
+        if la.abs_diff(lb) > 1 {
+            return false;
+        }
+        let i = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+        if i == la.min(lb) {
+            return true;
+        }
+        match la.cmp(&lb) {
+            std::cmp::Ordering::Equal => a[i + 1..] == b[i + 1..],
+            std::cmp::Ordering::Greater => a[i + 1..] == b[i..],
+            std::cmp::Ordering::Less => a[i..] == b[i + 1..],
+        }
+    }
+
+    #[test]
+    fn one_edit_agrees_with_the_reference_on_every_short_string() {
+        // Every string of up to four characters over an alphabet with 1-, 2- and 3-byte
+        // characters, against every other: edits at the start, middle, end, and in runs.
+        let alphabet = ['a', 'b', 'é', 'ë', '€'];
+        let mut words = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..4 {
+            last = last
+                .iter()
+                .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
+                .collect();
+            words.extend(last.iter().cloned());
+        }
+        for a in &words {
+            for b in &words {
+                assert_eq!(within_one_edit(a, b), one_edit_reference(a, b), "{a:?} {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn one_edit() {

@@ -340,9 +340,9 @@ impl Detector {
         }
         let staff_ix = SpanIndex::new(staff_spans.iter().enumerate().map(|(k, &(s, e))| (s, e, k)));
         for ph in phrases.iter_mut() {
-            let staff_listed = staff_ix
-                .overlapping(ph.start, ph.end)
-                .any(|k| staff_spans[k].0 <= ph.start && ph.end <= staff_spans[k].1);
+            // Any overlap with a staff-list name: "Braloel Hoek" where Hoek is on the staff list
+            // is that colleague, not the minister Van den Hoek named elsewhere.
+            let staff_listed = staff_ix.overlapping(ph.start, ph.end).next().is_some();
             if ph.official.is_none() && !staff_listed && ph.surname.as_ref().is_some_and(|s| official_keys.contains(s))
             {
                 ph.official = Some("zelfde naam als een publieke functionaris in dit document".into());

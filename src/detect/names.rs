@@ -112,6 +112,8 @@ pub struct Extended {
     pub given: Vec<String>,
     /// First letters of initials written with it (folded).
     pub initials: String,
+    /// Folded particles written right before the surname (`van den`), empty when none.
+    pub particles: String,
 }
 
 /// The parts of a parsed name, as token indices.
@@ -1093,6 +1095,13 @@ impl<'a> NameScanner<'a> {
             })
             .filter_map(|k| self.f(k).chars().next())
             .collect();
+        let mut particles: Vec<&str> = Vec::new();
+        let mut k = first;
+        while k > a && self.toks[k - 1].kind == Kind::Word && self.has(k - 1, word::TUSSEN) {
+            k -= 1;
+            particles.push(self.f(k));
+        }
+        particles.reverse();
         Extended {
             tok_start: p.start,
             tok_end: p.end,
@@ -1100,6 +1109,7 @@ impl<'a> NameScanner<'a> {
             end: self.toks[p.end - 1].end as usize,
             given: given_words,
             initials,
+            particles: particles.join(" "),
         }
     }
 

@@ -6,7 +6,7 @@ use super::mask::{fingerprints, mask};
 use crate::batch::DocStatus;
 use crate::detect::Disposition;
 use crate::text::LineIndex;
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Wire format of report.json (schema 1).
@@ -34,8 +34,8 @@ pub struct Tool {
     pub version: &'static str,
 }
 
-/// One document.
-#[derive(Debug, Serialize)]
+/// One document. Read back by `merge`, so a shard's entries give the same bytes again.
+#[derive(Debug, Serialize, Deserialize)]
 pub struct DocEntry {
     /// Path relative to the input root (and to `--out`).
     pub path: String,
@@ -56,12 +56,13 @@ pub struct DocEntry {
 }
 
 /// One finding, masked.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct FindingEntry {
     /// Rule id.
     pub rule: String,
     /// Category.
-    pub category: &'static str,
+    #[serde(deserialize_with = "category_str")]
+    pub category: CategoryName,
     /// Woo ground.
     pub ground: String,
     /// Confidence.
@@ -89,6 +90,17 @@ pub struct FindingEntry {
     /// PDF: box in page space (x0, y0, x1, y1, points).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rect: Option<[f32; 4]>,
+}
+
+/// A category identifier. Named so serde's derive does not take the `&'static str` for text
+/// borrowed from the input (which would tie a parsed report to its source buffer).
+pub type CategoryName = &'static str;
+
+fn category_str<'de, D: Deserializer<'de>>(d: D) -> Result<CategoryName, D::Error> {
+    let s = String::deserialize(d)?;
+    crate::rules::Category::parse(&s)
+        .map(crate::rules::Category::as_str)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown category `{s}`")))
 }
 
 /// Batch totals.

@@ -55,7 +55,8 @@ pub enum Category {
 }
 
 impl Category {
-    fn parse(s: &str) -> Option<Self> {
+    /// The category named by its identifier (`name`, `bsn`, …).
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "name" => Self::Name,
             "email" => Self::Email,
@@ -89,7 +90,7 @@ impl Category {
 }
 
 /// How sure the detector is. Only `Plausible` and `Confirmed` are redacted automatically.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     /// Shape only; shown to the reviewer, not redacted.
