@@ -14,6 +14,6 @@ for t in "${targets[@]}"; do
   echo "== $t (${secs}s)"
   cargo +nightly fuzz run -O "$t" "corpus/$t" "seeds/$t" -- \
     -max_total_time="$secs" -rss_limit_mb=4096 -timeout=60 -print_final_stats=1 \
-    >"corpus/$t.log" 2>&1 || echo "$t: fuzzer stopped with a finding (see corpus/$t.log, artifacts/$t/)"
+    >"corpus/$t.log" 2>&1 || echo "$t: exited non-zero: a finding (artifacts/$t/) or a build failure (see corpus/$t.log)"
   grep -E "^(#[0-9]+ +(DONE|INITED)|stat::|==[0-9]+==|SUMMARY|Test unit written)" "corpus/$t.log" || true
 done
