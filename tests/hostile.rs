@@ -593,3 +593,52 @@ mod props {
         }
     }
 }
+
+#[test]
+fn the_gate_reads_the_hostile_suite_without_crashing_and_names_every_file_it_cannot_vouch_for() {
+    let d = tmp();
+    let input = d.path().join("in");
+    generate(&input, &[]);
+    let manifest: Manifest =
+        toml::from_str(&std::fs::read_to_string(root().join("fixtures/hostile/expect.toml")).unwrap()).unwrap();
+    let before = tree(&input);
+    let o = Command::new(bin())
+        .args(["check", input.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    // Files it cannot read with certainty make the check incomplete, which wins over findings.
+    assert_eq!(o.status.code(), Some(2), "stderr:\n{stderr}");
+    assert!(
+        !stderr.contains("internal error") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let status: BTreeMap<String, String> = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for c in manifest
+        .case
+        .iter()
+        .filter(|c| c.status != "redacted" && c.status != "clean")
+    {
+        if let Some(s) = status.get(&c.file) {
+            assert_eq!(s, "needs-review", "{}: {}", c.file, c.status);
+        }
+    }
+    // Good documents with personal data fail the gate; nothing is passed that redact refused.
+    for c in manifest.case.iter().filter(|c| c.status == "redacted") {
+        if let Some(s) = status.get(&c.file) {
+            assert_eq!(s, "fail", "{}", c.file);
+        }
+    }
+    assert_eq!(before, tree(&input), "check never touches its folder");
+}

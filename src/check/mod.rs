@@ -484,6 +484,14 @@ fn inspect(doc: &DocRef, detector: &Detector, batch_names: &BatchNames, decision
     // The same per-document limits as `redact` (bombs, floods, huge page counts).
     let _budget = crate::limits::Budget::enter(&crate::limits::Limits::default());
     let bytes = match crate::batch::read_doc(&doc.path) {
+        // As in `redact`: an empty file is a broken export, not a clean document.
+        Ok(b) if b.is_empty() => {
+            let reason = "empty file (0 bytes): a broken export or save? check it before publishing";
+            return Inspected {
+                issues: number(&doc.rel, vec![RawIssue::new(IssueKind::NeedsReview, None, reason)]),
+                labels: BTreeSet::new(),
+            };
+        }
         Ok(b) => b,
         Err(reason) => {
             return Inspected {
