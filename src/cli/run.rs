@@ -173,12 +173,7 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
             // After an interrupt, the documents not done are summed up once below.
             if e.status.incomplete() && e.reason.as_deref() != Some(batch::INTERRUPTED) {
                 incomplete += 1;
-                eprintln!(
-                    "woo-redact: {}: {}: {}",
-                    e.path,
-                    e.status.as_str(),
-                    e.reason.as_deref().unwrap_or("")
-                );
+                say_incomplete(&e);
             }
             if spill_error.is_none() {
                 spill_error = spill.push(&e).err();
@@ -507,4 +502,14 @@ fn rules(action: RulesAction) -> anyhow::Result<u8> {
             Ok(0)
         }
     }
+}
+
+/// One stderr line for a document that was not written: path, status, reason.
+pub(super) fn say_incomplete(e: &woo_redact::report::json::DocEntry) {
+    eprintln!(
+        "woo-redact: {}: {}: {}",
+        e.path,
+        e.status.as_str(),
+        e.reason.as_deref().unwrap_or("")
+    );
 }

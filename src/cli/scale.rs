@@ -96,12 +96,7 @@ pub fn merge(a: MergeArgs) -> anyhow::Result<u8> {
     let mut incomplete = 0;
     for e in rep.documents.iter().filter(|e| e.status.incomplete()) {
         incomplete += 1;
-        eprintln!(
-            "woo-redact: {}: {}: {}",
-            e.path,
-            e.status.as_str(),
-            e.reason.as_deref().unwrap_or("")
-        );
+        super::run::say_incomplete(e);
     }
     for s in &rep.stale_decisions {
         eprintln!("woo-redact: stale decision (matches nothing): {s}");
