@@ -458,3 +458,18 @@ fn redacting_the_bad_publications_makes_them_pass() {
     let (code, v) = json(&[out.to_str().unwrap()]);
     assert_eq!(code, 0, "{v:#}");
 }
+
+#[test]
+fn temporary_files_of_a_killed_run_fail_the_gate() {
+    let t = tmp();
+    let dir = t.path().join("pub");
+    write(&dir, "memo.txt", b"Niets bijzonders.\n");
+    write(&dir, "sub/.memo.txt.woo-redact-4242.tmp", b"half a file");
+    write(&dir, ".woo-redact-entries-4242.jsonl", b"{}");
+    let (code, v) = json(&[dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{v:#}");
+    let kinds = kinds_by_doc(&v);
+    assert_eq!(kinds[".woo-redact-entries-4242.jsonl"], ["leftover-file"]);
+    assert_eq!(kinds["sub/.memo.txt.woo-redact-4242.tmp"], ["leftover-file"]);
+    assert!(kinds["memo.txt"].is_empty());
+}

@@ -70,11 +70,13 @@ pub enum IssueKind {
     InventoryGrounds,
     /// The file cannot be read with certainty: a person must look.
     NeedsReview,
+    /// A temporary file an interrupted run left behind.
+    LeftoverFile,
 }
 
 impl IssueKind {
     /// Every kind, in a stable order (SARIF rules list).
-    pub const ALL: [IssueKind; 22] = [
+    pub const ALL: [IssueKind; 23] = [
         IssueKind::PersonalData,
         IssueKind::TextUnderBox,
         IssueKind::InvisibleText,
@@ -97,6 +99,7 @@ impl IssueKind {
         IssueKind::InventoryExtra,
         IssueKind::InventoryGrounds,
         IssueKind::NeedsReview,
+        IssueKind::LeftoverFile,
     ];
 
     /// Stable id (kebab-case).
@@ -124,6 +127,7 @@ impl IssueKind {
             IssueKind::InventoryExtra => "inventory-extra",
             IssueKind::InventoryGrounds => "inventory-grounds",
             IssueKind::NeedsReview => "needs-review",
+            IssueKind::LeftoverFile => "leftover-file",
         }
     }
 
@@ -158,6 +162,9 @@ impl IssueKind {
             IssueKind::InventoryExtra => "inventaris.csv lists a file that is not in the folder.",
             IssueKind::InventoryGrounds => "The grounds in inventaris.csv differ from the labels in the document.",
             IssueKind::NeedsReview => "The file cannot be checked with certainty: a person must look.",
+            IssueKind::LeftoverFile => {
+                "A temporary file of an interrupted woo-redact run is in the folder: remove it or run again."
+            }
         }
     }
 }
@@ -426,8 +433,19 @@ pub fn check_folder(
             Some(d) => d.issues.extend(inv.issues),
             None => documents.push(inv),
         }
-        documents.sort_by(|a, b| a.path.cmp(&b.path));
     }
+    for rel in leftovers(dir) {
+        let raw = RawIssue::new(
+            IssueKind::LeftoverFile,
+            None,
+            "a temporary file of an interrupted woo-redact run (remove it, or run again)",
+        );
+        documents.push(DocCheck {
+            issues: number(&rel, vec![raw]),
+            path: rel,
+        });
+    }
+    documents.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(b) = baseline {
         for i in documents.iter_mut().flat_map(|d| d.issues.iter_mut()) {
             i.baselined = b.contains(&i.fingerprint);
@@ -438,6 +456,39 @@ pub fn check_folder(
         documents,
         stale_decisions: decisions.map(|d| d.stale()).unwrap_or_default(),
     })
+}
+
+/// Temporary files our own runs write beside their outputs (`.name.woo-redact-PID.tmp`,
+/// `.woo-redact-entries-PID.jsonl`): left behind only when a run was killed.
+fn leftovers(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            let Ok(ft) = e.file_type() else { continue };
+            let p = e.path();
+            if ft.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.')
+                && name.contains("woo-redact-")
+                && (name.ends_with(".tmp") || name.ends_with(".jsonl"))
+                && let Ok(rel) = p.strip_prefix(dir)
+            {
+                out.push(
+                    rel.components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                );
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Turns a raw issue into a report issue: severity by kind, masked text, fingerprint.
