@@ -473,3 +473,43 @@ fn temporary_files_of_a_killed_run_fail_the_gate() {
     assert_eq!(kinds["sub/.memo.txt.woo-redact-4242.tmp"], ["leftover-file"]);
     assert!(kinds["memo.txt"].is_empty());
 }
+
+#[test]
+fn one_run_writes_several_formats_equal_to_separate_runs() {
+    let t = tmp();
+    let sarif = t.path().join("woo.sarif");
+    let junit = t.path().join("woo.xml");
+    let out = cmd()
+        .current_dir(root())
+        .args(["check", "fixtures/bad", "--format", "github"])
+        .args(["--report", &format!("sarif={}", sarif.display())])
+        .args(["--report", &format!("junit={}", junit.display())])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        check(&["fixtures/bad", "--format", "github"]).1
+    );
+    assert_eq!(
+        std::fs::read_to_string(&sarif).unwrap(),
+        check(&["fixtures/bad", "--format", "sarif"]).1
+    );
+    assert_eq!(
+        std::fs::read_to_string(&junit).unwrap(),
+        check(&["fixtures/bad", "--format", "junit"]).1
+    );
+    for bad in ["sarif", "xml=out.xml", "sarif="] {
+        cmd()
+            .current_dir(root())
+            .args(["check", "fixtures/bad", "--report", bad])
+            .assert()
+            .code(64);
+    }
+    cmd()
+        .current_dir(root())
+        .args(["check", "fixtures/bad", "--report", "json=fixtures/bad/report.json"])
+        .assert()
+        .code(64);
+    assert!(!root().join("fixtures/bad/report.json").exists());
+}

@@ -75,6 +75,10 @@ pub struct CheckArgs {
     /// Write the output to FILE instead of standard output (not inside DIR).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write this format to FILE, from the same run (repeatable; not inside DIR), e.g.
+    /// `--report sarif=woo.sarif --report junit=woo.xml`.
+    #[arg(long, value_name = "FORMAT=FILE")]
+    pub report: Vec<String>,
     /// Accept the findings recorded in this baseline (fingerprints only; not inside DIR).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

@@ -360,12 +360,31 @@ fn check(a: CheckArgs) -> anyhow::Result<u8> {
             return Err(Error::Usage("--show-values is refused under CI (CI logs are widely read)".into()).into());
         }
     }
+    let mut extra: Vec<(format::Format, PathBuf)> = Vec::new();
+    for r in &a.report {
+        let parsed = r
+            .split_once('=')
+            .and_then(|(f, p)| Some((format::Format::parse(f)?, PathBuf::from(p))))
+            .filter(|(_, p)| !p.as_os_str().is_empty());
+        match parsed {
+            Some(x) => extra.push(x),
+            None => {
+                return Err(Error::Usage(format!(
+                    "--report {r}: expected FORMAT=FILE with FORMAT one of human, json, sarif, junit, github"
+                ))
+                .into());
+            }
+        }
+    }
     // A report or baseline inside the folder would be published with it.
-    for (flag, p) in [
-        ("--output", &a.output),
-        ("--baseline", &a.baseline),
-        ("--write-baseline", &a.write_baseline),
-    ] {
+    let paths = [
+        ("--output", a.output.as_ref()),
+        ("--baseline", a.baseline.as_ref()),
+        ("--write-baseline", a.write_baseline.as_ref()),
+    ]
+    .into_iter()
+    .chain(extra.iter().map(|(_, p)| ("--report", Some(p))));
+    for (flag, p) in paths {
         if let Some(p) = p
             && batch::is_inside(p, &a.dir)
         {
@@ -395,6 +414,10 @@ fn check(a: CheckArgs) -> anyhow::Result<u8> {
     )?;
     if let Some(p) = &a.write_baseline {
         batch::write_atomic(p, Baseline::from_report(&report).to_json().as_bytes())?;
+    }
+    for (f, p) in &extra {
+        // Files are shared: never clear values in them.
+        batch::write_atomic(p, format::render(&report, *f, false).as_bytes())?;
     }
     let text = format::render(&report, fmt, a.show_values);
     match &a.output {
