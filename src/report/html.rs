@@ -318,26 +318,11 @@ pub fn render(docs: &[Reviewed]) -> (String, Summary) {
     for (i, d) in docs.iter().enumerate() {
         doc_section(&mut body, i, d);
     }
-    let mut filters = String::from("<div id=\"filters\"><fieldset><legend>grond</legend>");
-    for g in &grounds {
-        let _ = write!(
-            filters,
-            "<label><input type=\"checkbox\" class=\"f-ground\" value=\"{}\" checked> {}</label> ",
-            escape(g),
-            escape(g)
-        );
-    }
-    filters.push_str("</fieldset><fieldset><legend>regel</legend>");
-    for r in &rules {
-        let _ = write!(
-            filters,
-            "<label><input type=\"checkbox\" class=\"f-rule\" value=\"{}\" checked> {}</label> ",
-            escape(r),
-            escape(r)
-        );
-    }
+    let mut filters = String::from("<div id=\"filters\">");
+    checkbox_fieldset(&mut filters, "grond", "f-ground", &grounds);
+    checkbox_fieldset(&mut filters, "regel", "f-rule", &rules);
     filters.push_str(
-        "</fieldset><fieldset><legend>zekerheid</legend><select id=\"f-confidence\">\
+        "<fieldset><legend>zekerheid</legend><select id=\"f-confidence\">\
          <option value=\"all\">alle</option><option value=\"candidate\">candidate</option>\
          <option value=\"plausible\">plausible</option><option value=\"confirmed\">confirmed</option></select> \
          <label><input type=\"checkbox\" id=\"f-kept\" checked> zichtbaar gelaten tonen</label></fieldset></div>\n",
@@ -423,6 +408,19 @@ const JS: &str = r#"
   apply();
 })();
 "#;
+
+/// A fieldset of checked checkboxes, one per value, for the page's filters.
+fn checkbox_fieldset<'a>(out: &mut String, legend: &str, class: &str, values: impl IntoIterator<Item = &'a String>) {
+    let _ = write!(out, "<fieldset><legend>{legend}</legend>");
+    for v in values {
+        let v = escape(v);
+        let _ = write!(
+            out,
+            "<label><input type=\"checkbox\" class=\"{class}\" value=\"{v}\" checked> {v}</label> "
+        );
+    }
+    out.push_str("</fieldset>");
+}
 
 #[cfg(test)]
 mod tests {

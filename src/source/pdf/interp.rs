@@ -170,6 +170,16 @@ fn nums(ops: &[Object]) -> Option<Vec<f32>> {
     ops.iter().map(num).collect()
 }
 
+/// Why a content stream or form was not interpreted.
+fn unreadable_stream(what: &str, id: ObjectId) -> String {
+    format!(
+        "{what} {} {} cannot be decompressed or is over {} MiB decompressed",
+        id.0,
+        id.1,
+        MAX_STREAM >> 20
+    )
+}
+
 /// Interprets one page.
 pub fn scan_page(doc: &Document, page: ObjectId) -> PageScan {
     let mut it = Interp {
@@ -198,12 +208,7 @@ pub fn scan_page(doc: &Document, page: ObjectId) -> PageScan {
     let mut stack: Vec<GState> = Vec::new();
     for (i, id) in contents.iter().enumerate() {
         let Some(bytes) = doc.get_object(*id).ok().and_then(|o| stream_bytes(o, MAX_STREAM)) else {
-            it.out.problems.push(format!(
-                "content stream {} {} cannot be decompressed or is over {} MiB decompressed",
-                id.0,
-                id.1,
-                MAX_STREAM >> 20
-            ));
+            it.out.problems.push(unreadable_stream("content stream", *id));
             continue;
         };
         it.run(&bytes, StreamRef::Page(i), &resources, &mut gs, &mut stack);
@@ -562,12 +567,7 @@ impl Interp<'_> {
             .cloned()
             .unwrap_or_else(|| res.clone());
         let Some(bytes) = stream_bytes(obj, MAX_STREAM) else {
-            self.out.problems.push(format!(
-                "Form XObject {} {} cannot be decompressed or is over {} MiB decompressed",
-                id.0,
-                id.1,
-                MAX_STREAM >> 20
-            ));
+            self.out.problems.push(unreadable_stream("Form XObject", id));
             return;
         };
         let mut inner = gs.clone();
