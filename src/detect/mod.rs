@@ -234,28 +234,36 @@ impl Detector {
         let mut findings = Vec::with_capacity(text.len() / 64);
         let mut person_keys: HashSet<String> = HashSet::default();
         let mut first_keys: HashSet<String> = HashSet::default();
-        let digit_windows = digit_line_windows(text);
+        let lists = &self.rules.lists;
+        let scanner = NameScanner::new(text, &folded, lists);
+        let digits = digit_runs(scanner.tokens());
+        let mut digit_windows: Option<Vec<(usize, usize)>> = None;
         let gate_windows = self.context_windows(text, &folded);
         let whole_text = [(0, text.len())];
         for (ri, rule) in self.rules.rules.iter().enumerate() {
-            let windows: &[(usize, usize)] = if rule.gated {
-                &gate_windows[ri]
+            let near;
+            let (windows, search): (&[(usize, usize)], Search) = if rule.gated {
+                (&gate_windows[ri], Search::Slices)
+            } else if let (Some(reach), Some(re)) = (rule.digit_reach, &rule.near_digits) {
+                near = near_digit_windows(text, &digits, reach);
+                (&near, Search::InContext(re))
             } else if rule.digit_lines {
-                &digit_windows
+                (
+                    digit_windows.get_or_insert_with(|| digit_line_windows(text)),
+                    Search::Slices,
+                )
             } else {
-                &whole_text
+                (&whole_text, Search::Slices)
             };
             self.run_rule(
                 ri,
                 text,
-                windows,
+                (windows, search),
                 &folded,
                 &mut findings,
                 (&mut person_keys, &mut first_keys),
             );
         }
-        let lists = &self.rules.lists;
-        let scanner = NameScanner::new(text, &folded, lists);
         let mut phrases = scanner.scan();
         // The person an identifier belongs to is named in the same sentence.
         let phrase_ix = SpanIndex::new(phrases.iter().map(|p| (p.start, p.end, 0)));
@@ -482,7 +490,7 @@ impl Detector {
         &self,
         ri: usize,
         text: &str,
-        windows: &[(usize, usize)],
+        (windows, search): (&[(usize, usize)], Search),
         folded: &Folded,
         out: &mut Vec<Finding>,
         (person_keys, first_keys): (&mut HashSet<String>, &mut HashSet<String>),
@@ -497,6 +505,10 @@ impl Detector {
         // for, since plain matching never leaves the fast DFA.
         let mut spans: Vec<(usize, usize, usize, usize)> = Vec::new();
         for &(a, b) in windows {
+            if let Search::InContext(re) = search {
+                spans = re.find_in(text, windows, rule.group);
+                break;
+            }
             let hay = &text[a..b];
             if rule.group == 0 {
                 spans.extend(
@@ -691,6 +703,53 @@ fn context_before(folded: &Folded, pos: usize, window: usize, words: &[String]) 
     })
 }
 
+/// How a rule's regex is run over its windows.
+#[derive(Clone, Copy)]
+enum Search<'r> {
+    /// Each window on its own, as a separate text (whole lines, or the stretch after a context
+    /// word).
+    Slices,
+    /// Each window as a range of the whole text, so look-arounds at its edges see the text
+    /// beyond it.
+    InContext(&'r crate::rules::incontext::InContext),
+}
+
+/// Byte ranges of the numbers in a text: runs of ASCII digits, and any other numeric
+/// character (which `\d` may match), from its tokens.
+fn digit_runs(toks: &[tokens::Tok]) -> Vec<(usize, usize)> {
+    toks.iter()
+        .filter(|t| match t.kind {
+            tokens::Kind::Number => true,
+            tokens::Kind::Punct(c) => c.is_numeric(),
+            _ => false,
+        })
+        .map(|t| (t.start as usize, t.end as usize))
+        .collect()
+}
+
+/// The stretches within `reach` bytes of a number (merged, on character boundaries): every
+/// match of a rule whose matches hold a digit and are at most `reach` bytes long lies
+/// entirely inside one of them, so searching these finds exactly what searching the whole
+/// text would.
+fn near_digit_windows(text: &str, runs: &[(usize, usize)], reach: usize) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for &(s, e) in runs {
+        let mut a = s.saturating_sub(reach);
+        while !text.is_char_boundary(a) {
+            a -= 1;
+        }
+        let mut b = (e + reach).min(text.len());
+        while !text.is_char_boundary(b) {
+            b += 1;
+        }
+        match out.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
 /// Maximal runs of whole lines that contain an ASCII digit, as byte ranges.
 fn digit_line_windows(text: &str) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
@@ -831,4 +890,69 @@ pub fn resolve(mut findings: Vec<Finding>, text: &str) -> Vec<Finding> {
     red.extend(kept);
     red.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)));
     red
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Searching only around the numbers finds exactly what searching the whole text finds,
+    /// for every rule that is run that way, on texts full of digits, separators, line breaks,
+    /// letters and multi-byte characters (including a non-ASCII digit).
+    fn same_as_whole_text(text: &str) {
+        static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        let rules = RULES.get_or_init(|| RuleSet::builtin().expect("rules"));
+        let runs = digit_runs(&tokens::tokenize(text));
+        for rule in rules.rules.iter().filter(|r| r.near_digits.is_some()) {
+            let (Some(reach), Some(re)) = (rule.digit_reach, &rule.near_digits) else {
+                continue;
+            };
+            let windows = near_digit_windows(text, &runs, reach);
+            let near = re.find_in(text, &windows, rule.group);
+            let whole: Vec<_> = rule
+                .regex
+                .captures_iter(text)
+                .filter_map(|c| Some((c.get(rule.group)?, c.get(0)?)))
+                .map(|(g, m)| (g.start(), g.end(), m.start(), m.end()))
+                .collect();
+            assert_eq!(near, whole, "rule {} on {text:?}", rule.id);
+        }
+    }
+
+    #[test]
+    fn around_numbers_equals_whole_text_on_examples() {
+        same_as_whole_text("BSN 111222333, x123456782 en 123 456\n782. Kenteken 12-ABC-3 of XX-99-99z.");
+        same_as_whole_text("١٢٣ 4567 89 ée 1234.56.782\n\n99-XX-99 geb. 12-03-1990");
+        assert!(
+            RuleSet::builtin()
+                .expect("rules")
+                .rules
+                .iter()
+                .any(|r| r.near_digits.is_some())
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn around_numbers_equals_whole_text(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    "[0-9]{1,10}",
+                    Just(" ".to_string()),
+                    Just("\n".to_string()),
+                    Just(".".to_string()),
+                    Just("-".to_string()),
+                    "[A-Z]{1,3}",
+                    "[a-z]{1,5}",
+                    Just("é".to_string()),
+                    Just("٣".to_string()),
+                ],
+                0..60,
+            )
+        ) {
+            same_as_whole_text(&parts.concat());
+        }
+    }
 }

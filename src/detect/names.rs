@@ -4,7 +4,7 @@
 
 use super::spans::SpanIndex;
 use super::tokens::{Kind, Tok, tokenize};
-use crate::rules::{Confidence, Lists, word};
+use crate::rules::{Confidence, Lists, starting_with, word};
 use crate::text::fold::Folded;
 use crate::text::fold::fold_str;
 use rustc_hash::FxHashSet;
@@ -479,7 +479,7 @@ impl<'a> NameScanner<'a> {
         let first = self.f(i);
         phrases
             .into_iter()
-            .filter(|p| p.starts_with(first) && !first.is_empty())
+            .filter(|p| !first.is_empty() && p.starts_with(first))
             .filter_map(|p| self.match_phrase(i, p))
             .max()
     }
@@ -681,23 +681,14 @@ impl<'a> NameScanner<'a> {
         while lend > i && matches!(self.toks[lend - 1].kind, Kind::Punct(',' | ':' | '*' | '_')) {
             lend -= 1;
         }
-        if lend > i
-            && self
-                .lists
-                .closings
-                .iter()
-                .any(|c| self.match_phrase(i, c) == Some(lend))
+        // Token i is a word, so only phrases starting with its folded text can match.
+        if lend > i && starting_with(&self.lists.sorted.closings, first).any(|c| self.match_phrase(i, c) == Some(lend))
         {
             *after_closing = Some((1, *official_recent > 0));
             return;
         }
         // Block label alone on its line: the name is on the next non-empty line.
-        if self
-            .lists
-            .block_labels
-            .iter()
-            .any(|c| self.match_phrase(i, c) == Some(lend))
-        {
+        if starting_with(&self.lists.sorted.block_labels, first).any(|c| self.match_phrase(i, c) == Some(lend)) {
             let mut j = le + 1;
             while j < self.toks.len() && self.toks[j].kind == Kind::Newline {
                 j += 1;
@@ -709,7 +700,7 @@ impl<'a> NameScanner<'a> {
             return;
         }
         // Label + ':' or tab, then names on the same line.
-        if let Some(after) = self.phrase_at(i, self.lists.labels.iter()) {
+        if let Some(after) = self.phrase_at(i, starting_with(&self.lists.sorted.labels, first)) {
             let colon = self.tok(after).is_some_and(|t| t.is(':'));
             let tab = self.tok(after).is_some_and(|t| t.wide_gap && t.kind != Kind::Newline);
             if colon || tab {
@@ -730,7 +721,7 @@ impl<'a> NameScanner<'a> {
             }
         }
         // Salutation: "Beste Simon," / "Geachte heer Jansen,".
-        if let Some(after) = self.phrase_at(i, self.lists.salutations.iter())
+        if let Some(after) = self.phrase_at(i, starting_with(&self.lists.sorted.salutations, first))
             && let Some(p) = self.parse(after, true)
         {
             let next = self.tok(p.end);

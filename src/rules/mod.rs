@@ -2,6 +2,7 @@
 //! Woo grounds table, and compilation into a [`RuleSet`] the detector runs.
 
 pub mod grounds;
+pub mod incontext;
 pub mod model;
 pub mod shape;
 
@@ -173,6 +174,12 @@ pub struct CompiledRule {
     pub keep: Vec<(Regex, String)>,
     /// Overlap priority.
     pub priority: i32,
+    /// Every match holds a digit and is at most this long: run only around the numbers of a
+    /// text, with `near_digits`.
+    pub digit_reach: Option<usize>,
+    /// The pattern compiled for searching part of a text with the rest still visible to its
+    /// look-arounds (`\b` at a window's edge sees the text beyond it); set with `digit_reach`.
+    pub near_digits: Option<incontext::InContext>,
     /// Every match holds a digit and stays on one line: run only on lines with a digit.
     pub digit_lines: bool,
     /// Matches without a context word are dropped: run only after a context word.
@@ -216,6 +223,29 @@ pub struct Lists {
     pub person_nouns: FxHashSet<String>,
     /// Per folded word, which lists it is on (bits in [`word`]); rebuilt by [`Lists::reindex`].
     pub flags: FxHashMap<String, u16>,
+    /// The cue phrase lists sorted, so the phrases that start with a given word are one
+    /// contiguous range (found by binary search, not by comparing every phrase at every line
+    /// start); rebuilt by [`Lists::reindex`].
+    pub sorted: SortedCues,
+}
+
+/// Sorted copies of the cue phrase lists (see [`Lists::sorted`]).
+#[derive(Debug, Default, Clone)]
+pub struct SortedCues {
+    /// Same-line labels.
+    pub labels: Vec<String>,
+    /// Block labels.
+    pub block_labels: Vec<String>,
+    /// Closing phrases.
+    pub closings: Vec<String>,
+    /// Salutations.
+    pub salutations: Vec<String>,
+}
+
+/// The phrases of a sorted list that start with `prefix`.
+pub fn starting_with<'a>(sorted: &'a [String], prefix: &'a str) -> impl Iterator<Item = &'a String> + 'a {
+    let from = sorted.partition_point(|p| p.as_str() < prefix);
+    sorted[from..].iter().take_while(move |p| p.starts_with(prefix))
 }
 
 /// Bits of [`Lists::flags`].
@@ -294,6 +324,18 @@ impl Lists {
             }
         }
         self.flags = m;
+        let sorted = |set: &mut dyn Iterator<Item = &String>| {
+            let mut v: Vec<String> = set.cloned().collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        self.sorted = SortedCues {
+            labels: sorted(&mut self.labels.iter()),
+            block_labels: sorted(&mut self.block_labels.iter()),
+            closings: sorted(&mut self.closings.iter()),
+            salutations: sorted(&mut self.salutations.iter()),
+        };
     }
 }
 
@@ -650,6 +692,15 @@ fn compile_rule(
     if errors.len() > n0 {
         return None;
     }
+    // Searching around numbers pays off only for patterns the engine cannot skip through by
+    // a literal prefix (measured in benches/RESULTS.md).
+    let around_numbers =
+        shape::digit_reach(def.regex.get_ref()).filter(|_| !shape::has_literal_prefix(def.regex.get_ref()));
+    let (digit_reach, near_digits) =
+        match around_numbers.and_then(|n| incontext::InContext::new(def.regex.get_ref()).map(|r| (n, r))) {
+            Some((n, r)) => (Some(n), Some(r)),
+            None => (None, None),
+        };
     Some(CompiledRule {
         id,
         description: def.description,
@@ -664,6 +715,8 @@ fn compile_rule(
         keywords: def.keywords.iter().map(|k| fold_str(k)).collect(),
         keep,
         priority: def.priority,
+        digit_reach,
+        near_digits,
         digit_lines: shape::digit_lines_only(def.regex.get_ref()),
         gated: without?.is_none() && !def.context.is_empty(),
         multiline: shape::may_cross(def.regex.get_ref()),

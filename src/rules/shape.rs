@@ -55,6 +55,28 @@ pub fn may_cross(pattern: &str) -> bool {
     regex_syntax::parse(pattern).map_or(true, |h| may_cross_lines(&h))
 }
 
+/// When every match of the pattern contains a digit and is at most some number of bytes long:
+/// that length. Such a rule can only match within that distance of a digit, so it needs to
+/// run only on short stretches around the numbers of a text, even when it may cross lines.
+pub fn digit_reach(pattern: &str) -> Option<usize> {
+    let h = regex_syntax::parse(pattern).ok()?;
+    if !requires_digit(&h) {
+        return None;
+    }
+    h.properties().maximum_len()
+}
+
+/// Every match starts with one of a small set of literal strings (`NL`, `+31`, `06`): the
+/// regex engine then skips to those with a fast literal search, which beats searching many
+/// short stretches around the numbers of a text.
+pub fn has_literal_prefix(pattern: &str) -> bool {
+    let Ok(h) = regex_syntax::parse(pattern) else {
+        return false;
+    };
+    let seq = regex_syntax::hir::literal::Extractor::new().extract(&h);
+    seq.is_finite() && seq.min_literal_len().is_some_and(|n| n > 0)
+}
+
 /// True when the pattern only ever matches within one line and always contains a digit.
 pub fn digit_lines_only(pattern: &str) -> bool {
     match regex_syntax::parse(pattern) {
@@ -65,7 +87,26 @@ pub fn digit_lines_only(pattern: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::digit_lines_only;
+    use super::{digit_lines_only, digit_reach};
+
+    #[test]
+    fn reach() {
+        assert_eq!(digit_reach(r"(?-u:\b)[0-9]{3}(?: ?\n| )[0-9]{3}(?-u:\b)"), Some(8));
+        assert_eq!(digit_reach(r"\d{2}"), Some(8), "a Unicode digit takes up to four bytes");
+        assert_eq!(digit_reach(r"€ ?[0-9]{2}"), Some(6), "lengths are in bytes");
+        assert_eq!(digit_reach(r"\d+"), None, "unbounded");
+        assert_eq!(digit_reach(r"[a-z]{2}"), None, "no digit");
+        assert_eq!(digit_reach(r"(?:a|[0-9])[0-9]"), Some(2));
+    }
+
+    #[test]
+    fn literal_prefixes() {
+        use super::has_literal_prefix;
+        assert!(has_literal_prefix(r"NL\d{2}"));
+        assert!(has_literal_prefix(r"(?:\+31|(?-u:\b)0[1-9])\d{8}"));
+        assert!(!has_literal_prefix(r"(?-u:\b)\d{9}"), "a digit class is too wide");
+        assert!(!has_literal_prefix(r"a?\d"), "may start with anything");
+    }
 
     #[test]
     fn shapes() {
