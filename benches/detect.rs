@@ -2,6 +2,10 @@
 //! 50,000-name staff list (issue 2: ≥ 100 MB/s per core for detection, later ≥ 200 MB/s).
 //! Text and names are generated here from a fixed seed, so runs compare like with like.
 
+/// The binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use woo_redact::detect::Detector;

@@ -3,6 +3,10 @@
 //! recompresses every stream and saves it (the target: our three steps together cost less
 //! than that baseline). Throughput is in pages.
 
+/// The binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::PathBuf;

@@ -3,6 +3,12 @@
 
 mod cli;
 
+/// The allocator the binary ships with: large scans allocate and free big buffers (tokens,
+/// folded text, findings) per document, which the system allocator returns to the kernel and
+/// faults back in each time (measured in benches/RESULTS.md).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 use std::process::ExitCode;
 
