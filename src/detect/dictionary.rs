@@ -10,6 +10,7 @@ use super::names::{Extended, NameScanner};
 use crate::people::Person;
 use crate::text::fold::fold_str;
 use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
 
 /// Which list an entry came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +28,26 @@ pub struct Entry {
     pub person: usize,
     /// Staff or official.
     pub list: ListKind,
+}
+
+/// A person under a surname key, with hashes of the folded given name and particles kept
+/// inline: choosing between the many people who share a common surname then reads one
+/// contiguous list instead of two strings per person elsewhere in memory. A hash that
+/// matches is confirmed on the strings, so the choice is exactly the one the strings give.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    entry: Entry,
+    /// Hash of the folded first given name (`None` when there is none).
+    first: Option<u64>,
+    /// Folded first initial.
+    initial: Option<char>,
+    /// Hash of the folded particles (`van der`).
+    tussen: u64,
+}
+
+fn hash(s: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(s)
 }
 
 /// A listed name found in a text.
@@ -50,9 +71,9 @@ pub struct Dictionary {
     /// Public officials.
     pub officials: Vec<Person>,
     /// One-word folded surname → people.
-    single: FxHashMap<String, Vec<Entry>>,
+    single: FxHashMap<String, Vec<Candidate>>,
     /// First word of a multi-word folded surname → (all words, people).
-    multi: FxHashMap<String, Vec<(Vec<String>, Entry)>>,
+    multi: FxHashMap<String, Vec<(Vec<String>, Candidate)>>,
     /// Folded full-name forms of officials, for tolerant matching.
     official_forms: Vec<String>,
     /// Folded first names of listed people (given names next to their surname).
@@ -88,7 +109,13 @@ impl Dictionary {
                 .collect();
             d.tussen[li] = people.iter().map(|p| fold_str(&p.tussen)).collect();
             for (pi, p) in people.iter().enumerate() {
-                let entry = Entry { person: pi, list };
+                let (first, initial) = &d.keys[li][pi];
+                let entry = Candidate {
+                    entry: Entry { person: pi, list },
+                    first: (!first.is_empty()).then(|| hash(first)),
+                    initial: *initial,
+                    tussen: hash(&d.tussen[li][pi]),
+                };
                 let sur = fold_str(&p.surname);
                 if sur.chars().filter(|c| c.is_alphabetic()).count() < 2 {
                     continue;
@@ -133,8 +160,8 @@ impl Dictionary {
                 continue;
             }
             let f = sc.folded_word(i);
-            let mut found: Option<(usize, &[Entry])> = self.single.get(f).map(|e| (i, e.as_slice()));
-            let mut multi_entries: Vec<Entry> = Vec::new();
+            let mut found: Option<(usize, &[Candidate])> = self.single.get(f).map(|e| (i, e.as_slice()));
+            let mut multi_entries: Vec<Candidate> = Vec::new();
             if let Some(cands) = self.multi.get(f) {
                 for (words, e) in cands {
                     let mut k = i;
@@ -152,26 +179,16 @@ impl Dictionary {
                 i += 1;
                 continue;
             };
-            let entries: &[Entry] = if multi_entries.is_empty() {
+            let entries: &[Candidate] = if multi_entries.is_empty() {
                 entries
             } else {
                 &multi_entries
             };
             let ext = sc.extend_name(i, last, &self.first_names);
-            // Particles are part of a Dutch surname: "Van den Hoek" is not staff member Hoek.
-            let fitting: Vec<Entry> = entries
-                .iter()
-                .copied()
-                .filter(|e| {
-                    ext.particles.is_empty()
-                        || self.tussen[usize::from(e.list == ListKind::Official)][e.person] == ext.particles
-                })
-                .collect();
-            if fitting.is_empty() {
+            let Some(entry) = self.best(entries, &ext) else {
                 i += 1;
                 continue;
-            }
-            let entry = self.best(&fitting, &ext);
+            };
             out.push(Hit {
                 start: ext.start,
                 end: ext.end,
@@ -183,23 +200,41 @@ impl Dictionary {
         out
     }
 
-    /// The person whose given names or initials fit the written name best; staff on a tie.
-    fn best(&self, entries: &[Entry], ext: &Extended) -> Entry {
-        let score = |e: &Entry| {
-            let (first, ini) = &self.keys[usize::from(e.list == ListKind::Official)][e.person];
-            let ini = *ini;
-            let s = if !first.is_empty() && ext.given.contains(first) {
+    /// Of the people whose particles fit the written name (particles are part of a Dutch
+    /// surname: "Van den Hoek" is not staff member Hoek), the one whose given names or
+    /// initials fit best; staff on a tie, then the later one. `None` when nobody fits.
+    fn best(&self, entries: &[Candidate], ext: &Extended) -> Option<Entry> {
+        let li = |e: &Entry| usize::from(e.list == ListKind::Official);
+        let particles = (!ext.particles.is_empty()).then(|| hash(&ext.particles));
+        let given: SmallVec<[u64; 4]> = ext.given.iter().map(|g| hash(g)).collect();
+        let first_initial = ext.initials.chars().next();
+        let mut best: Option<((i32, bool), Entry)> = None;
+        for c in entries {
+            let e = &c.entry;
+            if let Some(ph) = particles
+                && (c.tussen != ph || self.tussen[li(e)][e.person] != ext.particles)
+            {
+                continue;
+            }
+            let named = c.first.is_some_and(|h| {
+                given.contains(&h) && ext.given.contains(&self.keys[li(e)][e.person].0)
+            });
+            let s = if named {
                 3
-            } else if ini.is_some() && ext.initials.chars().next() == ini {
+            } else if c.initial.is_some() && first_initial == c.initial {
                 2
             } else if ext.given.is_empty() && ext.initials.is_empty() {
                 1
             } else {
                 0
             };
-            (s, e.list == ListKind::Staff)
-        };
-        entries.iter().copied().max_by_key(score).unwrap_or(entries[0])
+            let score = (s, e.list == ListKind::Staff);
+            // `>=`: on a tie the later person, as `Iterator::max_by_key` chooses.
+            if best.is_none_or(|(b, _)| score >= b) {
+                best = Some((score, *e));
+            }
+        }
+        best.map(|(_, e)| e)
     }
 
     /// A folded name is within one edit of an official's full name (names of 6+ letters).
