@@ -197,6 +197,7 @@ impl<'a> NameScanner<'a> {
         &self.toks
     }
 
+    #[inline]
     fn f(&self, i: usize) -> &str {
         match self.franges.get(i) {
             Some(&(a, b)) if self.toks[i].kind == Kind::Word => &self.folded.text[a as usize..b as usize],
