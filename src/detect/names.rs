@@ -3,7 +3,7 @@
 //! surnames), plus recognition of public officials, who are kept. WOO.md §2 and §4.
 
 use super::spans::SpanIndex;
-use super::tokens::{Kind, Tok, tokenize};
+use super::tokens::{Kind, Tok, tokenize_into};
 use crate::rules::{Confidence, Lists, starting_with, word};
 use crate::text::fold::Folded;
 use crate::text::fold::fold_str;
@@ -150,6 +150,37 @@ const STREET_OR_NAME_SUFFIXES: [&str; 10] = [
 /// Tussenvoegsels that may start a surname written alone with a capital (Van Dijk, De Vries).
 const CAP_PARTICLES: [&str; 10] = ["van", "de", "den", "der", "ter", "ten", "von", "du", "d'", "in"];
 
+/// The per-token buffers of a [`NameScanner`], kept per thread between documents: for a
+/// large text they run to tens of megabytes, which the allocator would otherwise hand back to
+/// the kernel and fault in afresh for the next document.
+#[derive(Default)]
+struct Buffers {
+    toks: Vec<Tok>,
+    franges: Vec<(u32, u32)>,
+    flags: Vec<u16>,
+}
+
+thread_local! {
+    static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::new(Buffers::default());
+}
+
+impl Drop for NameScanner<'_> {
+    fn drop(&mut self) {
+        let b = Buffers {
+            toks: std::mem::take(&mut self.toks),
+            franges: std::mem::take(&mut self.franges),
+            flags: std::mem::take(&mut self.flags),
+        };
+        // Keep the larger set: a thread that met one big document keeps its buffers.
+        let _ = BUFFERS.try_with(|cell| {
+            let mut cur = cell.borrow_mut();
+            if b.toks.capacity() >= cur.toks.capacity() {
+                *cur = b;
+            }
+        });
+    }
+}
+
 /// Scans a text for names with the given lists.
 pub struct NameScanner<'a> {
     text: &'a str,
@@ -165,30 +196,24 @@ pub struct NameScanner<'a> {
 impl<'a> NameScanner<'a> {
     /// Tokenizes `text`; `folded` is its folded view.
     pub fn new(text: &'a str, folded: &'a Folded, lists: &'a Lists) -> Self {
-        let toks = tokenize(text);
-        let franges = folded.ranges_to_folded(&toks);
-        let flags = toks
-            .iter()
-            .zip(&franges)
-            .map(|(t, &(a, b))| {
-                if t.kind == Kind::Word {
-                    lists
-                        .flags
-                        .get(&folded.text[a as usize..b as usize])
-                        .copied()
-                        .unwrap_or(0)
-                } else {
-                    0
-                }
-            })
-            .collect();
+        let mut b = BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
+        tokenize_into(text, &mut b.toks);
+        folded.ranges_to_folded(&b.toks, &mut b.franges);
+        b.flags.clear();
+        b.flags.extend(b.toks.iter().zip(&b.franges).map(|(t, &(a, c))| {
+            if t.kind == Kind::Word {
+                lists.flags.get(&folded.text[a as usize..c as usize]).copied().unwrap_or(0)
+            } else {
+                0
+            }
+        }));
         NameScanner {
             text,
             folded,
-            toks,
+            toks: b.toks,
             lists,
-            franges,
-            flags,
+            franges: b.franges,
+            flags: b.flags,
         }
     }
 

@@ -53,8 +53,16 @@ impl Tok {
 
 /// Splits a text into tokens.
 pub fn tokenize(s: &str) -> Vec<Tok> {
+    let mut out = Vec::new();
+    tokenize_into(s, &mut out);
+    out
+}
+
+/// Splits a text into tokens, into `out` (cleared first; its allocation is reused).
+pub fn tokenize_into(s: &str, out: &mut Vec<Tok>) {
     let b = s.as_bytes();
-    let mut out = Vec::with_capacity(s.len() / 5);
+    out.clear();
+    out.reserve(s.len() / 5);
     let mut i = 0;
     let mut gap: u32 = 0;
     let mut wide = false;
@@ -188,7 +196,6 @@ pub fn tokenize(s: &str) -> Vec<Tok> {
         wide = false;
         i += 1;
     }
-    out
 }
 
 #[cfg(test)]

@@ -27,11 +27,13 @@ impl Folded {
         }
     }
 
-    /// Folded byte ranges of tokens (sorted, non-overlapping), in one sweep: identity when
-    /// nothing outside ASCII was folded.
-    pub fn ranges_to_folded(&self, toks: &[crate::detect::tokens::Tok]) -> Vec<(u32, u32)> {
+    /// Folded byte ranges of tokens (sorted, non-overlapping), in one sweep, into `out`
+    /// (cleared first): identity when nothing outside ASCII was folded.
+    pub fn ranges_to_folded(&self, toks: &[crate::detect::tokens::Tok], out: &mut Vec<(u32, u32)>) {
+        out.clear();
         if self.segments.is_empty() {
-            return toks.iter().map(|t| (t.start, t.end)).collect();
+            out.extend(toks.iter().map(|t| (t.start, t.end)));
+            return;
         }
         let mut k = 0;
         let seg = &self.segments;
@@ -45,13 +47,11 @@ impl Folded {
                 seg[*k - 1].1 + (o - seg[*k - 1].3)
             }
         };
-        toks.iter()
-            .map(|t| {
-                let a = map(t.start, &mut k);
-                let b = map(t.end, &mut k);
-                (a, b)
-            })
-            .collect()
+        out.extend(toks.iter().map(|t| {
+            let a = map(t.start, &mut k);
+            let b = map(t.end, &mut k);
+            (a, b)
+        }));
     }
 
     /// Original offset of a folded start offset.
