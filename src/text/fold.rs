@@ -152,12 +152,22 @@ pub fn fold_keep_case(s: &str) -> String {
 /// Folds a string without keeping the map (for list entries and keywords).
 pub fn fold_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
+    let mut rest = s;
+    while !rest.is_empty() {
+        // ASCII runs (nearly all of Dutch text) are copied and lower-cased in one go.
+        let run = rest.bytes().position(|b| b >= 0x80).unwrap_or(rest.len());
+        if run > 0 {
+            let start = out.len();
+            out.push_str(&rest[..run]);
+            out[start..].make_ascii_lowercase();
+            rest = &rest[run..];
+            continue;
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
             fold_char(c, &mut out);
         }
+        rest = chars.as_str();
     }
     out
 }
