@@ -216,9 +216,9 @@ impl Dictionary {
             {
                 continue;
             }
-            let named = c.first.is_some_and(|h| {
-                given.contains(&h) && ext.given.contains(&self.keys[li(e)][e.person].0)
-            });
+            let named = c
+                .first
+                .is_some_and(|h| given.contains(&h) && ext.given.contains(&self.keys[li(e)][e.person].0));
             let s = if named {
                 3
             } else if c.initial.is_some() && first_initial == c.initial {

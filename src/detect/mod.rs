@@ -687,19 +687,23 @@ fn context_before(folded: &Folded, pos: usize, window: usize, words: &[String]) 
     words.iter().any(|w| {
         let wb = w.as_bytes();
         let Some(&first) = wb.first() else { return false };
-        (0..bytes.len()).filter(|&i| bytes[i] == first).any(|i| {
-            bytes[i..].starts_with(wb)
-                && (if i == 0 {
-                    f[..start].chars().next_back()
-                } else {
-                    hay[..i].chars().next_back()
-                })
-                .is_none_or(|c| !c.is_alphanumeric())
-                && hay[i + w.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| !c.is_alphabetic() || w.ends_with('.'))
-        })
+        // A word must start a word: after an ASCII letter or digit it cannot (checked first,
+        // as it rules out most places cheaply).
+        (0..bytes.len())
+            .filter(|&i| bytes[i] == first && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()))
+            .any(|i| {
+                bytes[i..].starts_with(wb)
+                    && (if i == 0 {
+                        f[..start].chars().next_back()
+                    } else {
+                        hay[..i].chars().next_back()
+                    })
+                    .is_none_or(|c| !c.is_alphanumeric())
+                    && hay[i + w.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !c.is_alphabetic() || w.ends_with('.'))
+            })
     })
 }
 

@@ -202,7 +202,11 @@ impl<'a> NameScanner<'a> {
         b.flags.clear();
         b.flags.extend(b.toks.iter().zip(&b.franges).map(|(t, &(a, c))| {
             if t.kind == Kind::Word {
-                lists.flags.get(&folded.text[a as usize..c as usize]).copied().unwrap_or(0)
+                lists
+                    .flags
+                    .get(&folded.text[a as usize..c as usize])
+                    .copied()
+                    .unwrap_or(0)
             } else {
                 0
             }
