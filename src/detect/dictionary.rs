@@ -6,7 +6,7 @@
 //! variants need not be enumerated, and a lookup per capitalised word is far cheaper than an
 //! automaton over ~250,000 variant patterns for a 50,000-name list.
 
-use super::names::{Extended, NameScanner};
+use super::names::{NameParts, NameScanner};
 use crate::people::Person;
 use crate::text::fold::fold_str;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -185,7 +185,7 @@ impl Dictionary {
                 &multi_entries
             };
             let ext = sc.extend_name(i, last, &self.first_names);
-            let Some(entry) = self.best(entries, &ext) else {
+            let Some(entry) = self.best(entries, &sc.name_parts(&ext)) else {
                 i += 1;
                 continue;
             };
@@ -203,22 +203,26 @@ impl Dictionary {
     /// Of the people whose particles fit the written name (particles are part of a Dutch
     /// surname: "Van den Hoek" is not staff member Hoek), the one whose given names or
     /// initials fit best; staff on a tie, then the later one. `None` when nobody fits.
-    fn best(&self, entries: &[Candidate], ext: &Extended) -> Option<Entry> {
+    fn best(&self, entries: &[Candidate], ext: &NameParts) -> Option<Entry> {
         let li = |e: &Entry| usize::from(e.list == ListKind::Official);
-        let particles = (!ext.particles.is_empty()).then(|| hash(&ext.particles));
+        let particles = (!ext.particles.is_empty()).then(|| hash(&ext.particles.join(" ")));
         let given: SmallVec<[u64; 4]> = ext.given.iter().map(|g| hash(g)).collect();
-        let first_initial = ext.initials.chars().next();
+        let first_initial = ext.initials.first().copied();
         let mut best: Option<((i32, bool), Entry)> = None;
         for c in entries {
             let e = &c.entry;
+            // The person's particles as written ("van der" against "van", "der").
             if let Some(ph) = particles
-                && (c.tussen != ph || self.tussen[li(e)][e.person] != ext.particles)
+                && (c.tussen != ph
+                    || !self.tussen[li(e)][e.person]
+                        .split(' ')
+                        .eq(ext.particles.iter().copied()))
             {
                 continue;
             }
             let named = c
                 .first
-                .is_some_and(|h| given.contains(&h) && ext.given.contains(&self.keys[li(e)][e.person].0));
+                .is_some_and(|h| given.contains(&h) && ext.given.contains(&self.keys[li(e)][e.person].0.as_str()));
             let s = if named {
                 3
             } else if c.initial.is_some() && first_initial == c.initial {

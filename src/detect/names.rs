@@ -97,7 +97,7 @@ pub struct NamePhrase {
 /// Token indices of a name part; names are short, so no heap allocation.
 type Idx = SmallVec<[usize; 6]>;
 
-/// A name found around a surname, as tokens and bytes, with its given names and initials.
+/// A name found around a surname, as tokens and bytes.
 #[derive(Debug, Clone)]
 pub struct Extended {
     /// First token.
@@ -108,12 +108,22 @@ pub struct Extended {
     pub start: usize,
     /// Byte end.
     pub end: usize,
-    /// Folded given names written with it.
-    pub given: Vec<String>,
-    /// First letters of initials written with it (folded).
-    pub initials: String,
-    /// Folded particles written right before the surname (`van den`), empty when none.
-    pub particles: String,
+    /// First token of the surname.
+    first: usize,
+    /// Last token of the surname.
+    last: usize,
+}
+
+/// What was written with a surname: given names, initials and particles, borrowed from the
+/// scanned text (see [`NameScanner::name_parts`]).
+#[derive(Debug, Clone, Default)]
+pub struct NameParts<'a> {
+    /// Folded given names.
+    pub given: SmallVec<[&'a str; 4]>,
+    /// First letters of initials (folded).
+    pub initials: SmallVec<[char; 4]>,
+    /// Folded particles right before the surname (`van`, `den`), in order.
+    pub particles: SmallVec<[&'a str; 3]>,
 }
 
 /// The parts of a parsed name, as token indices.
@@ -1104,33 +1114,38 @@ impl<'a> NameScanner<'a> {
             surname: Some(last),
         };
         self.display_tail(&mut p);
-        let given_words: Vec<String> = (a..first)
-            .chain(last + 1..p.end)
-            .filter(|&k| self.is_name_word(k))
-            .map(|k| self.f(k).to_string())
-            .collect();
-        let initials: String = (a..first)
-            .chain(last + 1..p.end)
-            .filter(|&k| {
-                self.toks[k].kind == Kind::Word && self.toks[k].cap && self.toks[k].end - self.toks[k].start <= 3
-            })
-            .filter_map(|k| self.f(k).chars().next())
-            .collect();
-        let mut particles: Vec<&str> = Vec::new();
-        let mut k = first;
-        while k > a && self.toks[k - 1].kind == Kind::Word && self.has(k - 1, word::TUSSEN) {
-            k -= 1;
-            particles.push(self.f(k));
-        }
-        particles.reverse();
         Extended {
             tok_start: p.start,
             tok_end: p.end,
             start: self.toks[p.start].start as usize,
             end: self.toks[p.end - 1].end as usize,
-            given: given_words,
+            first,
+            last,
+        }
+    }
+
+    /// The given names, initials and particles written with an extended name (asked only when
+    /// a listed person must be chosen, so propagation does not pay for them).
+    pub fn name_parts(&self, ext: &Extended) -> NameParts<'_> {
+        let around = || (ext.tok_start..ext.first).chain(ext.last + 1..ext.tok_end);
+        let given = around().filter(|&k| self.is_name_word(k)).map(|k| self.f(k)).collect();
+        let initials = around()
+            .filter(|&k| {
+                self.toks[k].kind == Kind::Word && self.toks[k].cap && self.toks[k].end - self.toks[k].start <= 3
+            })
+            .filter_map(|k| self.f(k).chars().next())
+            .collect();
+        let mut particles: SmallVec<[&str; 3]> = SmallVec::new();
+        let mut k = ext.first;
+        while k > ext.tok_start && self.toks[k - 1].kind == Kind::Word && self.has(k - 1, word::TUSSEN) {
+            k -= 1;
+            particles.push(self.f(k));
+        }
+        particles.reverse();
+        NameParts {
+            given,
             initials,
-            particles: particles.join(" "),
+            particles,
         }
     }
 
