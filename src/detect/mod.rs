@@ -535,10 +535,10 @@ impl Detector {
                 Some(Validator::Date) if !validate::date(s) => continue,
                 Some(Validator::Kenteken) if !validate::kenteken(s) => continue,
                 Some(Validator::PhoneNl) => {
-                    if !validate::phone_nl(s) {
+                    let d = validate::national_digits(s);
+                    if !validate::phone_nl_digits(&d) {
                         continue;
                     }
-                    let d = validate::national_digits(s);
                     confirmed_by_list = self.staff_phones.contains(&d);
                     if self.rules.numbers.contains(&d) {
                         keep = Some("algemeen nummer van de organisatie".into());
@@ -684,15 +684,23 @@ fn context_before(folded: &Folded, pos: usize, window: usize, words: &[String]) 
     }
     let hay = &f[start..end];
     let bytes = hay.as_bytes();
-    words.iter().any(|w| {
-        let wb = w.as_bytes();
-        let Some(&first) = wb.first() else { return false };
-        // A word must start a word: after an ASCII letter or digit it cannot (checked first,
-        // as it rules out most places cheaply).
-        (0..bytes.len())
-            .filter(|&i| bytes[i] == first && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()))
-            .any(|i| {
-                bytes[i..].starts_with(wb)
+    // One pass over the places a word could start (not right after an ASCII letter or digit,
+    // and on a byte some word starts with), trying the words there.
+    let mut firsts = [0u64; 4];
+    for w in words {
+        if let Some(&b) = w.as_bytes().first() {
+            firsts[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+    }
+    (0..bytes.len())
+        .filter(|&i| {
+            let b = bytes[i];
+            firsts[usize::from(b >> 6)] & (1 << (b & 63)) != 0 && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
+        })
+        .any(|i| {
+            words.iter().any(|w| {
+                !w.is_empty()
+                    && bytes[i..].starts_with(w.as_bytes())
                     && (if i == 0 {
                         f[..start].chars().next_back()
                     } else {
@@ -704,7 +712,7 @@ fn context_before(folded: &Folded, pos: usize, window: usize, words: &[String]) 
                         .next()
                         .is_none_or(|c| !c.is_alphabetic() || w.ends_with('.'))
             })
-    })
+        })
 }
 
 /// How a rule's regex is run over its windows.
@@ -797,7 +805,12 @@ fn in_letterhead(text: &str, pos: usize) -> bool {
         return false;
     }
     for line in text[..line_start].lines().rev().take(8) {
-        let l = fold_str(line);
+        // Most lines are ASCII: lower-casing is then all the folding there is.
+        let l = if line.is_ascii() {
+            line.to_ascii_lowercase()
+        } else {
+            fold_str(line)
+        };
         if l.trim().is_empty() {
             return false;
         }
@@ -921,6 +934,49 @@ mod tests {
                 .map(|(g, m)| (g.start(), g.end(), m.start(), m.end()))
                 .collect();
             assert_eq!(near, whole, "rule {} on {text:?}", rule.id);
+        }
+    }
+
+    /// The direct reading of [`context_before`]: every word at every place in the window.
+    fn context_before_reference(folded: &Folded, pos: usize, window: usize, words: &[String]) -> bool {
+        let f = folded.text.as_str();
+        let end = folded.to_folded(pos);
+        let mut start = end.saturating_sub(window);
+        while !f.is_char_boundary(start) {
+            start += 1;
+        }
+        let hay = &f[start..end];
+        words.iter().any(|w| {
+            (0..hay.len()).filter(|&i| hay.is_char_boundary(i)).any(|i| {
+                !w.is_empty()
+                    && hay[i..].starts_with(w.as_str())
+                    && f[..start + i].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+                    && hay[i + w.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !c.is_alphabetic() || w.ends_with('.'))
+            })
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        #[test]
+        fn context_before_agrees_with_the_reference(
+            text in "(bsn|geb\\.|geb|é|x|1| |\\.|:|\n|Geboren){0,30}",
+            cut in 0usize..200,
+            window in 1usize..60,
+        ) {
+            let words: Vec<String> = ["bsn", "geb.", "geb", "geboren", "geboren op", "é"].map(String::from).to_vec();
+            let folded = fold(&text);
+            let mut pos = cut.min(text.len());
+            while !text.is_char_boundary(pos) {
+                pos -= 1;
+            }
+            prop_assert_eq!(
+                context_before(&folded, pos, window, &words),
+                context_before_reference(&folded, pos, window, &words)
+            );
         }
     }
 

@@ -59,7 +59,11 @@ pub fn national_digits(s: &str) -> String {
 /// Ten national digits starting with 0 (06 mobiles, area codes, 088/085/084); not 0800/0900
 /// service numbers and not the 14 0xx municipal numbers.
 pub fn phone_nl(s: &str) -> bool {
-    let d = national_digits(s);
+    phone_nl_digits(&national_digits(s))
+}
+
+/// [`phone_nl`] on a number already in national digits.
+pub fn phone_nl_digits(d: &str) -> bool {
     d.len() == 10
         && d.starts_with('0')
         && !d.starts_with("00")
