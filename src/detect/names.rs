@@ -310,11 +310,13 @@ impl<'a> NameScanner<'a> {
                 break;
             }
             let w = t.text(self.text);
-            let ok = w.chars().count() == 1
-                || matches!(
-                    w,
-                    "Chr" | "Th" | "Ph" | "Joh" | "Jac" | "Ch" | "Fr" | "Wm" | "IJ" | "Ij" | "Gerh"
-                );
+            // Every initial is at most four bytes long: longer words are ruled out first.
+            let ok = w.len() <= 4 && w.chars().count() == 1
+                || w.len() <= 4
+                    && matches!(
+                        w,
+                        "Chr" | "Th" | "Ph" | "Joh" | "Jac" | "Ch" | "Fr" | "Wm" | "IJ" | "Ij" | "Gerh"
+                    );
             if !ok || !self.tok(j + 1).is_some_and(|d| d.is('.') && d.gap == 0) {
                 break;
             }
