@@ -236,7 +236,7 @@ impl Detector {
         let mut first_keys: HashSet<String> = HashSet::default();
         let lists = &self.rules.lists;
         let scanner = NameScanner::new(text, &folded, lists);
-        let digits = digit_runs(scanner.tokens());
+        let digits = scanner.numbers();
         let mut digit_windows: Option<Vec<(usize, usize)>> = None;
         let gate_windows = self.context_windows(text, &folded);
         let whole_text = [(0, text.len())];
@@ -245,7 +245,7 @@ impl Detector {
             let (windows, search): (&[(usize, usize)], Search) = if rule.gated {
                 (&gate_windows[ri], Search::Slices)
             } else if let (Some(reach), Some(re)) = (rule.digit_reach, &rule.near_digits) {
-                near = near_digit_windows(text, &digits, reach);
+                near = near_digit_windows(text, digits, reach);
                 (&near, Search::InContext(re))
             } else if rule.digit_lines {
                 (
@@ -726,19 +726,6 @@ enum Search<'r> {
     InContext(&'r crate::rules::incontext::InContext),
 }
 
-/// Byte ranges of the numbers in a text: runs of ASCII digits, and any other numeric
-/// character (which `\d` may match), from its tokens.
-fn digit_runs(toks: &[tokens::Tok]) -> Vec<(usize, usize)> {
-    toks.iter()
-        .filter(|t| match t.kind {
-            tokens::Kind::Number => true,
-            tokens::Kind::Punct(c) => c.is_numeric(),
-            _ => false,
-        })
-        .map(|t| (t.start as usize, t.end as usize))
-        .collect()
-}
-
 /// The stretches within `reach` bytes of a number (merged, on character boundaries): every
 /// match of a rule whose matches hold a digit and are at most `reach` bytes long lies
 /// entirely inside one of them, so searching these finds exactly what searching the whole
@@ -920,12 +907,14 @@ mod tests {
     fn same_as_whole_text(text: &str) {
         static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
         let rules = RULES.get_or_init(|| RuleSet::builtin().expect("rules"));
-        let runs = digit_runs(&tokens::tokenize(text));
+        let folded = fold(text);
+        let scanner = NameScanner::new(text, &folded, &rules.lists);
+        let runs = scanner.numbers();
         for rule in rules.rules.iter().filter(|r| r.near_digits.is_some()) {
             let (Some(reach), Some(re)) = (rule.digit_reach, &rule.near_digits) else {
                 continue;
             };
-            let windows = near_digit_windows(text, &runs, reach);
+            let windows = near_digit_windows(text, runs, reach);
             let near = re.find_in(text, &windows, rule.group);
             let whole: Vec<_> = rule
                 .regex

@@ -168,6 +168,7 @@ struct Buffers {
     toks: Vec<Tok>,
     franges: Vec<(u32, u32)>,
     flags: Vec<u16>,
+    numbers: Vec<(usize, usize)>,
 }
 
 thread_local! {
@@ -180,6 +181,7 @@ impl Drop for NameScanner<'_> {
             toks: std::mem::take(&mut self.toks),
             franges: std::mem::take(&mut self.franges),
             flags: std::mem::take(&mut self.flags),
+            numbers: std::mem::take(&mut self.numbers),
         };
         // Keep the larger set: a thread that met one big document keeps its buffers.
         let _ = BUFFERS.try_with(|cell| {
@@ -201,6 +203,9 @@ pub struct NameScanner<'a> {
     franges: Vec<(u32, u32)>,
     /// List membership bits of each word token (see [`word`]).
     flags: Vec<u16>,
+    /// Byte ranges of the numbers: runs of ASCII digits, and any other numeric character
+    /// (which `\d` may match).
+    numbers: Vec<(usize, usize)>,
 }
 
 impl<'a> NameScanner<'a> {
@@ -208,19 +213,32 @@ impl<'a> NameScanner<'a> {
     pub fn new(text: &'a str, folded: &'a Folded, lists: &'a Lists) -> Self {
         let mut b = BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
         tokenize_into(text, &mut b.toks);
-        folded.ranges_to_folded(&b.toks, &mut b.franges);
+        // One sweep over the tokens for their folded ranges, list bits and the numbers.
+        b.franges.clear();
         b.flags.clear();
-        b.flags.extend(b.toks.iter().zip(&b.franges).map(|(t, &(a, c))| {
-            if t.kind == Kind::Word {
-                lists
+        b.numbers.clear();
+        let mut fwd = folded.forward();
+        for t in &b.toks {
+            let (a, c) = (fwd.map(t.start), fwd.map(t.end));
+            b.franges.push((a, c));
+            let flags = match t.kind {
+                Kind::Word => lists
                     .flags
                     .get(&folded.text[a as usize..c as usize])
                     .copied()
-                    .unwrap_or(0)
-            } else {
-                0
-            }
-        }));
+                    .unwrap_or(0),
+                Kind::Number => {
+                    b.numbers.push((t.start as usize, t.end as usize));
+                    0
+                }
+                Kind::Punct(ch) if ch.is_numeric() => {
+                    b.numbers.push((t.start as usize, t.end as usize));
+                    0
+                }
+                _ => 0,
+            };
+            b.flags.push(flags);
+        }
         NameScanner {
             text,
             folded,
@@ -228,12 +246,18 @@ impl<'a> NameScanner<'a> {
             lists,
             franges: b.franges,
             flags: b.flags,
+            numbers: b.numbers,
         }
     }
 
     /// The tokens.
     pub fn tokens(&self) -> &[Tok] {
         &self.toks
+    }
+
+    /// Byte ranges of the numbers in the text, in order.
+    pub fn numbers(&self) -> &[(usize, usize)] {
+        &self.numbers
     }
 
     #[inline]

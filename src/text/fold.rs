@@ -27,31 +27,13 @@ impl Folded {
         }
     }
 
-    /// Folded byte ranges of tokens (sorted, non-overlapping), in one sweep, into `out`
-    /// (cleared first): identity when nothing outside ASCII was folded.
-    pub fn ranges_to_folded(&self, toks: &[crate::detect::tokens::Tok], out: &mut Vec<(u32, u32)>) {
-        out.clear();
-        if self.segments.is_empty() {
-            out.extend(toks.iter().map(|t| (t.start, t.end)));
-            return;
+    /// A map from original to folded offsets for offsets asked in ascending order (the
+    /// tokens of a text, start and end), in one forward sweep.
+    pub fn forward(&self) -> ForwardMap<'_> {
+        ForwardMap {
+            segments: &self.segments,
+            k: 0,
         }
-        let mut k = 0;
-        let seg = &self.segments;
-        let map = |o: u32, k: &mut usize| -> u32 {
-            while *k < seg.len() && seg[*k].3 <= o {
-                *k += 1;
-            }
-            if *k == 0 {
-                o
-            } else {
-                seg[*k - 1].1 + (o - seg[*k - 1].3)
-            }
-        };
-        out.extend(toks.iter().map(|t| {
-            let a = map(t.start, &mut k);
-            let b = map(t.end, &mut k);
-            (a, b)
-        }));
     }
 
     /// Original offset of a folded start offset.
@@ -78,6 +60,30 @@ impl Folded {
             (false, true, _) => os,
             (true, _, true) => oe,
             _ => oe + (p - fe),
+        }
+    }
+}
+
+/// See [`Folded::forward`].
+#[derive(Debug)]
+pub struct ForwardMap<'a> {
+    segments: &'a [(u32, u32, u32, u32)],
+    /// Segments that end at or before the last offset asked.
+    k: usize,
+}
+
+impl ForwardMap<'_> {
+    /// Folded offset of original char-boundary offset `o`, not below any offset asked before.
+    #[inline]
+    pub fn map(&mut self, o: u32) -> u32 {
+        let seg = self.segments;
+        while self.k < seg.len() && seg[self.k].3 <= o {
+            self.k += 1;
+        }
+        if self.k == 0 {
+            o
+        } else {
+            seg[self.k - 1].1 + (o - seg[self.k - 1].3)
         }
     }
 }
