@@ -244,7 +244,7 @@ impl Detector {
             let near;
             let (windows, search): (&[(usize, usize)], Search) = if rule.gated {
                 (&gate_windows[ri], Search::Slices)
-            } else if let (Some(reach), Some(re)) = (rule.digit_reach, &rule.near_digits) {
+            } else if let (Some(reach), Some(re)) = (near_digits_reach(rule, &scanner), &rule.near_digits) {
                 near = near_digit_windows(text, digits, reach);
                 (&near, Search::InContext(re))
             } else if rule.digit_lines {
@@ -726,6 +726,16 @@ enum Search<'r> {
     InContext(&'r crate::rules::incontext::InContext),
 }
 
+/// How far from a number a match of the rule can reach in this text: narrower when all its
+/// digits are ASCII. `None`: the rule is not run around numbers.
+fn near_digits_reach(rule: &crate::rules::CompiledRule, scanner: &NameScanner) -> Option<usize> {
+    let reach = rule.digit_reach?;
+    Some(match rule.ascii_digit_reach {
+        Some(a) if scanner.ascii_numbers() => a,
+        _ => reach,
+    })
+}
+
 /// The stretches within `reach` bytes of a number (merged, on character boundaries): every
 /// match of a rule whose matches hold a digit and are at most `reach` bytes long lies
 /// entirely inside one of them, so searching these finds exactly what searching the whole
@@ -911,7 +921,7 @@ mod tests {
         let scanner = NameScanner::new(text, &folded, &rules.lists);
         let runs = scanner.numbers();
         for rule in rules.rules.iter().filter(|r| r.near_digits.is_some()) {
-            let (Some(reach), Some(re)) = (rule.digit_reach, &rule.near_digits) else {
+            let (Some(reach), Some(re)) = (near_digits_reach(rule, &scanner), &rule.near_digits) else {
                 continue;
             };
             let windows = near_digit_windows(text, runs, reach);

@@ -206,6 +206,8 @@ pub struct NameScanner<'a> {
     /// Byte ranges of the numbers: runs of ASCII digits, and any other numeric character
     /// (which `\d` may match).
     numbers: Vec<(usize, usize)>,
+    /// Every number is ASCII digits (no other numeric character in the text).
+    ascii_numbers: bool,
 }
 
 impl<'a> NameScanner<'a> {
@@ -218,6 +220,7 @@ impl<'a> NameScanner<'a> {
         b.flags.clear();
         b.numbers.clear();
         let mut fwd = folded.forward();
+        let mut wide_digits = false;
         for t in &b.toks {
             let (a, c) = (fwd.map(t.start), fwd.map(t.end));
             b.franges.push((a, c));
@@ -233,6 +236,7 @@ impl<'a> NameScanner<'a> {
                 }
                 Kind::Punct(ch) if ch.is_numeric() => {
                     b.numbers.push((t.start as usize, t.end as usize));
+                    wide_digits = true;
                     0
                 }
                 _ => 0,
@@ -247,6 +251,7 @@ impl<'a> NameScanner<'a> {
             franges: b.franges,
             flags: b.flags,
             numbers: b.numbers,
+            ascii_numbers: !wide_digits,
         }
     }
 
@@ -258,6 +263,11 @@ impl<'a> NameScanner<'a> {
     /// Byte ranges of the numbers in the text, in order.
     pub fn numbers(&self) -> &[(usize, usize)] {
         &self.numbers
+    }
+
+    /// Every number in the text is written in ASCII digits.
+    pub fn ascii_numbers(&self) -> bool {
+        self.ascii_numbers
     }
 
     #[inline]

@@ -177,6 +177,8 @@ pub struct CompiledRule {
     /// Every match holds a digit and is at most this long: run only around the numbers of a
     /// text, with `near_digits`.
     pub digit_reach: Option<usize>,
+    /// As `digit_reach`, for a text whose digits are all ASCII.
+    pub ascii_digit_reach: Option<usize>,
     /// The pattern compiled for searching part of a text with the rest still visible to its
     /// look-arounds (`\b` at a window's edge sees the text beyond it); set with `digit_reach`.
     pub near_digits: Option<incontext::InContext>,
@@ -715,6 +717,7 @@ fn compile_rule(
         keywords: def.keywords.iter().map(|k| fold_str(k)).collect(),
         keep,
         priority: def.priority,
+        ascii_digit_reach: digit_reach.and(shape::ascii_digit_reach(def.regex.get_ref())),
         digit_reach,
         near_digits,
         digit_lines: shape::digit_lines_only(def.regex.get_ref()),

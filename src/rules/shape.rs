@@ -66,6 +66,41 @@ pub fn digit_reach(pattern: &str) -> Option<usize> {
     h.properties().maximum_len()
 }
 
+/// As [`digit_reach`], for a text whose digits are all ASCII (one byte each, where `\d`
+/// allows four): the windows around the numbers of such a text can be that much narrower.
+pub fn ascii_digit_reach(pattern: &str) -> Option<usize> {
+    let h = regex_syntax::parse(pattern).ok()?;
+    if !requires_digit(&h) {
+        return None;
+    }
+    max_len_ascii_digits(&h)
+}
+
+/// The longest match in bytes, counting a digits-only class as one byte.
+fn max_len_ascii_digits(h: &Hir) -> Option<usize> {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(0),
+        HirKind::Literal(l) => Some(l.0.len()),
+        HirKind::Class(c) if class_only_digits(c) => Some(1),
+        HirKind::Class(c) => c.maximum_len(),
+        HirKind::Repetition(r) => {
+            let sub = max_len_ascii_digits(&r.sub)?;
+            match r.max {
+                _ if sub == 0 => Some(0),
+                Some(m) => sub.checked_mul(m as usize),
+                None => None,
+            }
+        }
+        HirKind::Capture(c) => max_len_ascii_digits(&c.sub),
+        HirKind::Concat(xs) => xs
+            .iter()
+            .try_fold(0usize, |acc, x| acc.checked_add(max_len_ascii_digits(x)?)),
+        HirKind::Alternation(xs) => xs
+            .iter()
+            .try_fold(0usize, |acc, x| Some(acc.max(max_len_ascii_digits(x)?))),
+    }
+}
+
 /// Every match starts with one of a small set of literal strings (`NL`, `+31`, `06`): the
 /// regex engine then skips to those with a fast literal search, which beats searching many
 /// short stretches around the numbers of a text.
@@ -97,6 +132,19 @@ mod tests {
         assert_eq!(digit_reach(r"\d+"), None, "unbounded");
         assert_eq!(digit_reach(r"[a-z]{2}"), None, "no digit");
         assert_eq!(digit_reach(r"(?:a|[0-9])[0-9]"), Some(2));
+        use super::ascii_digit_reach;
+        assert_eq!(ascii_digit_reach(r"\d{2}"), Some(2));
+        assert_eq!(ascii_digit_reach(r"(?-u:\b)\d{3}(?: ?\n| )\d{3}"), Some(8));
+        assert_eq!(
+            ascii_digit_reach(r"\p{Lu}\d"),
+            Some(5),
+            "other classes keep their width"
+        );
+        assert_eq!(ascii_digit_reach(r"\d+"), None);
+        // Never wider than the true reach.
+        for p in [r"\d{9}", r"NL\d{2} ?[A-Z]{4}", r"(\d{2}|é)x?\d"] {
+            assert!(ascii_digit_reach(p) <= digit_reach(p), "{p}");
+        }
     }
 
     #[test]
