@@ -241,6 +241,11 @@ impl Dictionary {
         best.map(|(_, e)| e)
     }
 
+    /// Some official's full name is known, for [`is_official_like`](Self::is_official_like).
+    pub fn has_official_forms(&self) -> bool {
+        !self.official_forms.is_empty()
+    }
+
     /// A folded name is within one edit of an official's full name (names of 6+ letters).
     pub fn is_official_like(&self, folded_name: &str) -> bool {
         if folded_name.chars().count() < 6 {

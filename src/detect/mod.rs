@@ -332,7 +332,7 @@ impl Detector {
             }
         }
         // Tolerant match against the officials list (one-letter misspellings).
-        if !self.dict.is_empty() {
+        if self.dict.has_official_forms() {
             for ph in phrases.iter_mut().filter(|p| p.official.is_none()) {
                 if self.dict.is_official_like(&fold_str(&text[ph.start..ph.end])) {
                     ph.official = Some("publieke functionaris (lijst ambtsdragers, spelling variant)".into());
