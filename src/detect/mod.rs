@@ -116,6 +116,8 @@ pub struct Detector {
     rules: RuleSet,
     dict: Dictionary,
     staff_phones: HashSet<String>,
+    /// The rules' functional mailboxes (folded local parts), for lookup.
+    mailboxes: HashSet<String>,
     /// Shared strings for findings, so a finding costs no allocation.
     labels: Labels,
 }
@@ -208,10 +210,12 @@ impl Detector {
             .collect();
         let dict = Dictionary::new(staff, officials);
         let labels = Labels::new(&rules);
+        let mailboxes = rules.mailboxes.iter().cloned().collect();
         Detector {
             rules,
             dict,
             staff_phones,
+            mailboxes,
             labels,
         }
     }
@@ -551,7 +555,7 @@ impl Detector {
                 Some(Validator::EmailPersonal) => {
                     let local = fold_str(s);
                     let head = local.split(['.', '-', '_', '+']).next().unwrap_or("");
-                    if self.rules.mailboxes.iter().any(|mb| *mb == local || *mb == head) {
+                    if self.mailboxes.contains(&local) || self.mailboxes.contains(head) {
                         keep = Some("functionele mailbox".into());
                     } else {
                         email_name_keys(&local, person_keys, first_keys, &self.rules.lists);
@@ -600,7 +604,7 @@ impl Detector {
                 .filter(|f| !f.redacted())
                 .map(|f| validate::national_digits(&text[f.start..f.end]))
                 .collect();
-            for f in out[first_new..].iter_mut().filter(|f| f.redacted()) {
+            for f in out[first_new..].iter_mut().filter(|f| !org.is_empty() && f.redacted()) {
                 let d = validate::national_digits(&text[f.start..f.end]);
                 if org.contains(&d) && !self.staff_phones.contains(&d) {
                     f.disposition = Disposition::Keep("zelfde nummer als het algemene nummer in dit document".into());
