@@ -4,7 +4,7 @@
 
 use super::spans::SpanIndex;
 use super::tokens::{Kind, Tok, tokenize_into};
-use crate::rules::{Confidence, Lists, starting_with, word};
+use crate::rules::{Confidence, Lists, word};
 use crate::text::fold::Folded;
 use crate::text::fold::fold_str;
 use rustc_hash::FxHashSet;
@@ -751,20 +751,20 @@ impl<'a> NameScanner<'a> {
         if !self.has(i, word::CUE_START) {
             return;
         }
+        // Token i is a word, so only phrases starting with its folded text can match.
+        let [labels, block_labels, closings, salutations] = self.lists.sorted.starting_with(first);
         // Closing phrase alone on its line (optionally with a comma).
         // Trailing comma, colon and Markdown emphasis ("**Contactpersoon**") are not part of it.
         let mut lend = le;
         while lend > i && matches!(self.toks[lend - 1].kind, Kind::Punct(',' | ':' | '*' | '_')) {
             lend -= 1;
         }
-        // Token i is a word, so only phrases starting with its folded text can match.
-        if lend > i && starting_with(&self.lists.sorted.closings, first).any(|c| self.match_phrase(i, c) == Some(lend))
-        {
+        if lend > i && closings.iter().any(|c| self.match_phrase(i, c) == Some(lend)) {
             *after_closing = Some((1, *official_recent > 0));
             return;
         }
         // Block label alone on its line: the name is on the next non-empty line.
-        if starting_with(&self.lists.sorted.block_labels, first).any(|c| self.match_phrase(i, c) == Some(lend)) {
+        if block_labels.iter().any(|c| self.match_phrase(i, c) == Some(lend)) {
             let mut j = le + 1;
             while j < self.toks.len() && self.toks[j].kind == Kind::Newline {
                 j += 1;
@@ -776,7 +776,7 @@ impl<'a> NameScanner<'a> {
             return;
         }
         // Label + ':' or tab, then names on the same line.
-        if let Some(after) = self.phrase_at(i, starting_with(&self.lists.sorted.labels, first)) {
+        if let Some(after) = self.phrase_at(i, labels) {
             let colon = self.tok(after).is_some_and(|t| t.is(':'));
             let tab = self.tok(after).is_some_and(|t| t.wide_gap && t.kind != Kind::Newline);
             if colon || tab {
@@ -797,7 +797,7 @@ impl<'a> NameScanner<'a> {
             }
         }
         // Salutation: "Beste Simon," / "Geachte heer Jansen,".
-        if let Some(after) = self.phrase_at(i, starting_with(&self.lists.sorted.salutations, first))
+        if let Some(after) = self.phrase_at(i, salutations)
             && let Some(p) = self.parse(after, true)
         {
             let next = self.tok(p.end);

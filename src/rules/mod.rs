@@ -242,12 +242,55 @@ pub struct SortedCues {
     pub closings: Vec<String>,
     /// Salutations.
     pub salutations: Vec<String>,
+    /// For each first word of a phrase: the ranges of the four lists (in the order above)
+    /// holding the phrases that start with it, so a line needs one lookup, not four searches.
+    by_first: FxHashMap<String, [(u32, u32); 4]>,
 }
 
-/// The phrases of a sorted list that start with `prefix`.
-pub fn starting_with<'a>(sorted: &'a [String], prefix: &'a str) -> impl Iterator<Item = &'a String> + 'a {
+impl SortedCues {
+    fn new(labels: Vec<String>, block_labels: Vec<String>, closings: Vec<String>, salutations: Vec<String>) -> Self {
+        let mut c = SortedCues {
+            labels,
+            block_labels,
+            closings,
+            salutations,
+            by_first: FxHashMap::default(),
+        };
+        let firsts: FxHashSet<String> = [&c.labels, &c.block_labels, &c.closings, &c.salutations]
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p.split([' ', ':', ',']).next())
+            .map(str::to_string)
+            .collect();
+        for f in firsts {
+            let lists = [&c.labels, &c.block_labels, &c.closings, &c.salutations];
+            let ranges = lists.map(|l| {
+                let (a, b) = range_starting_with(l, &f);
+                (a as u32, b as u32)
+            });
+            c.by_first.insert(f, ranges);
+        }
+        c
+    }
+
+    /// The labels, block labels, closings and salutations that start with `prefix`.
+    pub fn starting_with(&self, prefix: &str) -> [&[String]; 4] {
+        let lists = [&self.labels, &self.block_labels, &self.closings, &self.salutations];
+        match self.by_first.get(prefix) {
+            Some(r) => std::array::from_fn(|k| &lists[k][r[k].0 as usize..r[k].1 as usize]),
+            None => std::array::from_fn(|k| {
+                let (a, b) = range_starting_with(lists[k], prefix);
+                &lists[k][a..b]
+            }),
+        }
+    }
+}
+
+/// The range of a sorted list whose phrases start with `prefix`.
+fn range_starting_with(sorted: &[String], prefix: &str) -> (usize, usize) {
     let from = sorted.partition_point(|p| p.as_str() < prefix);
-    sorted[from..].iter().take_while(move |p| p.starts_with(prefix))
+    let n = sorted[from..].iter().take_while(|p| p.starts_with(prefix)).count();
+    (from, from + n)
 }
 
 /// Bits of [`Lists::flags`].
@@ -332,12 +375,12 @@ impl Lists {
             v.dedup();
             v
         };
-        self.sorted = SortedCues {
-            labels: sorted(&mut self.labels.iter()),
-            block_labels: sorted(&mut self.block_labels.iter()),
-            closings: sorted(&mut self.closings.iter()),
-            salutations: sorted(&mut self.salutations.iter()),
-        };
+        self.sorted = SortedCues::new(
+            sorted(&mut self.labels.iter()),
+            sorted(&mut self.block_labels.iter()),
+            sorted(&mut self.closings.iter()),
+            sorted(&mut self.salutations.iter()),
+        );
     }
 }
 
@@ -726,4 +769,27 @@ fn compile_rule(
         examples_match: def.examples.matches,
         examples_no_match: def.examples.no_match,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cue_index_agrees_with_searching_the_sorted_lists() {
+        let rules = RuleSet::builtin().expect("rules");
+        let c = &rules.lists.sorted;
+        let lists = [&c.labels, &c.block_labels, &c.closings, &c.salutations];
+        let mut prefixes: Vec<String> = c.by_first.keys().cloned().collect();
+        prefixes.extend(["", "v", "van", "met", "zzz", "contactpersoon", "beste"].map(String::from));
+        for p in &prefixes {
+            let got = c.starting_with(p);
+            for k in 0..4 {
+                let want: Vec<&String> = lists[k].iter().filter(|x| x.starts_with(p.as_str())).collect();
+                let got: Vec<&String> = got[k].iter().collect();
+                assert_eq!(got, want, "list {k}, prefix {p:?}");
+            }
+        }
+        assert!(!c.by_first.is_empty());
+    }
 }
