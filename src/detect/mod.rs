@@ -867,13 +867,15 @@ fn split_lines(findings: Vec<Finding>, text: &str) -> Vec<Finding> {
 /// whitespace-adjacent name redactions merge; result sorted by start.
 pub fn resolve(mut findings: Vec<Finding>, text: &str) -> Vec<Finding> {
     // Ties: the most specific rule names the span; propagation only repeats another finding.
-    let rank = |f: &Finding| &*f.rule == "naam-propagatie";
-    findings.sort_unstable_by(|a, b| {
-        a.start
-            .cmp(&b.start)
-            .then((b.end - b.start).cmp(&(a.end - a.start)))
-            .then(rank(a).cmp(&rank(b)))
-            .then_with(|| a.rule.cmp(&b.rule))
+    // Keys computed once and the findings moved once into place (they are large); equal
+    // keys keep the order the detector made them in.
+    findings.sort_by_cached_key(|f| {
+        (
+            f.start,
+            std::cmp::Reverse(f.end - f.start),
+            &*f.rule == "naam-propagatie",
+            f.rule.clone(),
+        )
     });
     let mut red: Vec<Finding> = Vec::new();
     let mut kept: Vec<Finding> = Vec::new();
