@@ -673,6 +673,8 @@ impl<'a> NameScanner<'a> {
                 if !blank {
                     official_line_recent = official_line_recent.saturating_sub(1);
                 }
+                // No line starts before the line break at `le`.
+                i = le.max(i);
             }
             i += 1;
         }
