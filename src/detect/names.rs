@@ -993,6 +993,9 @@ impl<'a> NameScanner<'a> {
                 extra.push(ph);
             }
         }
+        if extra.is_empty() {
+            return;
+        }
         let extra_ix = SpanIndex::new(extra.iter().enumerate().map(|(k, x)| (x.start, x.end, k)));
         for ph in out.iter_mut() {
             if ph.official.is_none()
