@@ -132,6 +132,11 @@ struct Labels {
     rules: Vec<RuleLabel>,
     /// Name rules and fixed texts by their static key.
     fixed: rustc_hash::FxHashMap<&'static str, Arc<str>>,
+    /// Per name cue (`cue as usize`): rule id and explanation, so a name finding needs no
+    /// lookup of its long explanation text.
+    cues: Vec<(Arc<str>, Arc<str>)>,
+    /// The privacy ground, on most findings.
+    privacy: Arc<str>,
 }
 
 impl Labels {
@@ -151,8 +156,28 @@ impl Labels {
                 (Arc::from(r.id.as_str()), Arc::from(r.ground.as_str()), ex)
             })
             .collect();
-        let fixed = FIXED.iter().map(|&k| (k, Arc::from(k))).collect();
-        Labels { rules, fixed }
+        let fixed: rustc_hash::FxHashMap<&'static str, Arc<str>> = FIXED.iter().map(|&k| (k, Arc::from(k))).collect();
+        let shared = |k: &'static str| fixed.get(k).cloned().unwrap_or_else(|| Arc::from(k));
+        let cues = names::Cue::ALL
+            .iter()
+            .map(|c| (shared(c.rule_id()), shared(c.explain())))
+            .collect();
+        let privacy = shared(PRIVACY);
+        Labels {
+            rules,
+            fixed,
+            cues,
+            privacy,
+        }
+    }
+
+    /// Rule id and explanation of a name found by `cue` with `explanation`.
+    fn cue(&self, cue: names::Cue, explanation: &'static str) -> (Arc<str>, Arc<str>) {
+        match self.cues.get(cue as usize) {
+            // The cue's own text (always so today): no lookup.
+            Some((rule, expl)) if std::ptr::eq(explanation, cue.explain()) => (rule.clone(), expl.clone()),
+            _ => (self.get(cue.rule_id()), self.get(explanation)),
+        }
     }
 
     /// The shared copy of a fixed text.
@@ -327,7 +352,7 @@ impl Detector {
                         end: hit.end,
                         rule: self.labels.get("naam-personeelslijst"),
                         category: Category::Name,
-                        ground: self.labels.get(PRIVACY),
+                        ground: self.labels.privacy.clone(),
                         confidence: Confidence::Confirmed,
                         explanation: self.labels.get(what),
                         disposition: Disposition::Redact,
@@ -396,7 +421,7 @@ impl Detector {
                 end: e,
                 rule: self.labels.get("naam-propagatie"),
                 category: Category::Name,
-                ground: self.labels.get(PRIVACY),
+                ground: self.labels.privacy.clone(),
                 confidence: Confidence::Confirmed,
                 explanation: self.labels.get(if first {
                     "voornaam van een elders in het document genoemde persoon"
@@ -434,7 +459,7 @@ impl Detector {
                     end: *e,
                     rule: self.labels.get("ambtsdrager"),
                     category: Category::Name,
-                    ground: self.labels.get(PRIVACY),
+                    ground: self.labels.privacy.clone(),
                     confidence: Confidence::Confirmed,
                     explanation: self.labels.get("naam van een publieke functionaris"),
                     disposition: Disposition::Keep(reason.clone()),
@@ -615,15 +640,16 @@ impl Detector {
 }
 
 fn name_finding(ph: &NamePhrase, labels: &Labels) -> Finding {
+    let (rule, explanation) = labels.cue(ph.cue, ph.explanation);
     let keep = (ph.confidence < Confidence::Plausible).then(|| "kandidaat; handmatig beoordelen".to_string());
     Finding {
         start: ph.start,
         end: ph.end,
-        rule: labels.get(ph.cue.rule_id()),
+        rule,
         category: Category::Name,
-        ground: labels.get(PRIVACY),
+        ground: labels.privacy.clone(),
         confidence: ph.confidence,
-        explanation: labels.get(ph.explanation),
+        explanation,
         disposition: keep.map(Disposition::Keep).unwrap_or(Disposition::Redact),
     }
 }

@@ -34,6 +34,19 @@ pub enum Cue {
 }
 
 impl Cue {
+    /// Every cue, in declaration order (`cue as usize` indexes it).
+    pub const ALL: [Cue; 9] = [
+        Cue::Initials,
+        Cue::Title,
+        Cue::FirstName,
+        Cue::Label,
+        Cue::Signature,
+        Cue::Salutation,
+        Cue::OrgParen,
+        Cue::PersonNoun,
+        Cue::Identifier,
+    ];
+
     /// Rule id used in reports.
     pub fn rule_id(self) -> &'static str {
         match self {
@@ -56,7 +69,8 @@ impl Cue {
         }
     }
 
-    fn explain(self) -> &'static str {
+    /// Why the cue makes a name, for reports.
+    pub fn explain(self) -> &'static str {
         match self {
             Cue::Initials => "initialen gevolgd door een achternaam",
             Cue::Title => "aanspreekvorm of titel voor de naam",
