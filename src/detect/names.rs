@@ -185,6 +185,9 @@ struct Buffers {
     numbers: Vec<(usize, usize)>,
 }
 
+/// Token buffers larger than this (in tokens) are freed after their document.
+const MAX_KEPT_TOKENS: usize = 2 << 20;
+
 thread_local! {
     static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::new(Buffers::default());
 }
@@ -197,7 +200,12 @@ impl Drop for NameScanner<'_> {
             flags: std::mem::take(&mut self.flags),
             numbers: std::mem::take(&mut self.numbers),
         };
-        // Keep the larger set: a thread that met one big document keeps its buffers.
+        // Keep the larger set, so a thread that met one big document keeps its buffers; but
+        // not those of a giant one (about 50 MB for a 10 MB text), which would stay allocated
+        // for the rest of the run.
+        if b.toks.capacity() > MAX_KEPT_TOKENS {
+            return;
+        }
         let _ = BUFFERS.try_with(|cell| {
             let mut cur = cell.borrow_mut();
             if b.toks.capacity() >= cur.toks.capacity() {
