@@ -13,6 +13,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Numbers the compiled patterns, so a thread's cache is never used with another pattern.
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 
+/// Search caches a thread keeps at most.
+const MAX_CACHES: usize = 64;
+
 thread_local! {
     /// This thread's search caches, by pattern id.
     static CACHES: RefCell<FxHashMap<u64, Cache>> = RefCell::new(FxHashMap::default());
@@ -41,6 +44,11 @@ impl InContext {
         let mut out = Vec::new();
         CACHES.with(|caches| {
             let mut caches = caches.borrow_mut();
+            // Caches of patterns compiled and dropped earlier (a process that loads rules many
+            // times) are never asked for again: past a few dozen, start afresh.
+            if caches.len() >= MAX_CACHES && !caches.contains_key(&self.id) {
+                caches.clear();
+            }
             let cache = caches.entry(self.id).or_insert_with(|| self.regex.create_cache());
             let mut caps = (group > 0).then(|| self.regex.create_captures());
             for &(a, b) in windows {
@@ -87,6 +95,21 @@ impl InContext {
 #[cfg(test)]
 mod tests {
     use super::InContext;
+
+    #[test]
+    fn a_thread_keeps_a_bounded_number_of_caches() {
+        let first = InContext::new(r"\d").expect("pattern");
+        for _ in 0..(super::MAX_CACHES + 10) {
+            let re = InContext::new(r"[0-9]{2}").expect("pattern");
+            assert_eq!(re.find_in("a12", &[(0, 3)], 0).len(), 1);
+        }
+        assert!(super::CACHES.with(|c| c.borrow().len()) <= super::MAX_CACHES);
+        assert_eq!(
+            first.find_in("7", &[(0, 1)], 0).len(),
+            1,
+            "a dropped cache is made again"
+        );
+    }
 
     #[test]
     fn windows_see_their_context() {
