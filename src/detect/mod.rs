@@ -532,27 +532,29 @@ impl Detector {
         let first_new = out.len();
         // (group start, group end, match start, match end); captures only when a group is asked
         // for, since plain matching never leaves the fast DFA.
-        let mut spans: Vec<(usize, usize, usize, usize)> = Vec::new();
-        for &(a, b) in windows {
-            if let Search::InContext(re) = search {
-                spans = re.find_in(text, windows, rule.group);
-                break;
-            }
-            let hay = &text[a..b];
-            if rule.group == 0 {
-                spans.extend(
-                    rule.regex
-                        .find_iter(hay)
-                        .map(|m| (a + m.start(), a + m.end(), a + m.start(), a + m.end())),
-                );
-            } else {
-                for c in rule.regex.captures_iter(hay) {
-                    if let (Some(g), Some(w)) = (c.get(rule.group), c.get(0)) {
-                        spans.push((a + g.start(), a + g.end(), a + w.start(), a + w.end()));
+        let spans: Vec<(usize, usize, usize, usize)> = match search {
+            Search::InContext(re) => re.find_in(text, windows, rule.group),
+            Search::Slices => {
+                let mut spans = Vec::new();
+                for &(a, b) in windows {
+                    let hay = &text[a..b];
+                    if rule.group == 0 {
+                        spans.extend(
+                            rule.regex
+                                .find_iter(hay)
+                                .map(|m| (a + m.start(), a + m.end(), a + m.start(), a + m.end())),
+                        );
+                    } else {
+                        for c in rule.regex.captures_iter(hay) {
+                            if let (Some(g), Some(w)) = (c.get(rule.group), c.get(0)) {
+                                spans.push((a + g.start(), a + g.end(), a + w.start(), a + w.end()));
+                            }
+                        }
                     }
                 }
+                spans
             }
-        }
+        };
         for (m_start, m_end, w_start, w_end) in spans {
             let whole = &text[w_start..w_end];
             let s = &text[m_start..m_end];
