@@ -84,6 +84,11 @@ fn redact(input: &Path, out: &Path, extra: &[&str]) -> Output {
 
 fn report(out: &Path) -> BTreeMap<String, (String, Option<String>)> {
     let r: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    documents(&r)
+}
+
+/// Per document path in a report (a `report.json`, or `check --format json`): status and reason.
+fn documents(r: &serde_json::Value) -> BTreeMap<String, (String, Option<String>)> {
     r["documents"]
         .as_array()
         .unwrap()
@@ -614,17 +619,7 @@ fn the_gate_reads_the_hostile_suite_without_crashing_and_names_every_file_it_can
         "{stderr}"
     );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
-    let status: BTreeMap<String, String> = v["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["path"].as_str().unwrap().to_string(),
-                d["status"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let status: BTreeMap<String, String> = documents(&v).into_iter().map(|(p, (s, _))| (p, s)).collect();
     for c in manifest
         .case
         .iter()
