@@ -226,8 +226,8 @@ pub struct Lists {
     /// Per folded word, which lists it is on (bits in [`word`]); rebuilt by [`Lists::reindex`].
     pub flags: FxHashMap<String, u16>,
     /// The cue phrase lists sorted, so the phrases that start with a given word are one
-    /// contiguous range (found by binary search, not by comparing every phrase at every line
-    /// start); rebuilt by [`Lists::reindex`].
+    /// contiguous range of each, indexed by first word (not every phrase compared at every
+    /// line start); rebuilt by [`Lists::reindex`].
     pub sorted: SortedCues,
 }
 
