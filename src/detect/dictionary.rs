@@ -83,6 +83,8 @@ pub struct Dictionary {
     keys: [Vec<(String, Option<char>)>; 2],
     /// Per list and person: folded particles (`van der`), to tell "Van der Beeck" from "Beeck".
     tussen: [Vec<String>; 2],
+    /// Per list and person: folded surname.
+    surnames: [Vec<String>; 2],
 }
 
 impl Dictionary {
@@ -108,6 +110,7 @@ impl Dictionary {
                 })
                 .collect();
             d.tussen[li] = people.iter().map(|p| fold_str(&p.tussen)).collect();
+            d.surnames[li] = people.iter().map(|p| fold_str(&p.surname)).collect();
             for (pi, p) in people.iter().enumerate() {
                 let (first, initial) = &d.keys[li][pi];
                 let entry = Candidate {
@@ -116,7 +119,7 @@ impl Dictionary {
                     initial: *initial,
                     tussen: hash(&d.tussen[li][pi]),
                 };
-                let sur = fold_str(&p.surname);
+                let sur = d.surnames[li][pi].clone();
                 if sur.chars().filter(|c| c.is_alphabetic()).count() < 2 {
                     continue;
                 }
@@ -139,6 +142,16 @@ impl Dictionary {
             }
         }
         d
+    }
+
+    /// The folded surname of a listed person.
+    pub fn folded_surname(&self, e: Entry) -> &str {
+        &self.surnames[usize::from(e.list == ListKind::Official)][e.person]
+    }
+
+    /// The folded first given name of a listed person (empty when none is known).
+    pub fn folded_first(&self, e: Entry) -> &str {
+        &self.keys[usize::from(e.list == ListKind::Official)][e.person].0
     }
 
     /// True when no list was given.

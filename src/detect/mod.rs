@@ -323,11 +323,16 @@ impl Detector {
         let mut official_keys: HashSet<String> = HashSet::default();
         let mut keeps: Vec<(usize, usize, String, bool)> = Vec::new();
         let mut staff_spans: Vec<(usize, usize)> = Vec::new();
+        let staff_rule = self.labels.get("naam-personeelslijst");
+        let [staff_full, staff_surname] = [
+            "naam van een medewerker op de personeelslijst",
+            "achternaam van een medewerker op de personeelslijst",
+        ]
+        .map(|what| self.labels.get(what));
         for hit in self.dict.find(&scanner) {
             match hit.entry.list {
                 ListKind::Official => {
-                    let p = &self.dict.officials[hit.entry.person];
-                    official_keys.insert(fold_str(&p.surname));
+                    insert_str(&mut official_keys, self.dict.folded_surname(hit.entry));
                     keeps.push((
                         hit.start,
                         hit.end,
@@ -336,25 +341,20 @@ impl Detector {
                     ));
                 }
                 ListKind::Staff => {
-                    let p = &self.dict.staff[hit.entry.person];
-                    person_keys.insert(fold_str(&p.surname));
-                    if !p.first.is_empty() {
-                        first_keys.insert(fold_str(p.first.split_whitespace().next().unwrap_or("")));
+                    insert_str(&mut person_keys, self.dict.folded_surname(hit.entry));
+                    let first = self.dict.folded_first(hit.entry);
+                    if !first.is_empty() {
+                        insert_str(&mut first_keys, first);
                     }
                     staff_spans.push((hit.start, hit.end));
-                    let what: &'static str = if !hit.full {
-                        "achternaam van een medewerker op de personeelslijst"
-                    } else {
-                        "naam van een medewerker op de personeelslijst"
-                    };
                     findings.push(Finding {
                         start: hit.start,
                         end: hit.end,
-                        rule: self.labels.get("naam-personeelslijst"),
+                        rule: staff_rule.clone(),
                         category: Category::Name,
                         ground: self.labels.privacy.clone(),
                         confidence: Confidence::Confirmed,
-                        explanation: self.labels.get(what),
+                        explanation: if hit.full { &staff_full } else { &staff_surname }.clone(),
                         disposition: Disposition::Redact,
                     });
                 }
@@ -372,7 +372,7 @@ impl Detector {
             if ph.official.is_some()
                 && let Some(s) = &ph.surname
             {
-                official_keys.insert(s.clone());
+                insert_str(&mut official_keys, s);
             }
         }
         let staff_ix = SpanIndex::new(staff_spans.iter().enumerate().map(|(k, &(s, e))| (s, e, k)));
@@ -394,7 +394,7 @@ impl Detector {
                             add_surname_keys(s, &mut person_keys, lists);
                         }
                         if let Some(f) = &ph.first {
-                            first_keys.insert(f.clone());
+                            insert_str(&mut first_keys, f);
                         }
                     }
                     findings.push(name_finding(ph, &self.labels));
@@ -412,6 +412,12 @@ impl Detector {
         first_keys.retain(|k| k.chars().count() >= 3 && !lists.non_names.contains(k) && !official_keys.contains(k));
         // Mentions already redacted whole by another finding add nothing.
         let redacted_ix = SpanIndex::new(findings.iter().filter(|f| f.redacted()).map(|f| (f.start, f.end, 0)));
+        let mention_rule = self.labels.get("naam-propagatie");
+        let [mention_first, mention_name] = [
+            "voornaam van een elders in het document genoemde persoon",
+            "naam die elders in het document of de batch als persoonsnaam is herkend",
+        ]
+        .map(|what| self.labels.get(what));
         for (s, e, first) in scanner.find_mentions(&person_keys, &first_keys) {
             if redacted_ix.contains(s, e) {
                 continue;
@@ -419,15 +425,11 @@ impl Detector {
             findings.push(Finding {
                 start: s,
                 end: e,
-                rule: self.labels.get("naam-propagatie"),
+                rule: mention_rule.clone(),
                 category: Category::Name,
                 ground: self.labels.privacy.clone(),
                 confidence: Confidence::Confirmed,
-                explanation: self.labels.get(if first {
-                    "voornaam van een elders in het document genoemde persoon"
-                } else {
-                    "naam die elders in het document of de batch als persoonsnaam is herkend"
-                }),
+                explanation: if first { &mention_first } else { &mention_name }.clone(),
                 disposition: Disposition::Redact,
             });
         }
@@ -656,12 +658,19 @@ fn name_finding(ph: &NamePhrase, labels: &Labels) -> Finding {
     }
 }
 
+/// Adds `s` to `set`, allocating only when it is new (most names recur in a document).
+fn insert_str(set: &mut HashSet<String>, s: &str) {
+    if !set.contains(s) {
+        set.insert(s.to_string());
+    }
+}
+
 fn add_surname_keys(s: &str, keys: &mut HashSet<String>, lists: &crate::rules::Lists) {
-    keys.insert(s.to_string());
+    insert_str(keys, s);
     if s.contains('-') {
         for part in s.split('-') {
             if part.chars().count() >= 4 && !lists.non_names.contains(part) {
-                keys.insert(part.to_string());
+                insert_str(keys, part);
             }
         }
     }
@@ -893,21 +902,32 @@ fn split_lines(findings: Vec<Finding>, text: &str) -> Vec<Finding> {
 
 /// Resolves overlaps: redactions win over keeps of other categories; overlapping or
 /// whitespace-adjacent name redactions merge; result sorted by start.
-pub fn resolve(mut findings: Vec<Finding>, text: &str) -> Vec<Finding> {
+pub fn resolve(findings: Vec<Finding>, text: &str) -> Vec<Finding> {
     // Ties: the most specific rule names the span; propagation only repeats another finding.
-    // Keys computed once and the findings moved once into place (they are large); equal
-    // keys keep the order the detector made them in.
-    findings.sort_by_cached_key(|f| {
-        (
-            f.start,
-            std::cmp::Reverse(f.end - f.start),
-            &*f.rule == "naam-propagatie",
-            f.rule.clone(),
-        )
+    // A stable sort of small keys (the detector makes findings in a few sorted runs, which
+    // it merges cheaply), rule names compared only on ties; then the findings, which are
+    // large, are moved once into place. Equal keys keep the order the detector made them in.
+    let mut order: Vec<(usize, std::cmp::Reverse<usize>, bool, usize)> = findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            (
+                f.start,
+                std::cmp::Reverse(f.end - f.start),
+                &*f.rule == "naam-propagatie",
+                i,
+            )
+        })
+        .collect();
+    order.sort_by(|a, b| {
+        (a.0, a.1, a.2)
+            .cmp(&(b.0, b.1, b.2))
+            .then_with(|| findings[a.3].rule.cmp(&findings[b.3].rule))
     });
-    let mut red: Vec<Finding> = Vec::new();
+    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
+    let mut red: Vec<Finding> = Vec::with_capacity(slots.len());
     let mut kept: Vec<Finding> = Vec::new();
-    for f in findings {
+    for f in order.iter().filter_map(|k| slots[k.3].take()) {
         if !f.redacted() {
             kept.push(f);
             continue;

@@ -180,8 +180,6 @@ const CAP_PARTICLES: [&str; 10] = ["van", "de", "den", "der", "ter", "ten", "von
 #[derive(Default)]
 struct Buffers {
     toks: Vec<Tok>,
-    franges: Vec<(u32, u32)>,
-    flags: Vec<u16>,
     numbers: Vec<(usize, usize)>,
 }
 
@@ -196,8 +194,6 @@ impl Drop for NameScanner<'_> {
     fn drop(&mut self) {
         let b = Buffers {
             toks: std::mem::take(&mut self.toks),
-            franges: std::mem::take(&mut self.franges),
-            flags: std::mem::take(&mut self.flags),
             numbers: std::mem::take(&mut self.numbers),
         };
         // Keep the larger set, so a thread that met one big document keeps its buffers; but
@@ -219,12 +215,9 @@ impl Drop for NameScanner<'_> {
 pub struct NameScanner<'a> {
     text: &'a str,
     folded: &'a Folded,
+    /// The tokens, each word with its folded range and list bits (see [`word`]).
     toks: Vec<Tok>,
     lists: &'a Lists,
-    /// Folded byte range of each token.
-    franges: Vec<(u32, u32)>,
-    /// List membership bits of each word token (see [`word`]).
-    flags: Vec<u16>,
     /// Byte ranges of the numbers: runs of ASCII digits, and any other numeric character
     /// (which `\d` may match).
     numbers: Vec<(usize, usize)>,
@@ -237,41 +230,36 @@ impl<'a> NameScanner<'a> {
     pub fn new(text: &'a str, folded: &'a Folded, lists: &'a Lists) -> Self {
         let mut b = BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
         tokenize_into(text, &mut b.toks);
-        // One sweep over the tokens for their folded ranges, list bits and the numbers.
-        b.franges.clear();
-        b.flags.clear();
+        // One sweep over the tokens for the folded ranges and list bits of the words, and the
+        // numbers.
         b.numbers.clear();
         let mut fwd = folded.forward();
         let mut wide_digits = false;
-        for t in &b.toks {
-            let (a, c) = (fwd.map(t.start), fwd.map(t.end));
-            b.franges.push((a, c));
-            let flags = match t.kind {
-                Kind::Word => lists
-                    .flags
-                    .get(&folded.text[a as usize..c as usize])
-                    .copied()
-                    .unwrap_or(0),
-                Kind::Number => {
-                    b.numbers.push((t.start as usize, t.end as usize));
-                    0
+        for t in &mut b.toks {
+            match t.kind {
+                Kind::Word => {
+                    let (a, c) = (fwd.map(t.start), fwd.map(t.end));
+                    let w = &folded.text[a as usize..c as usize];
+                    // A word longer than 64 KiB folded is no name: it gets no folded text.
+                    if let Ok(len) = u16::try_from(w.len()) {
+                        t.fstart = a;
+                        t.flen = len;
+                        t.flags = lists.flags.get(w).copied().unwrap_or(0);
+                    }
                 }
+                Kind::Number => b.numbers.push((t.start as usize, t.end as usize)),
                 Kind::Punct(ch) if ch.is_numeric() => {
                     b.numbers.push((t.start as usize, t.end as usize));
                     wide_digits = true;
-                    0
                 }
-                _ => 0,
-            };
-            b.flags.push(flags);
+                _ => {}
+            }
         }
         NameScanner {
             text,
             folded,
             toks: b.toks,
             lists,
-            franges: b.franges,
-            flags: b.flags,
             numbers: b.numbers,
             ascii_numbers: !wide_digits,
         }
@@ -294,15 +282,18 @@ impl<'a> NameScanner<'a> {
 
     #[inline]
     fn f(&self, i: usize) -> &str {
-        match self.franges.get(i) {
-            Some(&(a, b)) if self.toks[i].kind == Kind::Word => &self.folded.text[a as usize..b as usize],
+        match self.toks.get(i) {
+            Some(t) if t.kind == Kind::Word => {
+                let a = t.fstart as usize;
+                self.folded.text.get(a..a + usize::from(t.flen)).unwrap_or("")
+            }
             _ => "",
         }
     }
 
     /// Does word token i carry list bit `bit`?
     fn has(&self, i: usize, bit: u16) -> bool {
-        self.flags.get(i).is_some_and(|f| f & bit != 0)
+        self.toks.get(i).is_some_and(|t| t.flags & bit != 0)
     }
 
     fn tok(&self, i: usize) -> Option<&Tok> {
@@ -840,7 +831,7 @@ impl<'a> NameScanner<'a> {
     fn scan_grammar(&self, out: &mut Vec<NamePhrase>) {
         let mut covered_until = 0usize;
         let mut taken: Vec<(usize, usize)> = out.iter().map(|p| (p.start, p.end)).collect();
-        taken.sort_unstable();
+        taken.sort();
         let mut tk = 0;
         let mut i = 0;
         while i < self.toks.len() {

@@ -12,7 +12,8 @@ impl SpanIndex {
     /// Builds the index; each span carries a caller's index.
     pub fn new(spans: impl IntoIterator<Item = (usize, usize, usize)>) -> Self {
         let mut spans: Vec<(usize, usize, usize)> = spans.into_iter().collect();
-        spans.sort_unstable();
+        // Spans mostly come in sorted runs, which a stable sort merges without re-sorting.
+        spans.sort();
         let mut max_end = Vec::with_capacity(spans.len());
         let mut m = 0;
         for s in &spans {

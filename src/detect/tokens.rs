@@ -32,6 +32,14 @@ pub struct Tok {
     pub cap: bool,
     /// Contains a lower-case letter.
     pub has_lower: bool,
+    /// Byte start of a word in the folded text (filled in by the name scanner, 0 until then).
+    /// Kept in the token, not beside it, so a pass over the tokens finds a word's folded text
+    /// and list bits in the cache line it already reads.
+    pub fstart: u32,
+    /// Byte length of a word in the folded text (see `fstart`).
+    pub flen: u16,
+    /// List membership bits of a word (filled in by the name scanner).
+    pub flags: u16,
 }
 
 impl Tok {
@@ -111,6 +119,9 @@ pub fn tokenize_into(s: &str, out: &mut Vec<Tok>) {
                 wide_gap: wide,
                 cap,
                 has_lower: lower,
+                fstart: 0,
+                flen: 0,
+                flags: 0,
             })
         };
     while i < b.len() {
@@ -238,6 +249,9 @@ mod tests {
                     wide_gap: wide,
                     cap: false,
                     has_lower: false,
+                    fstart: 0,
+                    flen: 0,
+                    flags: 0,
                 });
                 gap = 0;
                 wide = false;
@@ -269,6 +283,9 @@ mod tests {
                     wide_gap: wide,
                     cap: false,
                     has_lower: false,
+                    fstart: 0,
+                    flen: 0,
+                    flags: 0,
                 });
                 gap = 0;
                 wide = false;
@@ -319,6 +336,9 @@ mod tests {
                         wide_gap: wide,
                         cap,
                         has_lower,
+                        fstart: 0,
+                        flen: 0,
+                        flags: 0,
                     });
                     gap = 0;
                     wide = false;
@@ -338,6 +358,9 @@ mod tests {
                     wide_gap: wide,
                     cap: false,
                     has_lower: false,
+                    fstart: 0,
+                    flen: 0,
+                    flags: 0,
                 });
                 gap = 0;
                 wide = false;
@@ -352,6 +375,9 @@ mod tests {
                 wide_gap: wide,
                 cap: false,
                 has_lower: false,
+                fstart: 0,
+                flen: 0,
+                flags: 0,
             });
             gap = 0;
             wide = false;
