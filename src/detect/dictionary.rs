@@ -6,7 +6,7 @@
 //! variants need not be enumerated, and a lookup per capitalised word is far cheaper than an
 //! automaton over ~250,000 variant patterns for a 50,000-name list.
 
-use super::names::{NameParts, NameScanner};
+use super::names::{MarkCursor, NameParts, NameScanner};
 use crate::people::Person;
 use crate::text::fold::fold_str;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -50,6 +50,15 @@ fn hash(s: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(s)
 }
 
+/// The people under one folded word of [`Dictionary::by_word`].
+#[derive(Debug, Default)]
+struct SurnameKey {
+    /// People whose surname is this one word.
+    single: Vec<Candidate>,
+    /// People whose surname has more words and starts with this one: (all words, person).
+    multi: Vec<(Vec<String>, Candidate)>,
+}
+
 /// A listed name found in a text.
 #[derive(Debug, Clone)]
 pub struct Hit {
@@ -70,10 +79,9 @@ pub struct Dictionary {
     pub staff: Vec<Person>,
     /// Public officials.
     pub officials: Vec<Person>,
-    /// One-word folded surname → people.
-    single: FxHashMap<String, Vec<Candidate>>,
-    /// First word of a multi-word folded surname → (all words, people).
-    multi: FxHashMap<String, Vec<(Vec<String>, Candidate)>>,
+    /// Folded word → the people whose surname is that word, or starts with it: one lookup
+    /// per capitalised word of a text.
+    by_word: FxHashMap<String, SurnameKey>,
     /// Folded full-name forms of officials, for tolerant matching.
     official_forms: Vec<String>,
     /// Folded first names of listed people (given names next to their surname).
@@ -125,9 +133,13 @@ impl Dictionary {
                 }
                 let words: Vec<String> = sur.split_whitespace().map(str::to_string).collect();
                 if words.len() == 1 {
-                    d.single.entry(sur).or_default().push(entry);
+                    d.by_word.entry(sur).or_default().single.push(entry);
                 } else {
-                    d.multi.entry(words[0].clone()).or_default().push((words, entry));
+                    d.by_word
+                        .entry(words[0].clone())
+                        .or_default()
+                        .multi
+                        .push((words, entry));
                 }
                 if let Some(f) = p.first.split_whitespace().next() {
                     d.first_names.insert(fold_str(f));
@@ -156,7 +168,7 @@ impl Dictionary {
 
     /// True when no list was given.
     pub fn is_empty(&self) -> bool {
-        self.single.is_empty() && self.multi.is_empty()
+        self.by_word.is_empty()
     }
 
     /// All listed names in the scanned text, each extended to the name written around it.
@@ -165,27 +177,31 @@ impl Dictionary {
         if self.is_empty() {
             return out;
         }
-        let n = sc.tokens().len();
         let mut i = 0;
-        while i < n {
+        let mut marks = MarkCursor::default();
+        // Capitalised words are marks.
+        while let Some(m) = marks.seek(sc, i) {
+            i = m;
             if !sc.is_cap(i) {
                 i += 1;
                 continue;
             }
-            let f = sc.folded_word(i);
-            let mut found: Option<(usize, &[Candidate])> = self.single.get(f).map(|e| (i, e.as_slice()));
+            let Some(key) = self.by_word.get(sc.folded_word(i)) else {
+                i += 1;
+                continue;
+            };
+            let mut found: Option<(usize, &[Candidate])> =
+                (!key.single.is_empty()).then_some((i, key.single.as_slice()));
             let mut multi_entries: Vec<Candidate> = Vec::new();
-            if let Some(cands) = self.multi.get(f) {
-                for (words, e) in cands {
-                    let mut k = i;
-                    let ok = words[1..].iter().all(|w| {
-                        k += 1;
-                        sc.follows(k - 1) && sc.folded_word(k) == w
-                    });
-                    if ok && found.is_none_or(|(last, _)| k > last) {
-                        multi_entries.push(*e);
-                        found = Some((k, &[]));
-                    }
+            for (words, e) in &key.multi {
+                let mut k = i;
+                let ok = words[1..].iter().all(|w| {
+                    k += 1;
+                    sc.follows(k - 1) && sc.folded_word(k) == w
+                });
+                if ok && found.is_none_or(|(last, _)| k > last) {
+                    multi_entries.push(*e);
+                    found = Some((k, &[]));
                 }
             }
             let Some((last, entries)) = found else {

@@ -7,7 +7,7 @@ use super::tokens::{Kind, Tok, tokenize_into};
 use crate::rules::{Confidence, Lists, word};
 use crate::text::fold::Folded;
 use crate::text::fold::fold_str;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::{SmallVec, smallvec};
 
 /// Why a phrase is a person's name (or an official's).
@@ -180,6 +180,7 @@ const CAP_PARTICLES: [&str; 10] = ["van", "de", "den", "der", "ter", "ten", "von
 #[derive(Default)]
 struct Buffers {
     toks: Vec<Tok>,
+    marks: Vec<u32>,
     numbers: Vec<(usize, usize)>,
 }
 
@@ -194,6 +195,7 @@ impl Drop for NameScanner<'_> {
     fn drop(&mut self) {
         let b = Buffers {
             toks: std::mem::take(&mut self.toks),
+            marks: std::mem::take(&mut self.marks),
             numbers: std::mem::take(&mut self.numbers),
         };
         // Keep the larger set, so a thread that met one big document keeps its buffers; but
@@ -211,12 +213,37 @@ impl Drop for NameScanner<'_> {
     }
 }
 
+/// Word token `t` (folded `w`) is one the name passes must visit: a capitalised word, a
+/// title, a function or a person noun (cues before a name), or "de" (of "de heer"). With `(`
+/// these are the [`NameScanner`]'s marks.
+fn is_mark(t: &Tok, w: &str) -> bool {
+    t.cap || t.flags & (word::PERSON_NOUN | word::TITLE | word::TITLE_DOT | word::FUNCTION) != 0 || w == "de"
+}
+
+/// A position in a [`NameScanner`]'s marks, for a pass that moves forward through the tokens.
+#[derive(Debug, Default)]
+pub struct MarkCursor(usize);
+
+impl MarkCursor {
+    /// The first mark at or after token `i`, if any.
+    pub fn seek(&mut self, sc: &NameScanner, i: usize) -> Option<usize> {
+        while sc.marks.get(self.0).is_some_and(|&m| (m as usize) < i) {
+            self.0 += 1;
+        }
+        sc.marks.get(self.0).map(|&m| m as usize)
+    }
+}
+
 /// Scans a text for names with the given lists.
 pub struct NameScanner<'a> {
     text: &'a str,
     folded: &'a Folded,
     /// The tokens, each word with its folded range and list bits (see [`word`]).
     toks: Vec<Tok>,
+    /// Indices of the tokens a name or an official's name can start at or be cued by (see
+    /// [`NameScanner::is_mark`]), in order: the passes that look for names visit only these,
+    /// about one token in five, instead of every token.
+    marks: Vec<u32>,
     lists: &'a Lists,
     /// Byte ranges of the numbers: runs of ASCII digits, and any other numeric character
     /// (which `\d` may match).
@@ -233,9 +260,10 @@ impl<'a> NameScanner<'a> {
         // One sweep over the tokens for the folded ranges and list bits of the words, and the
         // numbers.
         b.numbers.clear();
+        b.marks.clear();
         let mut fwd = folded.forward();
         let mut wide_digits = false;
-        for t in &mut b.toks {
+        for (i, t) in b.toks.iter_mut().enumerate() {
             match t.kind {
                 Kind::Word => {
                     let (a, c) = (fwd.map(t.start), fwd.map(t.end));
@@ -246,7 +274,11 @@ impl<'a> NameScanner<'a> {
                         t.flen = len;
                         t.flags = lists.flags.get(w).copied().unwrap_or(0);
                     }
+                    if is_mark(t, w) {
+                        b.marks.push(i as u32);
+                    }
                 }
+                Kind::Punct('(') => b.marks.push(i as u32),
                 Kind::Number => b.numbers.push((t.start as usize, t.end as usize)),
                 Kind::Punct(ch) if ch.is_numeric() => {
                     b.numbers.push((t.start as usize, t.end as usize));
@@ -259,6 +291,7 @@ impl<'a> NameScanner<'a> {
             text,
             folded,
             toks: b.toks,
+            marks: b.marks,
             lists,
             numbers: b.numbers,
             ascii_numbers: !wide_digits,
@@ -291,6 +324,30 @@ impl<'a> NameScanner<'a> {
         }
     }
 
+    /// The folded bytes of token i (empty for non-words). Unlike [`f`](Self::f) it does not
+    /// read the text to check character boundaries, so comparing it with a word of another
+    /// length never touches the text: the name passes test many tokens against a few words.
+    #[inline]
+    fn fb(&self, i: usize) -> &[u8] {
+        match self.toks.get(i) {
+            Some(t) if t.kind == Kind::Word => {
+                let a = t.fstart as usize;
+                self.folded
+                    .text
+                    .as_bytes()
+                    .get(a..a + usize::from(t.flen))
+                    .unwrap_or(b"")
+            }
+            _ => b"",
+        }
+    }
+
+    /// Is token i the folded word `w`?
+    #[inline]
+    fn is_word(&self, i: usize, w: &str) -> bool {
+        self.fb(i) == w.as_bytes()
+    }
+
     /// Does word token i carry list bit `bit`?
     fn has(&self, i: usize, bit: u16) -> bool {
         self.toks.get(i).is_some_and(|t| t.flags & bit != 0)
@@ -313,9 +370,8 @@ impl<'a> NameScanner<'a> {
         if !self.has(i, word::TUSSEN) {
             return false;
         }
-        let f = self.f(i);
         if t.cap {
-            CAP_PARTICLES.contains(&f) || !at_start
+            !at_start || CAP_PARTICLES.iter().any(|p| self.is_word(i, p))
         } else {
             true
         }
@@ -379,15 +435,14 @@ impl<'a> NameScanner<'a> {
         if t.kind != Kind::Word {
             return None;
         }
-        let f = self.f(i);
-        if f == "de" && self.f(i + 1) == "heer" {
+        if self.is_word(i, "de") && self.is_word(i + 1, "heer") {
             return Some(i + 2);
         }
         let dotted = self.tok(i + 1).is_some_and(|d| d.is('.') && d.gap == 0);
         if dotted && self.has(i, word::TITLE_DOT) {
             return Some(i + 2);
         }
-        if self.has(i, word::TITLE) && !dotted && f.len() > 3 {
+        if self.has(i, word::TITLE) && !dotted && t.flen > 3 {
             return Some(i + 1);
         }
         None
@@ -416,7 +471,7 @@ impl<'a> NameScanner<'a> {
                 j += 1;
                 continue;
             }
-            if self.tok(j).is_some_and(|t| t.is('\'')) && self.f(j + 1) == "t" && self.tight(j + 1) {
+            if self.tok(j).is_some_and(|t| t.is('\'')) && self.is_word(j + 1, "t") && self.tight(j + 1) {
                 tussen.push(j);
                 tussen.push(j + 1);
                 j += 2;
@@ -738,8 +793,7 @@ impl<'a> NameScanner<'a> {
             };
         }
         // "namens deze," under a minister's title: a civil servant signs, not the official.
-        let first = self.f(i);
-        if matches!(first, "namens" | "voor" | "n")
+        if ["namens", "voor", "n"].iter().any(|w| self.is_word(i, w))
             && let whole = self.folded_span(i, le)
             && matches!(
                 whole.trim_end_matches(',').trim(),
@@ -756,7 +810,11 @@ impl<'a> NameScanner<'a> {
             return;
         }
         // A line opening with a public function ("De Minister van …,") signs for an official.
-        let fi = if first == "de" || first == "het" { i + 1 } else { i };
+        let fi = if self.is_word(i, "de") || self.is_word(i, "het") {
+            i + 1
+        } else {
+            i
+        };
         if self.has(fi, word::FUNCTION) && self.toks[le.saturating_sub(1)].is(',') {
             *official_recent = 3;
             *after_closing = Some((2, true));
@@ -767,6 +825,7 @@ impl<'a> NameScanner<'a> {
             return;
         }
         // Token i is a word, so only phrases starting with its folded text can match.
+        let first = self.f(i);
         let [labels, block_labels, closings, salutations] = self.lists.sorted.starting_with(first);
         // Closing phrase alone on its line (optionally with a comma).
         // Trailing comma, colon and Markdown emphasis ("**Contactpersoon**") are not part of it.
@@ -834,7 +893,10 @@ impl<'a> NameScanner<'a> {
         taken.sort();
         let mut tk = 0;
         let mut i = 0;
-        while i < self.toks.len() {
+        let mut marks = MarkCursor::default();
+        // Only marks can start a name here: the `interesting` test below holds for no other.
+        while let Some(m) = marks.seek(self, i) {
+            i = m;
             let t = self.toks[i];
             let pos = t.start as usize;
             while tk < taken.len() && taken[tk].1 <= pos {
@@ -844,7 +906,7 @@ impl<'a> NameScanner<'a> {
             // Most tokens cannot start a name: skip them before any parsing.
             let interesting = match t.kind {
                 Kind::Word if t.cap => true,
-                Kind::Word => self.has(i, word::PERSON_NOUN | word::TITLE | word::TITLE_DOT) || self.f(i) == "de",
+                Kind::Word => self.has(i, word::PERSON_NOUN | word::TITLE | word::TITLE_DOT) || self.is_word(i, "de"),
                 Kind::Punct('(') => true,
                 _ => false,
             };
@@ -965,16 +1027,18 @@ impl<'a> NameScanner<'a> {
     fn mark_officials(&self, out: &mut Vec<NamePhrase>) {
         // Official spans found directly from function words and parties, even where no cue fired.
         let mut extra = Vec::new();
-        for i in 0..self.toks.len() {
+        // Function words and `(` are marks.
+        for &m in &self.marks {
+            let i = m as usize;
             let t = self.toks[i];
             if t.kind == Kind::Word && self.has(i, word::FUNCTION) {
                 let mut j = i + 1;
                 // "minister van Financiën" names the office; "minister Van Roijen" the person.
-                if matches!(self.f(j), "van" | "voor") && !self.tok(j).is_some_and(|t| t.cap) {
+                if (self.is_word(j, "van") || self.is_word(j, "voor")) && !self.tok(j).is_some_and(|t| t.cap) {
                     continue;
                 }
-                if self.f(j) == "de" && self.f(j + 1) == "heer" || self.f(j) == "mevrouw" {
-                    j += if self.f(j) == "de" { 2 } else { 1 };
+                if self.is_word(j, "de") && self.is_word(j + 1, "heer") || self.is_word(j, "mevrouw") {
+                    j += if self.is_word(j, "de") { 2 } else { 1 };
                 }
                 if let Some(p) = self.parse(j, true)
                     && self.tight(j)
@@ -1207,22 +1271,38 @@ impl<'a> NameScanner<'a> {
     /// written around it: used for propagation. Returns (start, end, is a lone first name).
     pub fn find_mentions(&self, surnames: &FxHashSet<String>, firsts: &FxHashSet<String>) -> Vec<(usize, usize, bool)> {
         let mut out = Vec::new();
+        // Both sets in one table, so each capitalised word is looked up once.
+        const SURNAME: u8 = 1;
+        const FIRST: u8 = 2;
+        let mut keys: FxHashMap<&str, u8> = FxHashMap::default();
+        keys.reserve(surnames.len() + firsts.len());
+        for s in surnames {
+            *keys.entry(s).or_default() |= SURNAME;
+        }
+        for s in firsts {
+            *keys.entry(s).or_default() |= FIRST;
+        }
         let mut i = 0;
-        while i < self.toks.len() {
+        let mut marks = MarkCursor::default();
+        // Capitalised words are marks.
+        while let Some(m) = marks.seek(self, i) {
+            i = m;
             let t = self.toks[i];
             if !t.is_cap_word() {
                 i += 1;
                 continue;
             }
             let f = self.f(i);
-            let is_sur = surnames.contains(f) || (f.contains('-') && f.split('-').all(|p| surnames.contains(p)));
+            let key = keys.get(f).copied().unwrap_or(0);
+            let is_sur = key & SURNAME != 0
+                || (f.contains('-') && f.split('-').all(|p| keys.get(p).is_some_and(|k| k & SURNAME != 0)));
             if is_sur {
                 let e = self.extend_name(i, i, firsts);
                 out.push((e.start, e.end, false));
                 i = e.tok_end;
                 continue;
             }
-            if firsts.contains(f) && self.is_name_word(i) {
+            if key & FIRST != 0 && self.is_name_word(i) {
                 out.push((t.start as usize, t.end as usize, true));
             }
             i += 1;
