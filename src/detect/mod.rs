@@ -471,7 +471,7 @@ impl Detector {
         let mut surnames = person_keys;
         surnames.retain(|k| k.chars().count() >= 3);
         DocScan {
-            findings: split_lines(resolve(findings, text), text),
+            findings: resolve(findings, text),
             surnames,
             official_surnames: official_keys,
         }
@@ -875,38 +875,39 @@ fn in_letterhead(text: &str, pos: usize) -> bool {
     false
 }
 
-/// Splits redactions that run over a line break into one per line, so a text file keeps its
-/// lines (each part gets its own label) and a PDF gets one box per line.
-fn split_lines(findings: Vec<Finding>, text: &str) -> Vec<Finding> {
-    let mut out = Vec::with_capacity(findings.len());
-    for f in findings {
-        if !f.redacted() || !text[f.start..f.end].contains('\n') {
-            out.push(f);
-            continue;
-        }
-        let mut pos = f.start;
-        for part in text[f.start..f.end].split('\n') {
-            let lead = part.len() - part.trim_start().len();
-            let trimmed = part.trim();
-            if !trimmed.is_empty() {
-                let mut g = f.clone();
-                g.start = pos + lead;
-                g.end = g.start + trimmed.len();
-                out.push(g);
-            }
-            pos += part.len() + 1;
-        }
+/// Pushes `f` onto `out`; a redaction that runs over a line break is split into one per
+/// line, so a text file keeps its lines (each part gets its own label) and a PDF gets one box
+/// per line. `breaks` are the offsets of the text's line breaks from `f.start` on (or
+/// beyond): whether a finding holds one is known without reading the text, which for a large
+/// text is no longer in the cache.
+fn push_split_lines(out: &mut Vec<Finding>, f: Finding, text: &str, breaks: &[usize]) {
+    if !f.redacted() || breaks.first().is_none_or(|&b| b >= f.end) {
+        out.push(f);
+        return;
     }
-    out
+    let mut pos = f.start;
+    for part in text[f.start..f.end].split('\n') {
+        let lead = part.len() - part.trim_start().len();
+        let trimmed = part.trim();
+        if !trimmed.is_empty() {
+            let mut g = f.clone();
+            g.start = pos + lead;
+            g.end = g.start + trimmed.len();
+            out.push(g);
+        }
+        pos += part.len() + 1;
+    }
 }
 
 /// Resolves overlaps: redactions win over keeps of other categories; overlapping or
-/// whitespace-adjacent name redactions merge; result sorted by start.
+/// whitespace-adjacent name redactions merge; redactions over a line break are split per line
+/// (see [`push_split_lines`]); result sorted by start.
 pub fn resolve(findings: Vec<Finding>, text: &str) -> Vec<Finding> {
     // Ties: the most specific rule names the span; propagation only repeats another finding.
     // A stable sort of small keys (the detector makes findings in a few sorted runs, which
-    // it merges cheaply), rule names compared only on ties; then the findings, which are
-    // large, are moved once into place. Equal keys keep the order the detector made them in.
+    // it merges cheaply), rule names compared only on ties. Equal keys keep the order the
+    // detector made them in. Everything below works on indices: the findings, which are
+    // large, are moved once, into the result.
     let mut order: Vec<(usize, std::cmp::Reverse<usize>, bool, usize)> = findings
         .iter()
         .enumerate()
@@ -924,40 +925,79 @@ pub fn resolve(findings: Vec<Finding>, text: &str) -> Vec<Finding> {
             .cmp(&(b.0, b.1, b.2))
             .then_with(|| findings[a.3].rule.cmp(&findings[b.3].rule))
     });
-    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
-    let mut red: Vec<Finding> = Vec::with_capacity(slots.len());
-    let mut kept: Vec<Finding> = Vec::new();
-    for f in order.iter().filter_map(|k| slots[k.3].take()) {
+    /// A redaction kept: its finding, its end after merging, and the finding whose ground it
+    /// takes (a number inside a name span keeps the stronger identification ground).
+    struct Red {
+        index: usize,
+        end: usize,
+        ground_of: Option<usize>,
+    }
+    let mut red: Vec<Red> = Vec::with_capacity(findings.len());
+    let mut kept: Vec<usize> = Vec::new();
+    for &(_, _, _, k) in &order {
+        let f = &findings[k];
         if !f.redacted() {
-            kept.push(f);
+            kept.push(k);
             continue;
         }
         if let Some(last) = red.last_mut() {
-            let gap = &text[last.end.min(f.start)..f.start.max(last.end)];
+            let first = &findings[last.index];
+            // The text is read only where two names may be one space or two apart.
             let adjacent = f.start >= last.end
-                && last.category == Category::Name
+                && first.category == Category::Name
                 && f.category == Category::Name
-                && gap.len() <= 2
-                && gap.chars().all(|c| c == ' ');
+                && f.start - last.end <= 2
+                && text.as_bytes()[last.end..f.start].iter().all(|&c| c == b' ');
             if f.start < last.end || adjacent {
                 if f.end > last.end {
                     last.end = f.end;
                 }
-                if f.category != Category::Name && last.category == Category::Name {
-                    // A number inside a name span keeps the stronger identification ground.
-                    last.ground = f.ground.clone();
+                if f.category != Category::Name && first.category == Category::Name {
+                    last.ground_of = Some(k);
                 }
                 continue;
             }
         }
-        red.push(f);
+        red.push(Red {
+            index: k,
+            end: f.end,
+            ground_of: None,
+        });
     }
-    let red_ix = SpanIndex::new(red.iter().map(|r| (r.start, r.end, 0)));
-    kept.retain(|k| !red_ix.any(k.start, k.end));
-    kept.dedup_by(|a, b| a.start == b.start && a.end == b.end);
-    red.extend(kept);
-    red.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)));
-    red
+    let red_ix = SpanIndex::new(red.iter().map(|r| (findings[r.index].start, r.end, 0)));
+    kept.retain(|&k| !red_ix.any(findings[k].start, findings[k].end));
+    kept.dedup_by(|a, b| findings[*a].start == findings[*b].start && findings[*a].end == findings[*b].end);
+    // (start, end, index, redaction) in the order of the result: redactions, then kept findings,
+    // by start and end.
+    let mut result: Vec<(usize, usize, usize, Option<usize>)> = red
+        .iter()
+        .enumerate()
+        .map(|(r, x)| (findings[x.index].start, x.end, x.index, Some(r)))
+        .chain(kept.iter().map(|&k| (findings[k].start, findings[k].end, k, None)))
+        .collect();
+    result.sort_by_key(|r| (r.0, r.1));
+    let grounds: Vec<Option<Arc<str>>> = red
+        .iter()
+        .map(|r| r.ground_of.map(|g| findings[g].ground.clone()))
+        .collect();
+    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(result.len());
+    let breaks: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
+    let mut next_break = 0;
+    for (start, end, k, r) in result {
+        while breaks.get(next_break).is_some_and(|&b| b < start) {
+            next_break += 1;
+        }
+        let Some(mut f) = slots[k].take() else { continue };
+        if let Some(r) = r {
+            f.end = end;
+            if let Some(g) = &grounds[r] {
+                f.ground = g.clone();
+            }
+        }
+        push_split_lines(&mut out, f, text, &breaks[next_break..]);
+    }
+    out
 }
 
 #[cfg(test)]
