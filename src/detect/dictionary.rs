@@ -9,8 +9,9 @@
 use super::names::{MarkCursor, NameParts, NameScanner};
 use crate::people::Person;
 use crate::text::fold::fold_str;
+use compact_str::CompactString;
 use rustc_hash::{FxHashMap, FxHashSet};
-use smallvec::SmallVec;
+use std::ops::Range;
 
 /// Which list an entry came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,33 +31,33 @@ pub struct Entry {
     pub list: ListKind,
 }
 
-/// A person under a surname key, with hashes of the folded given name and particles kept
-/// inline: choosing between the many people who share a common surname then reads one
-/// contiguous list instead of two strings per person elsewhere in memory. A hash that
-/// matches is confirmed on the strings, so the choice is exactly the one the strings give.
-#[derive(Debug, Clone, Copy)]
+/// A person under a surname key, with the folded given name and particles kept inline (up to
+/// 24 bytes, which nearly every name fits): choosing between the people who share a surname
+/// then reads one contiguous list, not strings elsewhere in memory. With 50,000 names that
+/// memory is out of the cache, and each string followed costs a wait.
+#[derive(Debug, Clone)]
 struct Candidate {
     entry: Entry,
-    /// Hash of the folded first given name (`None` when there is none).
-    first: Option<u64>,
+    /// Folded first given name (`None` when there is none).
+    first: Option<CompactString>,
     /// Folded first initial.
     initial: Option<char>,
-    /// Hash of the folded particles (`van der`).
-    tussen: u64,
+    /// Folded particles (`van der`).
+    tussen: CompactString,
 }
 
-fn hash(s: &str) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(s)
-}
+/// A person with a surname of more than one word: (all its folded words, person).
+type MultiWord = (Vec<String>, Candidate);
 
-/// The people under one folded word of [`Dictionary::by_word`].
-#[derive(Debug, Default)]
+/// The people under one folded word of [`Dictionary::by_word`], as ranges of
+/// [`Dictionary::single`] and [`Dictionary::multi`] (kept in the table entry, so a hit needs
+/// no further pointer to find them).
+#[derive(Debug, Default, Clone)]
 struct SurnameKey {
     /// People whose surname is this one word.
-    single: Vec<Candidate>,
-    /// People whose surname has more words and starts with this one: (all words, person).
-    multi: Vec<(Vec<String>, Candidate)>,
+    single: Range<u32>,
+    /// People whose surname has more words and starts with this one.
+    multi: Range<u32>,
 }
 
 /// A listed name found in a text.
@@ -80,17 +81,18 @@ pub struct Dictionary {
     /// Public officials.
     pub officials: Vec<Person>,
     /// Folded word → the people whose surname is that word, or starts with it: one lookup
-    /// per capitalised word of a text.
-    by_word: FxHashMap<String, SurnameKey>,
+    /// per capitalised word of a text. Keys up to 24 bytes are stored in the table itself.
+    by_word: FxHashMap<CompactString, SurnameKey>,
+    /// The people with a one-word surname, grouped by surname.
+    single: Vec<Candidate>,
+    /// The people with a surname of more words, grouped by its first word: (all words, person).
+    multi: Vec<MultiWord>,
     /// Folded full-name forms of officials, for tolerant matching.
     official_forms: Vec<String>,
     /// Folded first names of listed people (given names next to their surname).
-    pub first_names: FxHashSet<String>,
-    /// Per list and person: folded first given name and first initial, for choosing between
-    /// people who share a surname.
-    keys: [Vec<(String, Option<char>)>; 2],
-    /// Per list and person: folded particles (`van der`), to tell "Van der Beeck" from "Beeck".
-    tussen: [Vec<String>; 2],
+    first_names: FxHashSet<CompactString>,
+    /// Per list and person: folded first given name (empty when none).
+    firsts: [Vec<String>; 2],
     /// Per list and person: folded surname.
     surnames: [Vec<String>; 2],
 }
@@ -107,42 +109,45 @@ impl Dictionary {
             (ListKind::Staff, d.staff.clone()),
             (ListKind::Official, d.officials.clone()),
         ];
+        // Per first word, in order of first appearance: the people, to be laid out grouped.
+        let mut grouped: Vec<(CompactString, Vec<Candidate>, Vec<MultiWord>)> = Vec::new();
+        let mut group_of: FxHashMap<String, usize> = FxHashMap::default();
         for (li, (list, people)) in lists.into_iter().enumerate() {
-            d.keys[li] = people
+            d.firsts[li] = people
                 .iter()
-                .map(|p| {
-                    (
-                        fold_str(p.first.split_whitespace().next().unwrap_or("")),
-                        fold_str(&p.initials).chars().next(),
-                    )
-                })
+                .map(|p| fold_str(p.first.split_whitespace().next().unwrap_or("")))
                 .collect();
-            d.tussen[li] = people.iter().map(|p| fold_str(&p.tussen)).collect();
             d.surnames[li] = people.iter().map(|p| fold_str(&p.surname)).collect();
             for (pi, p) in people.iter().enumerate() {
-                let (first, initial) = &d.keys[li][pi];
+                let first = &d.firsts[li][pi];
                 let entry = Candidate {
                     entry: Entry { person: pi, list },
-                    first: (!first.is_empty()).then(|| hash(first)),
-                    initial: *initial,
-                    tussen: hash(&d.tussen[li][pi]),
+                    first: (!first.is_empty()).then(|| CompactString::from(first.as_str())),
+                    initial: fold_str(&p.initials).chars().next(),
+                    tussen: CompactString::from(fold_str(&p.tussen)),
                 };
-                let sur = d.surnames[li][pi].clone();
+                let sur = &d.surnames[li][pi];
                 if sur.chars().filter(|c| c.is_alphabetic()).count() < 2 {
                     continue;
                 }
                 let words: Vec<String> = sur.split_whitespace().map(str::to_string).collect();
+                // A one-word surname is its own key; a longer one is found by its first word.
+                let key = match words.as_slice() {
+                    [] => continue,
+                    [_] => sur,
+                    [w, ..] => w,
+                };
+                let g = *group_of.entry(key.clone()).or_insert_with(|| {
+                    grouped.push((CompactString::from(key.as_str()), Vec::new(), Vec::new()));
+                    grouped.len() - 1
+                });
                 if words.len() == 1 {
-                    d.by_word.entry(sur).or_default().single.push(entry);
+                    grouped[g].1.push(entry);
                 } else {
-                    d.by_word
-                        .entry(words[0].clone())
-                        .or_default()
-                        .multi
-                        .push((words, entry));
+                    grouped[g].2.push((words, entry));
                 }
                 if let Some(f) = p.first.split_whitespace().next() {
-                    d.first_names.insert(fold_str(f));
+                    d.first_names.insert(CompactString::from(fold_str(f)));
                 }
                 if list == ListKind::Official {
                     for (form, kind) in p.variants() {
@@ -152,6 +157,19 @@ impl Dictionary {
                     }
                 }
             }
+        }
+        let span = |from: usize, to: usize| from as u32..to as u32;
+        for (word, single, multi) in grouped {
+            let (s, m) = (d.single.len(), d.multi.len());
+            d.single.extend(single);
+            d.multi.extend(multi);
+            d.by_word.insert(
+                word,
+                SurnameKey {
+                    single: span(s, d.single.len()),
+                    multi: span(m, d.multi.len()),
+                },
+            );
         }
         d
     }
@@ -163,7 +181,7 @@ impl Dictionary {
 
     /// The folded first given name of a listed person (empty when none is known).
     pub fn folded_first(&self, e: Entry) -> &str {
-        &self.keys[usize::from(e.list == ListKind::Official)][e.person].0
+        &self.firsts[usize::from(e.list == ListKind::Official)][e.person]
     }
 
     /// True when no list was given.
@@ -190,17 +208,19 @@ impl Dictionary {
                 i += 1;
                 continue;
             };
-            let mut found: Option<(usize, &[Candidate])> =
-                (!key.single.is_empty()).then_some((i, key.single.as_slice()));
+            let slice = |r: &Range<u32>| r.start as usize..r.end as usize;
+            let single = self.single.get(slice(&key.single)).unwrap_or(&[]);
+            let multi = self.multi.get(slice(&key.multi)).unwrap_or(&[]);
+            let mut found: Option<(usize, &[Candidate])> = (!single.is_empty()).then_some((i, single));
             let mut multi_entries: Vec<Candidate> = Vec::new();
-            for (words, e) in &key.multi {
+            for (words, e) in multi {
                 let mut k = i;
                 let ok = words[1..].iter().all(|w| {
                     k += 1;
                     sc.follows(k - 1) && sc.folded_word(k) == w
                 });
                 if ok && found.is_none_or(|(last, _)| k > last) {
-                    multi_entries.push(*e);
+                    multi_entries.push(e.clone());
                     found = Some((k, &[]));
                 }
             }
@@ -213,7 +233,7 @@ impl Dictionary {
             } else {
                 &multi_entries
             };
-            let ext = sc.extend_name(i, last, &self.first_names);
+            let ext = sc.extend_name(i, last, |w| self.first_names.contains(w));
             let Some(entry) = self.best(entries, &sc.name_parts(&ext)) else {
                 i += 1;
                 continue;
@@ -233,25 +253,15 @@ impl Dictionary {
     /// surname: "Van den Hoek" is not staff member Hoek), the one whose given names or
     /// initials fit best; staff on a tie, then the later one. `None` when nobody fits.
     fn best(&self, entries: &[Candidate], ext: &NameParts) -> Option<Entry> {
-        let li = |e: &Entry| usize::from(e.list == ListKind::Official);
-        let particles = (!ext.particles.is_empty()).then(|| hash(&ext.particles.join(" ")));
-        let given: SmallVec<[u64; 4]> = ext.given.iter().map(|g| hash(g)).collect();
         let first_initial = ext.initials.first().copied();
         let mut best: Option<((i32, bool), Entry)> = None;
         for c in entries {
             let e = &c.entry;
             // The person's particles as written ("van der" against "van", "der").
-            if let Some(ph) = particles
-                && (c.tussen != ph
-                    || !self.tussen[li(e)][e.person]
-                        .split(' ')
-                        .eq(ext.particles.iter().copied()))
-            {
+            if !ext.particles.is_empty() && !c.tussen.split(' ').eq(ext.particles.iter().copied()) {
                 continue;
             }
-            let named = c
-                .first
-                .is_some_and(|h| given.contains(&h) && ext.given.contains(&self.keys[li(e)][e.person].0.as_str()));
+            let named = c.first.as_ref().is_some_and(|f| ext.given.contains(&f.as_str()));
             let s = if named {
                 3
             } else if c.initial.is_some() && first_initial == c.initial {

@@ -1163,7 +1163,7 @@ impl<'a> NameScanner<'a> {
 
     /// Extends a surname at tokens [first, last] to the whole name written around it: particles,
     /// given names and initials before it, a display-name tail after it ("Pauw, P.R.N. de").
-    pub fn extend_name(&self, first: usize, last: usize, firsts: &FxHashSet<String>) -> Extended {
+    pub fn extend_name(&self, first: usize, last: usize, firsts: impl Fn(&str) -> bool) -> Extended {
         let mut a = first;
         let mut given = 0;
         let mut crossed = false;
@@ -1188,8 +1188,8 @@ impl<'a> NameScanner<'a> {
                     && self.toks[before - 1].kind == Kind::Word
                     && !self.toks[before - 1].cap
                     && !self.is_tussen(before - 1, false);
-                let given_name = self.is_name_word(before)
-                    && (self.has(before, word::FIRST) || firsts.contains(self.f(before)) || lone_word);
+                let given_name =
+                    self.is_name_word(before) && (self.has(before, word::FIRST) || firsts(self.f(before)) || lone_word);
                 if !(initial_end || given_name || self.is_tussen(before, false)) {
                     break;
                 }
@@ -1202,7 +1202,7 @@ impl<'a> NameScanner<'a> {
             // Any name word right before a confirmed surname is a given name ("aan Wam Horoes").
             let given_ok = self.is_name_word(k) && given < 2 && !self.sentence_start(k);
             if self.is_tussen(k, false)
-                || self.is_name_word(k) && (self.has(k, word::FIRST) || firsts.contains(self.f(k)))
+                || self.is_name_word(k) && (self.has(k, word::FIRST) || firsts(self.f(k)))
                 || given_ok
             {
                 given += usize::from(self.is_name_word(k));
@@ -1271,16 +1271,17 @@ impl<'a> NameScanner<'a> {
     /// written around it: used for propagation. Returns (start, end, is a lone first name).
     pub fn find_mentions(&self, surnames: &FxHashSet<String>, firsts: &FxHashSet<String>) -> Vec<(usize, usize, bool)> {
         let mut out = Vec::new();
-        // Both sets in one table, so each capitalised word is looked up once.
+        // Both sets in one table, so each capitalised word is looked up once; its keys are
+        // kept in the table (see `Lists::flags`).
         const SURNAME: u8 = 1;
         const FIRST: u8 = 2;
-        let mut keys: FxHashMap<&str, u8> = FxHashMap::default();
+        let mut keys: FxHashMap<compact_str::CompactString, u8> = FxHashMap::default();
         keys.reserve(surnames.len() + firsts.len());
         for s in surnames {
-            *keys.entry(s).or_default() |= SURNAME;
+            *keys.entry(s.into()).or_default() |= SURNAME;
         }
         for s in firsts {
-            *keys.entry(s).or_default() |= FIRST;
+            *keys.entry(s.into()).or_default() |= FIRST;
         }
         let mut i = 0;
         let mut marks = MarkCursor::default();
@@ -1297,7 +1298,7 @@ impl<'a> NameScanner<'a> {
             let is_sur = key & SURNAME != 0
                 || (f.contains('-') && f.split('-').all(|p| keys.get(p).is_some_and(|k| k & SURNAME != 0)));
             if is_sur {
-                let e = self.extend_name(i, i, firsts);
+                let e = self.extend_name(i, i, |w| firsts.contains(w));
                 out.push((e.start, e.end, false));
                 i = e.tok_end;
                 continue;

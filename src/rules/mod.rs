@@ -224,7 +224,9 @@ pub struct Lists {
     /// Folded words for a person's role that precede a name (collega, tolk).
     pub person_nouns: FxHashSet<String>,
     /// Per folded word, which lists it is on (bits in [`word`]); rebuilt by [`Lists::reindex`].
-    pub flags: FxHashMap<String, u16>,
+    /// Looked up for every word of a text: words up to 24 bytes are kept in the table itself,
+    /// so a lookup follows no pointer.
+    pub flags: FxHashMap<compact_str::CompactString, u16>,
     /// The cue phrase lists sorted, so the phrases that start with a given word are one
     /// contiguous range of each, indexed by first word (not every phrase compared at every
     /// line start); rebuilt by [`Lists::reindex`].
@@ -322,8 +324,8 @@ pub mod word {
 impl Lists {
     /// Rebuilds [`Lists::flags`] after the sets changed.
     pub fn reindex(&mut self) {
-        let mut m: FxHashMap<String, u16> = FxHashMap::default();
-        let mut set = |w: &str, bit: u16| *m.entry(w.to_string()).or_default() |= bit;
+        let mut m: FxHashMap<compact_str::CompactString, u16> = FxHashMap::default();
+        let mut set = |w: &str, bit: u16| *m.entry(w.into()).or_default() |= bit;
         for w in &self.first_names {
             set(w, word::FIRST);
         }
