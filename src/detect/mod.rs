@@ -19,6 +19,9 @@ use serde::Serialize;
 use spans::SpanIndex;
 use std::sync::Arc;
 
+/// Folded name keys collected while scanning a document, kept inline (see `Lists::flags`).
+type KeySet = HashSet<compact_str::CompactString>;
+
 /// Ground for names, e-mail and phone numbers of people.
 pub const PRIVACY: &str = "5.1.2e";
 
@@ -261,8 +264,8 @@ impl Detector {
         let text = layer.text.as_str();
         let folded = fold(text);
         let mut findings = Vec::with_capacity(text.len() / 64);
-        let mut person_keys: HashSet<String> = HashSet::default();
-        let mut first_keys: HashSet<String> = HashSet::default();
+        let mut person_keys = KeySet::default();
+        let mut first_keys = KeySet::default();
         let lists = &self.rules.lists;
         let scanner = NameScanner::new(text, &folded, lists);
         let digits = scanner.numbers();
@@ -320,7 +323,7 @@ impl Detector {
             }
         }
         phrases.extend(near_ids);
-        let mut official_keys: HashSet<String> = HashSet::default();
+        let mut official_keys = KeySet::default();
         let mut keeps: Vec<(usize, usize, String, bool)> = Vec::new();
         let mut staff_spans: Vec<(usize, usize)> = Vec::new();
         let staff_rule = self.labels.get("naam-personeelslijst");
@@ -380,7 +383,9 @@ impl Detector {
             // Any overlap with a staff-list name: "Braloel Hoek" where Hoek is on the staff list
             // is that colleague, not the minister Van den Hoek named elsewhere.
             let staff_listed = staff_ix.overlapping(ph.start, ph.end).next().is_some();
-            if ph.official.is_none() && !staff_listed && ph.surname.as_ref().is_some_and(|s| official_keys.contains(s))
+            if ph.official.is_none()
+                && !staff_listed
+                && ph.surname.as_ref().is_some_and(|s| official_keys.contains(s.as_str()))
             {
                 ph.official = Some("zelfde naam als een publieke functionaris in dit document".into());
             }
@@ -404,12 +409,14 @@ impl Detector {
         if let Some(b) = batch {
             for s in b.found_in(&folded.text) {
                 if !official_keys.contains(s) {
-                    person_keys.insert(s.to_string());
+                    insert_str(&mut person_keys, s);
                 }
             }
         }
-        person_keys.retain(|k| !official_keys.contains(k) && k.chars().count() >= 3 && !lists.non_names.contains(k));
-        first_keys.retain(|k| k.chars().count() >= 3 && !lists.non_names.contains(k) && !official_keys.contains(k));
+        person_keys
+            .retain(|k| !official_keys.contains(k) && k.chars().count() >= 3 && !lists.non_names.contains(k.as_str()));
+        first_keys
+            .retain(|k| k.chars().count() >= 3 && !lists.non_names.contains(k.as_str()) && !official_keys.contains(k));
         // Mentions already redacted whole by another finding add nothing.
         let redacted_ix = SpanIndex::new(findings.iter().filter(|f| f.redacted()).map(|f| (f.start, f.end, 0)));
         let mention_rule = self.labels.get("naam-propagatie");
@@ -468,12 +475,14 @@ impl Detector {
                 });
             }
         }
-        let mut surnames = person_keys;
-        surnames.retain(|k| k.chars().count() >= 3);
         DocScan {
             findings: resolve(findings, text),
-            surnames,
-            official_surnames: official_keys,
+            surnames: person_keys
+                .into_iter()
+                .filter(|k| k.chars().count() >= 3)
+                .map(String::from)
+                .collect(),
+            official_surnames: official_keys.into_iter().map(String::from).collect(),
         }
     }
 
@@ -524,7 +533,7 @@ impl Detector {
         (windows, search): (&[(usize, usize)], Search),
         folded: &Folded,
         out: &mut Vec<Finding>,
-        (person_keys, first_keys): (&mut HashSet<String>, &mut HashSet<String>),
+        (person_keys, first_keys): (&mut KeySet, &mut KeySet),
     ) {
         let rule = &self.rules.rules[ri];
         let (rule_id, ground, explain) = &self.labels.rules[ri];
@@ -659,13 +668,13 @@ fn name_finding(ph: &NamePhrase, labels: &Labels) -> Finding {
 }
 
 /// Adds `s` to `set`, allocating only when it is new (most names recur in a document).
-fn insert_str(set: &mut HashSet<String>, s: &str) {
+fn insert_str(set: &mut KeySet, s: &str) {
     if !set.contains(s) {
-        set.insert(s.to_string());
+        set.insert(s.into());
     }
 }
 
-fn add_surname_keys(s: &str, keys: &mut HashSet<String>, lists: &crate::rules::Lists) {
+fn add_surname_keys(s: &str, keys: &mut KeySet, lists: &crate::rules::Lists) {
     insert_str(keys, s);
     if s.contains('-') {
         for part in s.split('-') {
@@ -678,7 +687,7 @@ fn add_surname_keys(s: &str, keys: &mut HashSet<String>, lists: &crate::rules::L
 
 /// Names spelled by a personal e-mail local part: `maria.groenendaal`, `c.jorlink`,
 /// `prn.depauw`, `simon.vanmil`.
-fn email_name_keys(local: &str, keys: &mut HashSet<String>, firsts: &mut HashSet<String>, lists: &crate::rules::Lists) {
+fn email_name_keys(local: &str, keys: &mut KeySet, firsts: &mut KeySet, lists: &crate::rules::Lists) {
     let parts: Vec<&str> = local.split(['.', '_', '-']).filter(|p| !p.is_empty()).collect();
     if parts.len() < 2 {
         return;
@@ -689,7 +698,7 @@ fn email_name_keys(local: &str, keys: &mut HashSet<String>, firsts: &mut HashSet
     }
     let given = parts[0];
     if given.chars().count() > 3 && lists.first_names.contains(given) || parts.len() == 2 && given.chars().count() > 3 {
-        firsts.insert(given.to_string());
+        insert_str(firsts, given);
     }
     // The surname may carry its particles glued on: "vanmil", "depauw", "vanderwal".
     let mut sur = last.to_string();
@@ -708,7 +717,7 @@ fn email_name_keys(local: &str, keys: &mut HashSet<String>, firsts: &mut HashSet
         add_surname_keys(&sur, keys, lists);
         if sur != last {
             // "depauw" could also be a surname written as one word ("Depauw").
-            keys.insert(last.to_string());
+            insert_str(keys, last);
         }
     }
 }

@@ -7,6 +7,7 @@ use super::tokens::{Kind, Tok, tokenize_into};
 use crate::rules::{Confidence, Lists, word};
 use crate::text::fold::Folded;
 use crate::text::fold::fold_str;
+use compact_str::CompactString;
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::{SmallVec, smallvec};
 
@@ -100,12 +101,11 @@ pub struct NamePhrase {
     pub confidence: Confidence,
     /// Human explanation.
     pub explanation: &'static str,
-    /// Folded surname without particles ("beeck"); `None` for a lone first name.
-    pub surname: Option<String>,
-    /// Folded particles before the surname ("van").
-    pub tussen: String,
+    /// Folded surname without particles ("beeck"); `None` for a lone first name. Names are kept
+    /// inline (up to 24 bytes): a document has tens of thousands of phrases.
+    pub surname: Option<CompactString>,
     /// Folded first name, if written.
-    pub first: Option<String>,
+    pub first: Option<CompactString>,
 }
 
 /// Token indices of a name part; names are short, so no heap allocation.
@@ -562,19 +562,12 @@ impl<'a> NameScanner<'a> {
     fn phrase(&self, p: &Parsed, cue: Cue) -> NamePhrase {
         let s = self.toks[p.start].start as usize;
         let e = self.toks[p.end - 1].end as usize;
-        let surname = p.surname.map(|i| self.f(i).to_string());
-        let tussen = p
-            .tussen
-            .iter()
-            .map(|&i| self.f(i))
-            .collect::<Vec<_>>()
-            .join(" ")
-            .replace(" ' t", " 't");
+        let surname = p.surname.map(|i| CompactString::from(self.f(i)));
         let first = p
             .given
             .iter()
             .find(|&&g| !p.initials || self.tok(g).is_some_and(|t| t.end - t.start > 1))
-            .map(|&g| self.f(g).to_string());
+            .map(|&g| CompactString::from(self.f(g)));
         let first = if p.initials { None } else { first };
         NamePhrase {
             start: s,
@@ -584,7 +577,6 @@ impl<'a> NameScanner<'a> {
             confidence: cue.confidence(),
             explanation: cue.explain(),
             surname,
-            tussen,
             first,
         }
     }
@@ -778,7 +770,7 @@ impl<'a> NameScanner<'a> {
                     surname: None,
                 };
                 let mut ph = self.phrase(&p, Cue::Signature);
-                ph.first = Some(self.f(i).to_string());
+                ph.first = Some(CompactString::from(self.f(i)));
                 out.push(ph);
             }
             if official || *official_recent > 0 {
@@ -1269,19 +1261,23 @@ impl<'a> NameScanner<'a> {
 
     /// Every capitalised occurrence of a surname (or first name) key, extended to the full name
     /// written around it: used for propagation. Returns (start, end, is a lone first name).
-    pub fn find_mentions(&self, surnames: &FxHashSet<String>, firsts: &FxHashSet<String>) -> Vec<(usize, usize, bool)> {
+    pub fn find_mentions(
+        &self,
+        surnames: &FxHashSet<CompactString>,
+        firsts: &FxHashSet<CompactString>,
+    ) -> Vec<(usize, usize, bool)> {
         let mut out = Vec::new();
         // Both sets in one table, so each capitalised word is looked up once; its keys are
         // kept in the table (see `Lists::flags`).
         const SURNAME: u8 = 1;
         const FIRST: u8 = 2;
-        let mut keys: FxHashMap<compact_str::CompactString, u8> = FxHashMap::default();
+        let mut keys: FxHashMap<CompactString, u8> = FxHashMap::default();
         keys.reserve(surnames.len() + firsts.len());
         for s in surnames {
-            *keys.entry(s.into()).or_default() |= SURNAME;
+            *keys.entry(s.clone()).or_default() |= SURNAME;
         }
         for s in firsts {
-            *keys.entry(s.into()).or_default() |= FIRST;
+            *keys.entry(s.clone()).or_default() |= FIRST;
         }
         let mut i = 0;
         let mut marks = MarkCursor::default();
@@ -1298,7 +1294,7 @@ impl<'a> NameScanner<'a> {
             let is_sur = key & SURNAME != 0
                 || (f.contains('-') && f.split('-').all(|p| keys.get(p).is_some_and(|k| k & SURNAME != 0)));
             if is_sur {
-                let e = self.extend_name(i, i, |w| firsts.contains(w));
+                let e = self.extend_name(i, i, |w| keys.get(w).is_some_and(|k| k & FIRST != 0));
                 out.push((e.start, e.end, false));
                 i = e.tok_end;
                 continue;
