@@ -3,7 +3,7 @@
 //! surnames), plus recognition of public officials, who are kept. WOO.md §2 and §4.
 
 use super::spans::SpanIndex;
-use super::tokens::{Kind, Tok, tokenize_into};
+use super::tokens::{Kind, MAX_FOLDED_WORD, Tok, tokenize_into};
 use crate::rules::{Confidence, Lists, word};
 use crate::text::fold::Folded;
 use crate::text::fold::fold_str;
@@ -217,7 +217,7 @@ impl Drop for NameScanner<'_> {
 /// title, a function or a person noun (cues before a name), or "de" (of "de heer"). With `(`
 /// these are the [`NameScanner`]'s marks.
 fn is_mark(t: &Tok, w: &str) -> bool {
-    t.cap || t.flags & (word::PERSON_NOUN | word::TITLE | word::TITLE_DOT | word::FUNCTION) != 0 || w == "de"
+    t.cap() || t.flags & (word::PERSON_NOUN | word::TITLE | word::TITLE_DOT | word::FUNCTION) != 0 || w == "de"
 }
 
 /// A position in a [`NameScanner`]'s marks, for a pass that moves forward through the tokens.
@@ -264,15 +264,13 @@ impl<'a> NameScanner<'a> {
         let mut fwd = folded.forward();
         let mut wide_digits = false;
         for (i, t) in b.toks.iter_mut().enumerate() {
-            match t.kind {
+            match t.kind() {
                 Kind::Word => {
                     let (a, c) = (fwd.map(t.start), fwd.map(t.end));
                     let w = &folded.text[a as usize..c as usize];
-                    // A word longer than 64 KiB folded is no name: it gets no folded text.
-                    if let Ok(len) = u16::try_from(w.len()) {
-                        t.fstart = a;
-                        t.flen = len;
-                        t.flags = lists.flags.get(w).copied().unwrap_or(0);
+                    // A word too long to be a name gets no folded text (see `Tok::set_folded`).
+                    if w.len() <= MAX_FOLDED_WORD {
+                        t.set_folded(a, w.len(), lists.flags.get(w).copied().unwrap_or(0));
                     }
                     if is_mark(t, w) {
                         b.marks.push(i as u32);
@@ -316,10 +314,7 @@ impl<'a> NameScanner<'a> {
     #[inline]
     fn f(&self, i: usize) -> &str {
         match self.toks.get(i) {
-            Some(t) if t.kind == Kind::Word => {
-                let a = t.fstart as usize;
-                self.folded.text.get(a..a + usize::from(t.flen)).unwrap_or("")
-            }
+            Some(t) => self.folded.text.get(t.folded()).unwrap_or(""),
             _ => "",
         }
     }
@@ -330,14 +325,7 @@ impl<'a> NameScanner<'a> {
     #[inline]
     fn fb(&self, i: usize) -> &[u8] {
         match self.toks.get(i) {
-            Some(t) if t.kind == Kind::Word => {
-                let a = t.fstart as usize;
-                self.folded
-                    .text
-                    .as_bytes()
-                    .get(a..a + usize::from(t.flen))
-                    .unwrap_or(b"")
-            }
+            Some(t) => self.folded.text.as_bytes().get(t.folded()).unwrap_or(b""),
             _ => b"",
         }
     }
@@ -359,18 +347,18 @@ impl<'a> NameScanner<'a> {
 
     /// Token i follows token i-1 on the same line with at most one space.
     fn tight(&self, i: usize) -> bool {
-        self.tok(i).is_some_and(|t| t.kind != Kind::Newline && !t.wide_gap)
+        self.tok(i).is_some_and(|t| t.kind() != Kind::Newline && !t.wide_gap())
     }
 
     fn is_tussen(&self, i: usize, at_start: bool) -> bool {
         let Some(t) = self.tok(i) else { return false };
-        if t.kind != Kind::Word {
+        if t.kind() != Kind::Word {
             return false;
         }
         if !self.has(i, word::TUSSEN) {
             return false;
         }
-        if t.cap {
+        if t.cap() {
             !at_start || CAP_PARTICLES.iter().any(|p| self.is_word(i, p))
         } else {
             true
@@ -395,7 +383,9 @@ impl<'a> NameScanner<'a> {
         }
         let f = self.f(i);
         let ends = |list: &[&str]| list.iter().any(|s| f.len() > s.len() + 2 && f.ends_with(s));
-        let number_follows = self.tok(i + 1).is_some_and(|t| t.kind == Kind::Number && t.gap <= 1);
+        let number_follows = self
+            .tok(i + 1)
+            .is_some_and(|t| t.kind() == Kind::Number && t.gap() <= 1);
         !(ends(&STREET_SUFFIXES) || ends(&STREET_OR_NAME_SUFFIXES) && number_follows)
     }
 
@@ -409,7 +399,7 @@ impl<'a> NameScanner<'a> {
         let mut n = 0;
         loop {
             let t = self.tok(j)?;
-            if t.kind != Kind::Word || !t.cap || (n > 0 && t.gap > 1) {
+            if t.kind() != Kind::Word || !t.cap() || (n > 0 && t.gap() > 1) {
                 break;
             }
             let w = t.text(self.text);
@@ -420,7 +410,7 @@ impl<'a> NameScanner<'a> {
                         w,
                         "Chr" | "Th" | "Ph" | "Joh" | "Jac" | "Ch" | "Fr" | "Wm" | "IJ" | "Ij" | "Gerh"
                     );
-            if !ok || !self.tok(j + 1).is_some_and(|d| d.is('.') && d.gap == 0) {
+            if !ok || !self.tok(j + 1).is_some_and(|d| d.is('.') && d.gap() == 0) {
                 break;
             }
             j += 2;
@@ -432,17 +422,17 @@ impl<'a> NameScanner<'a> {
     /// A title (dhr., mevrouw, de heer, drs.) at i: index after it.
     fn title_at(&self, i: usize) -> Option<usize> {
         let t = self.tok(i)?;
-        if t.kind != Kind::Word {
+        if t.kind() != Kind::Word {
             return None;
         }
         if self.is_word(i, "de") && self.is_word(i + 1, "heer") {
             return Some(i + 2);
         }
-        let dotted = self.tok(i + 1).is_some_and(|d| d.is('.') && d.gap == 0);
+        let dotted = self.tok(i + 1).is_some_and(|d| d.is('.') && d.gap() == 0);
         if dotted && self.has(i, word::TITLE_DOT) {
             return Some(i + 2);
         }
-        if self.has(i, word::TITLE) && !dotted && t.flen > 3 {
+        if self.has(i, word::TITLE) && !dotted && t.folded().len() > 3 {
             return Some(i + 1);
         }
         None
@@ -534,7 +524,7 @@ impl<'a> NameScanner<'a> {
         let mut k = j + 1;
         if let Some(n) = self.initials_at(k) {
             k = n;
-        } else if self.is_name_word(k) && self.tok(k).is_some_and(|t| t.gap <= 1) {
+        } else if self.is_name_word(k) && self.tok(k).is_some_and(|t| t.gap() <= 1) {
             k += 1;
         } else {
             return;
@@ -545,12 +535,12 @@ impl<'a> NameScanner<'a> {
         let ends = match self.tok(k) {
             None => true,
             Some(t) => {
-                matches!(t.kind, Kind::Newline)
+                matches!(t.kind(), Kind::Newline)
                     || t.is('<')
                     || t.is(';')
                     || t.is('(')
                     || t.is('[')
-                    || t.wide_gap
+                    || t.wide_gap()
                     || t.is(',')
             }
         };
@@ -582,13 +572,13 @@ impl<'a> NameScanner<'a> {
     }
 
     fn line_start(&self, i: usize) -> bool {
-        i == 0 || self.toks[i - 1].kind == Kind::Newline
+        i == 0 || self.toks[i - 1].kind() == Kind::Newline
     }
 
     /// Index of the next newline at or after i (or len).
     fn line_end(&self, i: usize) -> usize {
         let mut j = i;
-        while j < self.toks.len() && self.toks[j].kind != Kind::Newline {
+        while j < self.toks.len() && self.toks[j].kind() != Kind::Newline {
             j += 1;
         }
         j
@@ -599,10 +589,10 @@ impl<'a> NameScanner<'a> {
         let mut out = String::new();
         for k in a..b.min(self.toks.len()) {
             let t = &self.toks[k];
-            if k > a && t.gap > 0 {
+            if k > a && t.gap() > 0 {
                 out.push(' ');
             }
-            match t.kind {
+            match t.kind() {
                 Kind::Word => out.push_str(self.f(k)),
                 _ => out.push_str(&fold_str(t.text(self.text))),
             }
@@ -627,13 +617,13 @@ impl<'a> NameScanner<'a> {
         let mut k = i;
         while !rest.is_empty() {
             let t = self.tok(k)?;
-            if t.kind == Kind::Newline {
+            if t.kind() == Kind::Newline {
                 return None;
             }
-            if k > i && t.gap > 0 {
+            if k > i && t.gap() > 0 {
                 rest = rest.strip_prefix(' ')?;
             }
-            let piece = if t.kind == Kind::Word {
+            let piece = if t.kind() == Kind::Word {
                 self.f(k)
             } else {
                 t.text(self.text)
@@ -651,7 +641,7 @@ impl<'a> NameScanner<'a> {
         let mut item_start = true;
         while k < b {
             let t = self.toks[k];
-            match t.kind {
+            match t.kind() {
                 Kind::Punct('(' | '<' | '[') => {
                     depth += 1;
                     k += 1;
@@ -674,13 +664,14 @@ impl<'a> NameScanner<'a> {
                 k += 1;
                 continue;
             }
-            if t.wide_gap {
+            if t.wide_gap() {
                 item_start = true;
             }
-            if item_start && t.kind == Kind::Word {
+            if item_start && t.kind() == Kind::Word {
                 item_start = false;
                 // An item that opens with an organisation or function word is not a person.
-                if t.kind == Kind::Word && self.has(k, word::NON_NAME | word::FUNCTION) && !self.has(k, word::TUSSEN) {
+                if t.kind() == Kind::Word && self.has(k, word::NON_NAME | word::FUNCTION) && !self.has(k, word::TUSSEN)
+                {
                     k = self.skip_item(k, b);
                     continue;
                 }
@@ -705,7 +696,7 @@ impl<'a> NameScanner<'a> {
     }
 
     fn skip_item(&self, mut k: usize, b: usize) -> usize {
-        while k < b && !matches!(self.toks[k].kind, Kind::Punct(';' | ',' | '(' | '<')) {
+        while k < b && !matches!(self.toks[k].kind(), Kind::Punct(';' | ',' | '(' | '<')) {
             k += 1;
         }
         k
@@ -724,7 +715,7 @@ impl<'a> NameScanner<'a> {
                 let blank = i == le;
                 // Markdown and quoting marks before a label ("**Van:**", "> Aan:") do not count.
                 let mut j = i;
-                while j < le && matches!(self.toks[j].kind, Kind::Punct('*' | '#' | '>' | '_' | '|' | '-')) {
+                while j < le && matches!(self.toks[j].kind(), Kind::Punct('*' | '#' | '>' | '_' | '|' | '-')) {
                     j += 1;
                 }
                 if !blank && j < le {
@@ -822,7 +813,7 @@ impl<'a> NameScanner<'a> {
         // Closing phrase alone on its line (optionally with a comma).
         // Trailing comma, colon and Markdown emphasis ("**Contactpersoon**") are not part of it.
         let mut lend = le;
-        while lend > i && matches!(self.toks[lend - 1].kind, Kind::Punct(',' | ':' | '*' | '_')) {
+        while lend > i && matches!(self.toks[lend - 1].kind(), Kind::Punct(',' | ':' | '*' | '_')) {
             lend -= 1;
         }
         if lend > i && closings.iter().any(|c| self.match_phrase(i, c) == Some(lend)) {
@@ -832,7 +823,7 @@ impl<'a> NameScanner<'a> {
         // Block label alone on its line: the name is on the next non-empty line.
         if block_labels.iter().any(|c| self.match_phrase(i, c) == Some(lend)) {
             let mut j = le + 1;
-            while j < self.toks.len() && self.toks[j].kind == Kind::Newline {
+            while j < self.toks.len() && self.toks[j].kind() == Kind::Newline {
                 j += 1;
             }
             let e = self.line_end(j);
@@ -844,7 +835,9 @@ impl<'a> NameScanner<'a> {
         // Label + ':' or tab, then names on the same line.
         if let Some(after) = self.phrase_at(i, labels) {
             let colon = self.tok(after).is_some_and(|t| t.is(':'));
-            let tab = self.tok(after).is_some_and(|t| t.wide_gap && t.kind != Kind::Newline);
+            let tab = self
+                .tok(after)
+                .is_some_and(|t| t.wide_gap() && t.kind() != Kind::Newline);
             if colon || tab {
                 let a = if colon { after + 1 } else { after };
                 self.names_in_items(a, le, Cue::Label, out);
@@ -867,7 +860,7 @@ impl<'a> NameScanner<'a> {
             && let Some(p) = self.parse(after, true)
         {
             let next = self.tok(p.end);
-            if next.is_none_or(|t| t.is(',') || t.kind == Kind::Newline || t.is('!')) {
+            if next.is_none_or(|t| t.is(',') || t.kind() == Kind::Newline || t.is('!')) {
                 let mut ph = self.phrase(&p, Cue::Salutation);
                 if p.given.is_empty() && p.tussen.is_empty() && self.has(p.end - 1, word::FIRST) {
                     ph.first = ph.surname.take();
@@ -896,8 +889,8 @@ impl<'a> NameScanner<'a> {
             }
             let in_taken = tk < taken.len() && taken[tk].0 <= pos;
             // Most tokens cannot start a name: skip them before any parsing.
-            let interesting = match t.kind {
-                Kind::Word if t.cap => true,
+            let interesting = match t.kind() {
+                Kind::Word if t.cap() => true,
                 Kind::Word => self.has(i, word::PERSON_NOUN | word::TITLE | word::TITLE_DOT) || self.is_word(i, "de"),
                 Kind::Punct('(') => true,
                 _ => false,
@@ -918,14 +911,14 @@ impl<'a> NameScanner<'a> {
                 i = p.end;
                 continue;
             }
-            if t.kind == Kind::Word && !t.cap && self.has(i, word::PERSON_NOUN) {
+            if t.kind() == Kind::Word && !t.cap() && self.has(i, word::PERSON_NOUN) {
                 let j = if self.tok(i + 1).is_some_and(|x| x.is('(')) {
                     i + 2
                 } else {
                     i + 1
                 };
                 if let Some(p) = self.parse(j, true)
-                    && self.tok(j).is_some_and(|x| x.gap <= 1)
+                    && self.tok(j).is_some_and(|x| x.gap() <= 1)
                     && (p.end - p.start >= 2 || self.has(p.end - 1, word::SURNAME) || self.has(p.start, word::FIRST))
                 {
                     let ph = self.phrase(&p, Cue::PersonNoun);
@@ -962,14 +955,14 @@ impl<'a> NameScanner<'a> {
                 && self.is_name_word(i)
                 && (i + 1..i + 7)
                     .map_while(|k| self.tok(k))
-                    .take_while(|x| x.kind != Kind::Newline)
+                    .take_while(|x| x.kind() != Kind::Newline)
                     .any(|x| x.is('('))
                 && let Some(p) = self
                     .parse(i, false)
                     .or_else(|| self.parse(i, true).filter(|p| p.given.is_empty()))
                 && self.tok(p.end).is_some_and(|t| t.is('('))
                 && let Some(abbr) = self.tok(p.end + 1)
-                && abbr.kind == Kind::Word
+                && abbr.kind() == Kind::Word
                 && let Some(close) =
                     (p.end + 2..p.end + 5).find(|&k| self.tok(k).is_some_and(|t| t.is(')') || t.is(',')))
             {
@@ -977,7 +970,7 @@ impl<'a> NameScanner<'a> {
                 let a = &self.text[abbr.start as usize..self.toks[close - 1].end as usize];
                 let is_abbr = a.chars().filter(|c| c.is_uppercase()).count() >= 2 && a.len() <= 8;
                 let strong = !p.given.is_empty()
-                    || p.tussen.first().is_some_and(|&x| self.toks[x].cap && x == p.start)
+                    || p.tussen.first().is_some_and(|&x| self.toks[x].cap() && x == p.start)
                     || self.has(p.end - 1, word::SURNAME);
                 if is_abbr && strong && !self.lists.parties.contains(a) {
                     let ph = self.phrase(&p, Cue::OrgParen);
@@ -997,13 +990,13 @@ impl<'a> NameScanner<'a> {
             return true;
         }
         let p = self.toks[i - 1];
-        if p.kind == Kind::Newline {
+        if p.kind() == Kind::Newline {
             // A line that wraps mid-sentence (PDF text, table cells) ends in a lower-case word
             // or a comma; anything else (blank line, full stop, heading) starts afresh.
             return !(i >= 2
-                && (self.toks[i - 2].kind == Kind::Word && !self.toks[i - 2].cap || self.toks[i - 2].is(',')));
+                && (self.toks[i - 2].kind() == Kind::Word && !self.toks[i - 2].cap() || self.toks[i - 2].is(',')));
         }
-        p.is('.') || p.is('?') || p.is('!') || p.is(':') || p.wide_gap
+        p.is('.') || p.is('?') || p.is('!') || p.is(':') || p.wide_gap()
     }
 
     /// "A. Inleiding" at the start of a line is a numbered heading, not a name.
@@ -1011,7 +1004,7 @@ impl<'a> NameScanner<'a> {
         self.line_start(i)
             && self
                 .tok(i + 3)
-                .is_none_or(|t| t.kind == Kind::Newline || !t.is_cap_word())
+                .is_none_or(|t| t.kind() == Kind::Newline || !t.is_cap_word())
     }
 
     /// Marks phrases that name public officials: a function word before the name, a party
@@ -1023,10 +1016,10 @@ impl<'a> NameScanner<'a> {
         for &m in &self.marks {
             let i = m as usize;
             let t = self.toks[i];
-            if t.kind == Kind::Word && self.has(i, word::FUNCTION) {
+            if t.kind() == Kind::Word && self.has(i, word::FUNCTION) {
                 let mut j = i + 1;
                 // "minister van Financiën" names the office; "minister Van Roijen" the person.
-                if (self.is_word(j, "van") || self.is_word(j, "voor")) && !self.tok(j).is_some_and(|t| t.cap) {
+                if (self.is_word(j, "van") || self.is_word(j, "voor")) && !self.tok(j).is_some_and(|t| t.cap()) {
                     continue;
                 }
                 if self.is_word(j, "de") && self.is_word(j + 1, "heer") || self.is_word(j, "mevrouw") {
@@ -1042,7 +1035,7 @@ impl<'a> NameScanner<'a> {
             }
             if t.is('(')
                 && let Some(a) = self.tok(i + 1)
-                && a.kind == Kind::Word
+                && a.kind() == Kind::Word
                 && self.tok(i + 2).is_some_and(|c| c.is(')'))
                 && self.lists.parties.contains(a.text(self.text))
                 && let Some(p) = self.parse_back(i)
@@ -1091,7 +1084,7 @@ impl<'a> NameScanner<'a> {
         while j > 0 {
             let k = j - 1;
             let t = self.toks[k];
-            if t.kind == Kind::Newline || (k + 1 < i && self.toks[k + 1].wide_gap) {
+            if t.kind() == Kind::Newline || (k + 1 < i && self.toks[k + 1].wide_gap()) {
                 break;
             }
             if self.is_name_word(k)
@@ -1102,7 +1095,7 @@ impl<'a> NameScanner<'a> {
                 j = k;
                 continue;
             }
-            if t.kind == Kind::Word && t.cap && t.end - t.start == 1 && self.tok(k + 1).is_some_and(|d| d.is('.')) {
+            if t.kind() == Kind::Word && t.cap() && t.end - t.start == 1 && self.tok(k + 1).is_some_and(|d| d.is('.')) {
                 j = k;
                 continue;
             }
@@ -1112,7 +1105,7 @@ impl<'a> NameScanner<'a> {
             return None;
         }
         // Drop leading particles that belong to the sentence ("de leden", "het lid").
-        while j < i && self.toks[j].kind == Kind::Word && !self.toks[j].cap && self.is_tussen(j, false) {
+        while j < i && self.toks[j].kind() == Kind::Word && !self.toks[j].cap() && self.is_tussen(j, false) {
             j += 1;
         }
         let p = self.parse(j, true)?;
@@ -1124,8 +1117,8 @@ impl<'a> NameScanner<'a> {
         let lo = i.saturating_sub(8);
         (lo..i)
             .rev()
-            .take_while(|&k| self.toks[k].kind != Kind::Newline)
-            .any(|k| self.has(k, word::FUNCTION) && self.toks[k].cap)
+            .take_while(|&k| self.toks[k].kind() != Kind::Newline)
+            .any(|k| self.has(k, word::FUNCTION) && self.toks[k].cap())
     }
 
     /// The byte range of the sentence around [a, b).
@@ -1166,8 +1159,8 @@ impl<'a> NameScanner<'a> {
             let mut k = a - 1;
             // A name wrapped at the end of a line ("S." / "van Mil", "Aiden" / "Kartosen") goes
             // on across one line break, when the line before ends in initials or a name word.
-            if self.toks[k].kind == Kind::Newline {
-                if crossed || k == 0 || self.toks[k - 1].kind == Kind::Newline {
+            if self.toks[k].kind() == Kind::Newline {
+                if crossed || k == 0 || self.toks[k - 1].kind() == Kind::Newline {
                     break;
                 }
                 let before = k - 1;
@@ -1177,8 +1170,8 @@ impl<'a> NameScanner<'a> {
                 // Migratiepact" / "Vink").
                 let lone_word = self.is_name_word(before)
                     && before > 0
-                    && self.toks[before - 1].kind == Kind::Word
-                    && !self.toks[before - 1].cap
+                    && self.toks[before - 1].kind() == Kind::Word
+                    && !self.toks[before - 1].cap()
                     && !self.is_tussen(before - 1, false);
                 let given_name =
                     self.is_name_word(before) && (self.has(before, word::FIRST) || firsts(self.f(before)) || lone_word);
@@ -1241,13 +1234,13 @@ impl<'a> NameScanner<'a> {
         let given = around().filter(|&k| self.is_name_word(k)).map(|k| self.f(k)).collect();
         let initials = around()
             .filter(|&k| {
-                self.toks[k].kind == Kind::Word && self.toks[k].cap && self.toks[k].end - self.toks[k].start <= 3
+                self.toks[k].kind() == Kind::Word && self.toks[k].cap() && self.toks[k].end - self.toks[k].start <= 3
             })
             .filter_map(|k| self.f(k).chars().next())
             .collect();
         let mut particles: SmallVec<[&str; 3]> = SmallVec::new();
         let mut k = ext.first;
-        while k > ext.tok_start && self.toks[k - 1].kind == Kind::Word && self.has(k - 1, word::TUSSEN) {
+        while k > ext.tok_start && self.toks[k - 1].kind() == Kind::Word && self.has(k - 1, word::TUSSEN) {
             k -= 1;
             particles.push(self.f(k));
         }
