@@ -91,10 +91,10 @@ pub struct Dictionary {
     official_forms: Vec<String>,
     /// Folded first names of listed people (given names next to their surname).
     first_names: FxHashSet<CompactString>,
-    /// Per list and person: folded first given name (empty when none).
-    firsts: [Vec<String>; 2],
-    /// Per list and person: folded surname.
-    surnames: [Vec<String>; 2],
+    /// Per list and person: folded first given name (empty when none), inline.
+    firsts: [Vec<CompactString>; 2],
+    /// Per list and person: folded surname, inline (read for every name found).
+    surnames: [Vec<CompactString>; 2],
 }
 
 impl Dictionary {
@@ -115,14 +115,14 @@ impl Dictionary {
         for (li, (list, people)) in lists.into_iter().enumerate() {
             d.firsts[li] = people
                 .iter()
-                .map(|p| fold_str(p.first.split_whitespace().next().unwrap_or("")))
+                .map(|p| fold_str(p.first.split_whitespace().next().unwrap_or("")).into())
                 .collect();
-            d.surnames[li] = people.iter().map(|p| fold_str(&p.surname)).collect();
+            d.surnames[li] = people.iter().map(|p| fold_str(&p.surname).into()).collect();
             for (pi, p) in people.iter().enumerate() {
                 let first = &d.firsts[li][pi];
                 let entry = Candidate {
                     entry: Entry { person: pi, list },
-                    first: (!first.is_empty()).then(|| CompactString::from(first.as_str())),
+                    first: (!first.is_empty()).then(|| first.clone()),
                     initial: fold_str(&p.initials).chars().next(),
                     tussen: CompactString::from(fold_str(&p.tussen)),
                 };
@@ -132,13 +132,13 @@ impl Dictionary {
                 }
                 let words: Vec<String> = sur.split_whitespace().map(str::to_string).collect();
                 // A one-word surname is its own key; a longer one is found by its first word.
-                let key = match words.as_slice() {
+                let key: &str = match words.as_slice() {
                     [] => continue,
                     [_] => sur,
                     [w, ..] => w,
                 };
-                let g = *group_of.entry(key.clone()).or_insert_with(|| {
-                    grouped.push((CompactString::from(key.as_str()), Vec::new(), Vec::new()));
+                let g = *group_of.entry(key.to_string()).or_insert_with(|| {
+                    grouped.push((CompactString::from(key), Vec::new(), Vec::new()));
                     grouped.len() - 1
                 });
                 if words.len() == 1 {

@@ -347,12 +347,12 @@ impl<'a> NameScanner<'a> {
 
     /// Token i follows token i-1 on the same line with at most one space.
     fn tight(&self, i: usize) -> bool {
-        self.tok(i).is_some_and(|t| t.kind() != Kind::Newline && !t.wide_gap())
+        self.tok(i).is_some_and(|t| !t.is_newline() && !t.wide_gap())
     }
 
     fn is_tussen(&self, i: usize, at_start: bool) -> bool {
         let Some(t) = self.tok(i) else { return false };
-        if t.kind() != Kind::Word {
+        if !t.is_word() {
             return false;
         }
         if !self.has(i, word::TUSSEN) {
@@ -399,18 +399,21 @@ impl<'a> NameScanner<'a> {
         let mut n = 0;
         loop {
             let t = self.tok(j)?;
-            if t.kind() != Kind::Word || !t.cap() || (n > 0 && t.gap() > 1) {
+            if !t.is_word() || !t.cap() || (n > 0 && t.gap() > 1) {
+                break;
+            }
+            // Every initial is at most four bytes long and followed by a full stop: both are
+            // read from the tokens, before the text, which for a large text is out of the cache.
+            if t.end - t.start > 4 || !self.tok(j + 1).is_some_and(|d| d.is('.') && d.gap() == 0) {
                 break;
             }
             let w = t.text(self.text);
-            // Every initial is at most four bytes long: longer words are ruled out first.
-            let ok = w.len() <= 4 && w.chars().count() == 1
-                || w.len() <= 4
-                    && matches!(
-                        w,
-                        "Chr" | "Th" | "Ph" | "Joh" | "Jac" | "Ch" | "Fr" | "Wm" | "IJ" | "Ij" | "Gerh"
-                    );
-            if !ok || !self.tok(j + 1).is_some_and(|d| d.is('.') && d.gap() == 0) {
+            let ok = w.chars().count() == 1
+                || matches!(
+                    w,
+                    "Chr" | "Th" | "Ph" | "Joh" | "Jac" | "Ch" | "Fr" | "Wm" | "IJ" | "Ij" | "Gerh"
+                );
+            if !ok {
                 break;
             }
             j += 2;
@@ -422,7 +425,7 @@ impl<'a> NameScanner<'a> {
     /// A title (dhr., mevrouw, de heer, drs.) at i: index after it.
     fn title_at(&self, i: usize) -> Option<usize> {
         let t = self.tok(i)?;
-        if t.kind() != Kind::Word {
+        if !t.is_word() {
             return None;
         }
         if self.is_word(i, "de") && self.is_word(i + 1, "heer") {
@@ -572,13 +575,13 @@ impl<'a> NameScanner<'a> {
     }
 
     fn line_start(&self, i: usize) -> bool {
-        i == 0 || self.toks[i - 1].kind() == Kind::Newline
+        i == 0 || self.toks[i - 1].is_newline()
     }
 
     /// Index of the next newline at or after i (or len).
     fn line_end(&self, i: usize) -> usize {
         let mut j = i;
-        while j < self.toks.len() && self.toks[j].kind() != Kind::Newline {
+        while j < self.toks.len() && !self.toks[j].is_newline() {
             j += 1;
         }
         j
@@ -617,17 +620,13 @@ impl<'a> NameScanner<'a> {
         let mut k = i;
         while !rest.is_empty() {
             let t = self.tok(k)?;
-            if t.kind() == Kind::Newline {
+            if t.is_newline() {
                 return None;
             }
             if k > i && t.gap() > 0 {
                 rest = rest.strip_prefix(' ')?;
             }
-            let piece = if t.kind() == Kind::Word {
-                self.f(k)
-            } else {
-                t.text(self.text)
-            };
+            let piece = if t.is_word() { self.f(k) } else { t.text(self.text) };
             rest = rest.strip_prefix(piece)?;
             k += 1;
         }
@@ -667,11 +666,10 @@ impl<'a> NameScanner<'a> {
             if t.wide_gap() {
                 item_start = true;
             }
-            if item_start && t.kind() == Kind::Word {
+            if item_start && t.is_word() {
                 item_start = false;
                 // An item that opens with an organisation or function word is not a person.
-                if t.kind() == Kind::Word && self.has(k, word::NON_NAME | word::FUNCTION) && !self.has(k, word::TUSSEN)
-                {
+                if t.is_word() && self.has(k, word::NON_NAME | word::FUNCTION) && !self.has(k, word::TUSSEN) {
                     k = self.skip_item(k, b);
                     continue;
                 }
@@ -823,7 +821,7 @@ impl<'a> NameScanner<'a> {
         // Block label alone on its line: the name is on the next non-empty line.
         if block_labels.iter().any(|c| self.match_phrase(i, c) == Some(lend)) {
             let mut j = le + 1;
-            while j < self.toks.len() && self.toks[j].kind() == Kind::Newline {
+            while j < self.toks.len() && self.toks[j].is_newline() {
                 j += 1;
             }
             let e = self.line_end(j);
@@ -835,9 +833,7 @@ impl<'a> NameScanner<'a> {
         // Label + ':' or tab, then names on the same line.
         if let Some(after) = self.phrase_at(i, labels) {
             let colon = self.tok(after).is_some_and(|t| t.is(':'));
-            let tab = self
-                .tok(after)
-                .is_some_and(|t| t.wide_gap() && t.kind() != Kind::Newline);
+            let tab = self.tok(after).is_some_and(|t| t.wide_gap() && !t.is_newline());
             if colon || tab {
                 let a = if colon { after + 1 } else { after };
                 self.names_in_items(a, le, Cue::Label, out);
@@ -860,7 +856,7 @@ impl<'a> NameScanner<'a> {
             && let Some(p) = self.parse(after, true)
         {
             let next = self.tok(p.end);
-            if next.is_none_or(|t| t.is(',') || t.kind() == Kind::Newline || t.is('!')) {
+            if next.is_none_or(|t| t.is(',') || t.is_newline() || t.is('!')) {
                 let mut ph = self.phrase(&p, Cue::Salutation);
                 if p.given.is_empty() && p.tussen.is_empty() && self.has(p.end - 1, word::FIRST) {
                     ph.first = ph.surname.take();
@@ -911,7 +907,7 @@ impl<'a> NameScanner<'a> {
                 i = p.end;
                 continue;
             }
-            if t.kind() == Kind::Word && !t.cap() && self.has(i, word::PERSON_NOUN) {
+            if t.is_word() && !t.cap() && self.has(i, word::PERSON_NOUN) {
                 let j = if self.tok(i + 1).is_some_and(|x| x.is('(')) {
                     i + 2
                 } else {
@@ -955,14 +951,14 @@ impl<'a> NameScanner<'a> {
                 && self.is_name_word(i)
                 && (i + 1..i + 7)
                     .map_while(|k| self.tok(k))
-                    .take_while(|x| x.kind() != Kind::Newline)
+                    .take_while(|x| !x.is_newline())
                     .any(|x| x.is('('))
                 && let Some(p) = self
                     .parse(i, false)
                     .or_else(|| self.parse(i, true).filter(|p| p.given.is_empty()))
                 && self.tok(p.end).is_some_and(|t| t.is('('))
                 && let Some(abbr) = self.tok(p.end + 1)
-                && abbr.kind() == Kind::Word
+                && abbr.is_word()
                 && let Some(close) =
                     (p.end + 2..p.end + 5).find(|&k| self.tok(k).is_some_and(|t| t.is(')') || t.is(',')))
             {
@@ -990,21 +986,17 @@ impl<'a> NameScanner<'a> {
             return true;
         }
         let p = self.toks[i - 1];
-        if p.kind() == Kind::Newline {
+        if p.is_newline() {
             // A line that wraps mid-sentence (PDF text, table cells) ends in a lower-case word
             // or a comma; anything else (blank line, full stop, heading) starts afresh.
-            return !(i >= 2
-                && (self.toks[i - 2].kind() == Kind::Word && !self.toks[i - 2].cap() || self.toks[i - 2].is(',')));
+            return !(i >= 2 && (self.toks[i - 2].is_word() && !self.toks[i - 2].cap() || self.toks[i - 2].is(',')));
         }
         p.is('.') || p.is('?') || p.is('!') || p.is(':') || p.wide_gap()
     }
 
     /// "A. Inleiding" at the start of a line is a numbered heading, not a name.
     fn single_letter_heading(&self, i: usize) -> bool {
-        self.line_start(i)
-            && self
-                .tok(i + 3)
-                .is_none_or(|t| t.kind() == Kind::Newline || !t.is_cap_word())
+        self.line_start(i) && self.tok(i + 3).is_none_or(|t| t.is_newline() || !t.is_cap_word())
     }
 
     /// Marks phrases that name public officials: a function word before the name, a party
@@ -1016,7 +1008,7 @@ impl<'a> NameScanner<'a> {
         for &m in &self.marks {
             let i = m as usize;
             let t = self.toks[i];
-            if t.kind() == Kind::Word && self.has(i, word::FUNCTION) {
+            if t.is_word() && self.has(i, word::FUNCTION) {
                 let mut j = i + 1;
                 // "minister van Financiën" names the office; "minister Van Roijen" the person.
                 if (self.is_word(j, "van") || self.is_word(j, "voor")) && !self.tok(j).is_some_and(|t| t.cap()) {
@@ -1035,7 +1027,7 @@ impl<'a> NameScanner<'a> {
             }
             if t.is('(')
                 && let Some(a) = self.tok(i + 1)
-                && a.kind() == Kind::Word
+                && a.is_word()
                 && self.tok(i + 2).is_some_and(|c| c.is(')'))
                 && self.lists.parties.contains(a.text(self.text))
                 && let Some(p) = self.parse_back(i)
@@ -1084,7 +1076,7 @@ impl<'a> NameScanner<'a> {
         while j > 0 {
             let k = j - 1;
             let t = self.toks[k];
-            if t.kind() == Kind::Newline || (k + 1 < i && self.toks[k + 1].wide_gap()) {
+            if t.is_newline() || (k + 1 < i && self.toks[k + 1].wide_gap()) {
                 break;
             }
             if self.is_name_word(k)
@@ -1095,7 +1087,7 @@ impl<'a> NameScanner<'a> {
                 j = k;
                 continue;
             }
-            if t.kind() == Kind::Word && t.cap() && t.end - t.start == 1 && self.tok(k + 1).is_some_and(|d| d.is('.')) {
+            if t.is_word() && t.cap() && t.end - t.start == 1 && self.tok(k + 1).is_some_and(|d| d.is('.')) {
                 j = k;
                 continue;
             }
@@ -1105,7 +1097,7 @@ impl<'a> NameScanner<'a> {
             return None;
         }
         // Drop leading particles that belong to the sentence ("de leden", "het lid").
-        while j < i && self.toks[j].kind() == Kind::Word && !self.toks[j].cap() && self.is_tussen(j, false) {
+        while j < i && self.toks[j].is_word() && !self.toks[j].cap() && self.is_tussen(j, false) {
             j += 1;
         }
         let p = self.parse(j, true)?;
@@ -1117,7 +1109,7 @@ impl<'a> NameScanner<'a> {
         let lo = i.saturating_sub(8);
         (lo..i)
             .rev()
-            .take_while(|&k| self.toks[k].kind() != Kind::Newline)
+            .take_while(|&k| !self.toks[k].is_newline())
             .any(|k| self.has(k, word::FUNCTION) && self.toks[k].cap())
     }
 
@@ -1159,8 +1151,8 @@ impl<'a> NameScanner<'a> {
             let mut k = a - 1;
             // A name wrapped at the end of a line ("S." / "van Mil", "Aiden" / "Kartosen") goes
             // on across one line break, when the line before ends in initials or a name word.
-            if self.toks[k].kind() == Kind::Newline {
-                if crossed || k == 0 || self.toks[k - 1].kind() == Kind::Newline {
+            if self.toks[k].is_newline() {
+                if crossed || k == 0 || self.toks[k - 1].is_newline() {
                     break;
                 }
                 let before = k - 1;
@@ -1170,7 +1162,7 @@ impl<'a> NameScanner<'a> {
                 // Migratiepact" / "Vink").
                 let lone_word = self.is_name_word(before)
                     && before > 0
-                    && self.toks[before - 1].kind() == Kind::Word
+                    && self.toks[before - 1].is_word()
                     && !self.toks[before - 1].cap()
                     && !self.is_tussen(before - 1, false);
                 let given_name =
@@ -1233,14 +1225,12 @@ impl<'a> NameScanner<'a> {
         let around = || (ext.tok_start..ext.first).chain(ext.last + 1..ext.tok_end);
         let given = around().filter(|&k| self.is_name_word(k)).map(|k| self.f(k)).collect();
         let initials = around()
-            .filter(|&k| {
-                self.toks[k].kind() == Kind::Word && self.toks[k].cap() && self.toks[k].end - self.toks[k].start <= 3
-            })
+            .filter(|&k| self.toks[k].is_word() && self.toks[k].cap() && self.toks[k].end - self.toks[k].start <= 3)
             .filter_map(|k| self.f(k).chars().next())
             .collect();
         let mut particles: SmallVec<[&str; 3]> = SmallVec::new();
         let mut k = ext.first;
-        while k > ext.tok_start && self.toks[k - 1].kind() == Kind::Word && self.has(k - 1, word::TUSSEN) {
+        while k > ext.tok_start && self.toks[k - 1].is_word() && self.has(k - 1, word::TUSSEN) {
             k -= 1;
             particles.push(self.f(k));
         }
