@@ -748,8 +748,10 @@ fn context_before(folded: &Folded, pos: usize, window: usize, words: &[String]) 
             firsts[usize::from(b >> 6)] & (1 << (b & 63)) != 0 && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
         })
         .any(|i| {
+            // The first byte is compared before the words themselves, so only the one or two
+            // words that start with it are compared in full.
             words.iter().any(|w| {
-                !w.is_empty()
+                w.as_bytes().first() == Some(&bytes[i])
                     && bytes[i..].starts_with(w.as_bytes())
                     && (if i == 0 {
                         f[..start].chars().next_back()
