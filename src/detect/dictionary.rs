@@ -44,6 +44,8 @@ struct Candidate {
     initial: Option<char>,
     /// Folded particles (`van der`).
     tussen: CompactString,
+    /// Folded surname.
+    surname: CompactString,
 }
 
 /// A person with a surname of more than one word: (all its folded words, person).
@@ -71,6 +73,10 @@ pub struct Hit {
     pub entry: Entry,
     /// Written with given names or initials (not the surname alone).
     pub full: bool,
+    /// The person's folded surname.
+    pub surname: CompactString,
+    /// The person's folded first given name (empty when none is known).
+    pub first: CompactString,
 }
 
 /// The compiled dictionary.
@@ -91,10 +97,6 @@ pub struct Dictionary {
     official_forms: Vec<String>,
     /// Folded first names of listed people (given names next to their surname).
     first_names: FxHashSet<CompactString>,
-    /// Per list and person: folded first given name (empty when none), inline.
-    firsts: [Vec<CompactString>; 2],
-    /// Per list and person: folded surname, inline (read for every name found).
-    surnames: [Vec<CompactString>; 2],
 }
 
 impl Dictionary {
@@ -112,21 +114,22 @@ impl Dictionary {
         // Per first word, in order of first appearance: the people, to be laid out grouped.
         let mut grouped: Vec<(CompactString, Vec<Candidate>, Vec<MultiWord>)> = Vec::new();
         let mut group_of: FxHashMap<String, usize> = FxHashMap::default();
-        for (li, (list, people)) in lists.into_iter().enumerate() {
-            d.firsts[li] = people
+        for (list, people) in lists {
+            let firsts: Vec<CompactString> = people
                 .iter()
                 .map(|p| fold_str(p.first.split_whitespace().next().unwrap_or("")).into())
                 .collect();
-            d.surnames[li] = people.iter().map(|p| fold_str(&p.surname).into()).collect();
+            let surnames: Vec<CompactString> = people.iter().map(|p| fold_str(&p.surname).into()).collect();
             for (pi, p) in people.iter().enumerate() {
-                let first = &d.firsts[li][pi];
+                let first = &firsts[pi];
                 let entry = Candidate {
                     entry: Entry { person: pi, list },
                     first: (!first.is_empty()).then(|| first.clone()),
                     initial: fold_str(&p.initials).chars().next(),
                     tussen: CompactString::from(fold_str(&p.tussen)),
+                    surname: surnames[pi].clone(),
                 };
-                let sur = &d.surnames[li][pi];
+                let sur = &surnames[pi];
                 if sur.chars().filter(|c| c.is_alphabetic()).count() < 2 {
                     continue;
                 }
@@ -172,16 +175,6 @@ impl Dictionary {
             );
         }
         d
-    }
-
-    /// The folded surname of a listed person.
-    pub fn folded_surname(&self, e: Entry) -> &str {
-        &self.surnames[usize::from(e.list == ListKind::Official)][e.person]
-    }
-
-    /// The folded first given name of a listed person (empty when none is known).
-    pub fn folded_first(&self, e: Entry) -> &str {
-        &self.firsts[usize::from(e.list == ListKind::Official)][e.person]
     }
 
     /// True when no list was given.
@@ -234,15 +227,17 @@ impl Dictionary {
                 &multi_entries
             };
             let ext = sc.extend_name(i, last, |w| self.first_names.contains(w));
-            let Some(entry) = self.best(entries, &sc.name_parts(&ext)) else {
+            let Some(c) = self.best(entries, &sc.name_parts(&ext)) else {
                 i += 1;
                 continue;
             };
             out.push(Hit {
                 start: ext.start,
                 end: ext.end,
-                entry,
+                entry: c.entry,
                 full: ext.tok_start < i || ext.tok_end > last + 1,
+                surname: c.surname.clone(),
+                first: c.first.clone().unwrap_or_default(),
             });
             i = ext.tok_end.max(i + 1);
         }
@@ -252,9 +247,9 @@ impl Dictionary {
     /// Of the people whose particles fit the written name (particles are part of a Dutch
     /// surname: "Van den Hoek" is not staff member Hoek), the one whose given names or
     /// initials fit best; staff on a tie, then the later one. `None` when nobody fits.
-    fn best(&self, entries: &[Candidate], ext: &NameParts) -> Option<Entry> {
+    fn best<'c>(&self, entries: &'c [Candidate], ext: &NameParts) -> Option<&'c Candidate> {
         let first_initial = ext.initials.first().copied();
-        let mut best: Option<((i32, bool), Entry)> = None;
+        let mut best: Option<((i32, bool), &Candidate)> = None;
         for c in entries {
             let e = &c.entry;
             // The person's particles as written ("van der" against "van", "der").
@@ -274,10 +269,10 @@ impl Dictionary {
             let score = (s, e.list == ListKind::Staff);
             // `>=`: on a tie the later person, as `Iterator::max_by_key` chooses.
             if best.is_none_or(|(b, _)| score >= b) {
-                best = Some((score, *e));
+                best = Some((score, c));
             }
         }
-        best.map(|(_, e)| e)
+        best.map(|(_, c)| c)
     }
 
     /// Some official's full name is known, for [`is_official_like`](Self::is_official_like).

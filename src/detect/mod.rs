@@ -335,7 +335,7 @@ impl Detector {
         for hit in self.dict.find(&scanner) {
             match hit.entry.list {
                 ListKind::Official => {
-                    insert_str(&mut official_keys, self.dict.folded_surname(hit.entry));
+                    insert_str(&mut official_keys, &hit.surname);
                     keeps.push((
                         hit.start,
                         hit.end,
@@ -344,10 +344,9 @@ impl Detector {
                     ));
                 }
                 ListKind::Staff => {
-                    insert_str(&mut person_keys, self.dict.folded_surname(hit.entry));
-                    let first = self.dict.folded_first(hit.entry);
-                    if !first.is_empty() {
-                        insert_str(&mut first_keys, first);
+                    insert_str(&mut person_keys, &hit.surname);
+                    if !hit.first.is_empty() {
+                        insert_str(&mut first_keys, &hit.first);
                     }
                     staff_spans.push((hit.start, hit.end));
                     findings.push(Finding {
