@@ -814,14 +814,14 @@ fn near_digit_windows(text: &str, runs: &[(usize, usize)], reach: usize) -> Vec<
 fn digit_line_windows(text: &str) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     // A non-ASCII decimal digit (Arabic-Indic, full-width…) could match `\d`: scan everything.
-    let mut k = 0;
-    while let Some(p) = b[k..].iter().position(|&c| c >= 0x80) {
-        k += p;
+    let mut k = crate::text::fold::ascii_run(b);
+    while k < b.len() {
         let c = text[k..].chars().next().unwrap_or(' ');
         if c.is_numeric() {
             return vec![(0, text.len())];
         }
         k += c.len_utf8();
+        k += crate::text::fold::ascii_run(&b[k..]);
     }
     let mut out: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
