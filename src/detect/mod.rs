@@ -297,8 +297,9 @@ impl Detector {
             );
         }
         let mut phrases = scanner.scan();
-        // The person an identifier belongs to is named in the same sentence.
-        let phrase_ix = SpanIndex::new(phrases.iter().map(|p| (p.start, p.end, 0)));
+        // The person an identifier belongs to is named in the same sentence. (Indexes are built
+        // only when there is something to look up in them.)
+        let mut phrase_ix: Option<SpanIndex> = None;
         let mut near_ids: Vec<NamePhrase> = Vec::new();
         let mut sentences_done: rustc_hash::FxHashSet<(usize, usize)> = Default::default();
         for f in findings.iter().filter(|f| {
@@ -312,6 +313,8 @@ impl Detector {
             if !sentences_done.insert(sentence) {
                 continue;
             }
+            let phrase_ix =
+                phrase_ix.get_or_insert_with(|| SpanIndex::new(phrases.iter().map(|p| (p.start, p.end, 0))));
             for ph in scanner.names_in_range(sentence) {
                 if !phrase_ix.any(ph.start, ph.end)
                     && !near_ids
@@ -443,7 +446,7 @@ impl Detector {
         let keep_ix = SpanIndex::new(keeps.iter().enumerate().map(|(k, x)| (x.0, x.1, k)));
         for f in findings
             .iter_mut()
-            .filter(|f| f.category == Category::Name && f.redacted())
+            .filter(|f| !keeps.is_empty() && f.category == Category::Name && f.redacted())
         {
             let listed = &*f.rule == "naam-personeelslijst";
             // A staff-list name beats an official recognised by context, and a longer listed name
@@ -459,7 +462,11 @@ impl Detector {
                 f.disposition = Disposition::Keep(keeps[k].2.clone());
             }
         }
-        let found_ix = SpanIndex::new(findings.iter().map(|f| (f.start, f.end, 0)));
+        let found_ix = if keeps.is_empty() {
+            SpanIndex::default()
+        } else {
+            SpanIndex::new(findings.iter().map(|f| (f.start, f.end, 0)))
+        };
         for (s, e, reason, _) in &keeps {
             if !found_ix.any(*s, *e) {
                 findings.push(Finding {
