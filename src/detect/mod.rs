@@ -177,8 +177,9 @@ impl Labels {
     /// Rule id and explanation of a name found by `cue` with `explanation`.
     fn cue(&self, cue: names::Cue, explanation: &'static str) -> (Arc<str>, Arc<str>) {
         match self.cues.get(cue as usize) {
-            // The cue's own text (always so today): no lookup.
-            Some((rule, expl)) if std::ptr::eq(explanation, cue.explain()) => (rule.clone(), expl.clone()),
+            // The cue's own text (always so today): no lookup. Compared by value: a literal may
+            // have more than one address in the binary.
+            Some((rule, expl)) if explanation == cue.explain() => (rule.clone(), expl.clone()),
             _ => (self.get(cue.rule_id()), self.get(explanation)),
         }
     }
