@@ -47,13 +47,27 @@ pub fn iban_mod97(s: &str) -> bool {
 
 /// A phone number reduced to its national digits (`+31 (0)70 …` → `070…`).
 pub fn national_digits(s: &str) -> String {
-    let mut t = s.trim().to_string();
+    // One allocation: this runs for every phone number in a text.
+    let t = s.trim();
+    let mut out = String::with_capacity(12);
+    let digits = |part: &str, out: &mut String| out.extend(part.chars().filter(char::is_ascii_digit));
     if let Some(r) = t.strip_prefix("+31") {
-        t = format!("0{}", r.replacen("(0)", "", 1));
+        out.push('0');
+        // The first "(0)" after the country code is the trunk prefix written along.
+        match r.split_once("(0)") {
+            Some((a, b)) => {
+                digits(a, &mut out);
+                digits(b, &mut out);
+            }
+            None => digits(r, &mut out),
+        }
     } else if let Some(r) = t.strip_prefix("0031") {
-        t = format!("0{r}");
+        out.push('0');
+        digits(r, &mut out);
+    } else {
+        digits(t, &mut out);
     }
-    t.chars().filter(|c| c.is_ascii_digit()).collect()
+    out
 }
 
 /// Ten national digits starting with 0 (06 mobiles, area codes, 088/085/084); not 0800/0900
@@ -213,6 +227,8 @@ mod tests {
         }
         assert_eq!(national_digits("+31 (0)6 2541 2667"), "0625412667");
         assert_eq!(national_digits("0031 70 1234567"), "0701234567");
+        assert_eq!(national_digits("+31(0)70 (0)12"), "070012");
+        assert_eq!(national_digits(" 070-123 "), "070123");
     }
 
     #[test]
