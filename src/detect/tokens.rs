@@ -16,8 +16,9 @@ pub enum Kind {
 }
 
 /// One token, packed into 16 bytes: a large text has millions of them, and every name pass
-/// reads them, so their size sets how much of the token list stays in the cache (a token of
-/// 24 bytes measured about 15 % slower detection than 16, one of 32 slower still).
+/// reads them, so their size sets how much of the token list stays in the cache (padded from
+/// 24 to 32 bytes, detection on a 4 MiB text measured 15 % slower; packed from 24 to 16, a
+/// few percent faster).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tok {
     /// Byte start in the text.
