@@ -52,8 +52,8 @@ struct Candidate {
 type MultiWord = (Vec<String>, Candidate);
 
 /// The people under one folded word of [`Dictionary::by_word`], as ranges of
-/// [`Dictionary::single`] and [`Dictionary::multi`] (kept in the table entry, so a hit needs
-/// no further pointer to find them).
+/// [`Dictionary::single`] and [`Dictionary::multi`]: every person is in one of two flat lists,
+/// grouped by word, rather than in small vectors of their own.
 #[derive(Debug, Default, Clone)]
 struct SurnameKey {
     /// People whose surname is this one word.
@@ -115,21 +115,17 @@ impl Dictionary {
         let mut grouped: Vec<(CompactString, Vec<Candidate>, Vec<MultiWord>)> = Vec::new();
         let mut group_of: FxHashMap<String, usize> = FxHashMap::default();
         for (list, people) in lists {
-            let firsts: Vec<CompactString> = people
-                .iter()
-                .map(|p| fold_str(p.first.split_whitespace().next().unwrap_or("")).into())
-                .collect();
-            let surnames: Vec<CompactString> = people.iter().map(|p| fold_str(&p.surname).into()).collect();
             for (pi, p) in people.iter().enumerate() {
-                let first = &firsts[pi];
+                let given = p.first.split_whitespace().next();
+                let first = CompactString::from(fold_str(given.unwrap_or("")));
+                let sur = fold_str(&p.surname);
                 let entry = Candidate {
                     entry: Entry { person: pi, list },
                     first: (!first.is_empty()).then(|| first.clone()),
                     initial: fold_str(&p.initials).chars().next(),
-                    tussen: CompactString::from(fold_str(&p.tussen)),
-                    surname: surnames[pi].clone(),
+                    tussen: fold_str(&p.tussen).into(),
+                    surname: sur.as_str().into(),
                 };
-                let sur = &surnames[pi];
                 if sur.chars().filter(|c| c.is_alphabetic()).count() < 2 {
                     continue;
                 }
@@ -137,7 +133,7 @@ impl Dictionary {
                 // A one-word surname is its own key; a longer one is found by its first word.
                 let key: &str = match words.as_slice() {
                     [] => continue,
-                    [_] => sur,
+                    [_] => &sur,
                     [w, ..] => w,
                 };
                 let g = *group_of.entry(key.to_string()).or_insert_with(|| {
@@ -149,8 +145,8 @@ impl Dictionary {
                 } else {
                     grouped[g].2.push((words, entry));
                 }
-                if let Some(f) = p.first.split_whitespace().next() {
-                    d.first_names.insert(CompactString::from(fold_str(f)));
+                if given.is_some() {
+                    d.first_names.insert(first);
                 }
                 if list == ListKind::Official {
                     for (form, kind) in p.variants() {

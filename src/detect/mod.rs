@@ -443,11 +443,28 @@ impl Detector {
                 disposition: Disposition::Redact,
             });
         }
-        // Officials win over names that are not on the staff list.
+        self.apply_keeps(&mut findings, &keeps);
+        DocScan {
+            findings: resolve(findings, text),
+            surnames: person_keys
+                .into_iter()
+                .filter(|k| k.chars().count() >= 3)
+                .map(String::from)
+                .collect(),
+            official_surnames: official_keys.into_iter().map(String::from).collect(),
+        }
+    }
+
+    /// Officials win over names that are not on the staff list; an official's name that no
+    /// finding covers is reported as kept. `keeps`: (start, end, reason, from the officials list).
+    fn apply_keeps(&self, findings: &mut Vec<Finding>, keeps: &[(usize, usize, String, bool)]) {
+        if keeps.is_empty() {
+            return;
+        }
         let keep_ix = SpanIndex::new(keeps.iter().enumerate().map(|(k, x)| (x.0, x.1, k)));
         for f in findings
             .iter_mut()
-            .filter(|f| !keeps.is_empty() && f.category == Category::Name && f.redacted())
+            .filter(|f| f.category == Category::Name && f.redacted())
         {
             let listed = &*f.rule == "naam-personeelslijst";
             // A staff-list name beats an official recognised by context, and a longer listed name
@@ -463,33 +480,24 @@ impl Detector {
                 f.disposition = Disposition::Keep(keeps[k].2.clone());
             }
         }
-        let found_ix = if keeps.is_empty() {
-            SpanIndex::default()
-        } else {
-            SpanIndex::new(findings.iter().map(|f| (f.start, f.end, 0)))
-        };
-        for (s, e, reason, _) in &keeps {
+        let found_ix = SpanIndex::new(findings.iter().map(|f| (f.start, f.end, 0)));
+        let (rule, explanation) = (
+            self.labels.get("ambtsdrager"),
+            self.labels.get("naam van een publieke functionaris"),
+        );
+        for (s, e, reason, _) in keeps {
             if !found_ix.any(*s, *e) {
                 findings.push(Finding {
                     start: *s,
                     end: *e,
-                    rule: self.labels.get("ambtsdrager"),
+                    rule: rule.clone(),
                     category: Category::Name,
                     ground: self.labels.privacy.clone(),
                     confidence: Confidence::Confirmed,
-                    explanation: self.labels.get("naam van een publieke functionaris"),
+                    explanation: explanation.clone(),
                     disposition: Disposition::Keep(reason.clone()),
                 });
             }
-        }
-        DocScan {
-            findings: resolve(findings, text),
-            surnames: person_keys
-                .into_iter()
-                .filter(|k| k.chars().count() >= 3)
-                .map(String::from)
-                .collect(),
-            official_surnames: official_keys.into_iter().map(String::from).collect(),
         }
     }
 
@@ -919,7 +927,7 @@ fn push_split_lines(out: &mut Vec<Finding>, f: Finding, text: &str, breaks: &[us
 
 /// Resolves overlaps: redactions win over keeps of other categories; overlapping or
 /// whitespace-adjacent name redactions merge; redactions over a line break are split per line
-/// (see [`push_split_lines`]); result sorted by start.
+/// (see `push_split_lines`); result sorted by start.
 pub fn resolve(findings: Vec<Finding>, text: &str) -> Vec<Finding> {
     // Ties: the most specific rule names the span; propagation only repeats another finding.
     // A stable sort of small keys (the detector makes findings in a few sorted runs, which

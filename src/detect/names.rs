@@ -241,7 +241,7 @@ pub struct NameScanner<'a> {
     /// The tokens, each word with its folded range and list bits (see [`word`]).
     toks: Vec<Tok>,
     /// Indices of the tokens a name or an official's name can start at or be cued by (see
-    /// [`NameScanner::is_mark`]), in order: the passes that look for names visit only these,
+    /// [`is_mark`]), in order: the passes that look for names visit only these,
     /// about one token in five, instead of every token.
     marks: Vec<u32>,
     lists: &'a Lists,
@@ -313,10 +313,10 @@ impl<'a> NameScanner<'a> {
 
     #[inline]
     fn f(&self, i: usize) -> &str {
-        match self.toks.get(i) {
-            Some(t) => self.folded.text.get(t.folded()).unwrap_or(""),
-            _ => "",
-        }
+        self.toks
+            .get(i)
+            .and_then(|t| self.folded.text.get(t.folded()))
+            .unwrap_or("")
     }
 
     /// The folded bytes of token i (empty for non-words). Unlike [`f`](Self::f) it does not
@@ -324,10 +324,10 @@ impl<'a> NameScanner<'a> {
     /// length never touches the text: the name passes test many tokens against a few words.
     #[inline]
     fn fb(&self, i: usize) -> &[u8] {
-        match self.toks.get(i) {
-            Some(t) => self.folded.text.as_bytes().get(t.folded()).unwrap_or(b""),
-            _ => b"",
-        }
+        self.toks
+            .get(i)
+            .and_then(|t| self.folded.text.as_bytes().get(t.folded()))
+            .unwrap_or(b"")
     }
 
     /// Is token i the folded word `w`?
@@ -537,15 +537,7 @@ impl<'a> NameScanner<'a> {
         }
         let ends = match self.tok(k) {
             None => true,
-            Some(t) => {
-                matches!(t.kind(), Kind::Newline)
-                    || t.is('<')
-                    || t.is(';')
-                    || t.is('(')
-                    || t.is('[')
-                    || t.wide_gap()
-                    || t.is(',')
-            }
+            Some(t) => t.is_newline() || t.is('<') || t.is(';') || t.is('(') || t.is('[') || t.wide_gap() || t.is(','),
         };
         if ends {
             p.end = k;

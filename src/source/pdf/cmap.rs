@@ -122,7 +122,7 @@ pub struct CMap {
 impl CMap {
     /// Parses CMap program text. `usecmap` of another CMap is resolved through `resolve`
     /// (given the CMap name without the slash, returns its program bytes, or None);
-    /// /Identity-H and /Identity-V are built in (2-byte codespace <0000> <FFFF>, CID = code,
+    /// /Identity-H and /Identity-V are built in (2-byte codespace `<0000> <FFFF>`, CID = code,
     /// no Unicode). A `usecmap` chain deeper than 8, or more than 32 used CMaps in total,
     /// is an error.
     ///
