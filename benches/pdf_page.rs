@@ -48,12 +48,20 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Elements(doc.pages.len() as u64));
         let layer = TextLayer::plain(doc.text.text.clone());
         let scan = det.scan(&layer);
-        let needles: Vec<String> = scan
+        let expected = verify::collapse(&fold_keep_case(&woo_redact::redact::text::apply(
+            &doc.text.text,
+            &scan.findings,
+        )));
+        let needles: Vec<verify::Needle> = scan
             .findings
             .iter()
             .filter(|f| f.redacted())
             .map(|f| verify::collapse(&fold_keep_case(&doc.text.text[f.start..f.end])))
             .filter(|n| n.chars().filter(|c| c.is_alphanumeric()).count() >= 3)
+            .map(|n| verify::Needle {
+                allowed: verify::count_words(&expected, &n),
+                text: n,
+            })
             .collect();
         let (out, _) = woo_redact::redact::pdf::redact(&doc, &scan.findings, rel.as_bytes(), None).expect("redacts");
         assert!(verify::pdf(&out, &needles, &det, &batch, &[]).is_ok(), "{rel} verifies");

@@ -5,7 +5,7 @@
 use crate::detect::{BatchNames, Detector, DocScan};
 use crate::error::{Error, Result};
 use crate::limits::{Budget, Limits};
-use crate::redact::verify;
+use crate::redact::verify::{self, collapse};
 use crate::report::json::{DocEntry, doc_entry};
 use crate::source::pdf::PdfDoc;
 use crate::text::TextLayer;
@@ -313,17 +313,10 @@ fn load_bytes(kind: DocKind, bytes: Vec<u8>) -> std::result::Result<Loaded, (Doc
             .map_err(|r| (DocStatus::Failed, r)),
         DocKind::Pdf => {
             let pdf = source::pdf::load(&bytes).map_err(|r| (DocStatus::NeedsReview, r))?;
-            let mut problems = source::pdf::page_problems(&pdf);
-            for (i, page) in pdf.pages.iter().enumerate() {
-                if !source::pdf::text_under_fills(page).is_empty() {
-                    problems.push(format!(
-                        "page {}: text lies under a box drawn over it (a redaction that only covers the text?): needs manual review",
-                        i + 1
-                    ));
-                }
-            }
+            let problems = source::pdf::page_problems(&pdf);
             if !problems.is_empty() {
-                return Err((DocStatus::NeedsReview, problems.join("; ")));
+                let reasons: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+                return Err((DocStatus::NeedsReview, reasons.join("; ")));
             }
             let layer = TextLayer::plain(pdf.text.text.clone());
             Ok(Loaded::Pdf(Box::new(pdf), layer, bytes))
@@ -709,11 +702,16 @@ fn process(
         return over(e);
     }
     let result = match &loaded {
-        Loaded::Text(layer) => redact_text(layer, &scan, closing.as_deref(), &verifier),
-        Loaded::Pdf(pdf, _, input) => redact_pdf(rel, pdf, input, &scan, closing.as_deref(), &verifier),
+        Loaded::Text(layer) => redact_text(layer, &scan, closing.as_deref(), &verifier).map(|b| (b, Vec::new())),
+        Loaded::Pdf(pdf, _, input) => redact_pdf(rel, pdf, input, &scan, closing.as_deref(), &verifier).map(|done| {
+            (
+                done.bytes.clone(),
+                cleaning(&done, &detector.rules().grounds.template.cleaning),
+            )
+        }),
     };
     let entry = |status, reason| doc_entry(rel, status, reason, &layer.text, &scan.findings, &places);
-    let bytes = match result {
+    let (bytes, cleaned) = match result {
         Ok(b) => b,
         Err(reason) => return (entry(DocStatus::NeedsReview, Some(reason)), None),
     };
@@ -727,7 +725,52 @@ fn process(
     } else {
         DocStatus::Clean
     };
-    (entry(status, None), Some(bytes))
+    let mut e = entry(status, None);
+    e.cleaned = cleaned;
+    (e, Some(bytes))
+}
+
+/// The report's account of what cleaning a PDF removed besides the redactions, worded from
+/// the grounds table's template.
+fn cleaning(
+    done: &redact::pdf::Redacted,
+    notes: &std::collections::BTreeMap<String, String>,
+) -> Vec<crate::report::json::Cleaning> {
+    use crate::source::pdf::interp::Hidden;
+    let note = |kind: &str| notes.get(kind).cloned().unwrap_or_else(|| kind.to_string());
+    let mut out: Vec<crate::report::json::Cleaning> = Vec::new();
+    for h in &done.hidden {
+        let kind = match h.kind {
+            Hidden::UnderFill(_) => "under-box",
+            Hidden::OffPage => "off-page",
+            Hidden::White => "white",
+            Hidden::Clipped => "clipped",
+            Hidden::Tiny => "tiny",
+            Hidden::NotPainted => "invisible",
+            Hidden::Transparent => "transparent",
+        };
+        match out.iter_mut().find(|c| c.page == h.page + 1 && c.kind == kind) {
+            Some(c) => c.chars += h.chars,
+            None => out.push(crate::report::json::Cleaning {
+                page: h.page + 1,
+                kind: kind.to_string(),
+                chars: h.chars,
+                note: note(kind),
+            }),
+        }
+    }
+    for &(page, _) in &done.painted {
+        if !out.iter().any(|c| c.page == page + 1 && c.kind == "image-painted") {
+            out.push(crate::report::json::Cleaning {
+                page: page + 1,
+                kind: "image-painted".into(),
+                chars: 0,
+                note: note("image-painted"),
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.page, &a.kind).cmp(&(b.page, &b.kind)));
+    out
 }
 
 /// What verification needs: the detector, the names of the batch, and the texts a reviewer
@@ -792,27 +835,11 @@ fn redact_pdf(
     scan: &DocScan,
     closing: Option<&str>,
     v: &Verifier,
-) -> std::result::Result<Vec<u8>, String> {
-    // An image under a redaction may hold the same text as pixels (a signature, a scan).
-    for f in scan.findings.iter().filter(|f| f.redacted()) {
-        for (page, gi) in pdf.text.glyphs_in(f.start, f.end) {
-            let b = pdf.pages[page].glyphs[gi].bbox;
-            if pdf.pages[page]
-                .images
-                .iter()
-                .any(|i| i[0] < b[2] && b[0] < i[2] && i[1] < b[3] && b[1] < i[3])
-            {
-                return Err(format!(
-                    "page {}: an image overlaps text to redact (a scan or signature?)",
-                    page + 1
-                ));
-            }
-        }
-    }
+) -> std::result::Result<redact::pdf::Redacted, String> {
     let mut seed = rel.as_bytes().to_vec();
     seed.extend_from_slice(&(input.len() as u64).to_be_bytes());
     seed.extend_from_slice(&input[..input.len().min(4096)]);
-    let (bytes, _boxes) = redact::pdf::redact(pdf, &scan.findings, &seed, closing)?;
+    let done = redact::pdf::redact_with(pdf, &scan.findings, &seed, closing, None)?;
     // Needles are the redacted texts, with the parts of one span that a line break split
     // joined again: "12 augustus" alone would also match an ordinary date elsewhere.
     let text = &pdf.text.text;
@@ -825,13 +852,20 @@ fn redact_pdf(
             _ => spans.push((f.start, f.end)),
         }
     }
-    let needles: Vec<String> = spans
+    // Each may stay in the output as often as the input shows it outside every redaction
+    // (an ordinary word that is also part of a redacted address, a name also kept elsewhere).
+    let expected = collapse(&fold_keep_case(&redact::text::apply(text, &scan.findings)));
+    let needles: Vec<verify::Needle> = spans
         .iter()
-        .map(|&(a, b)| verify::collapse(&fold_keep_case(&text[a..b])))
+        .map(|&(a, b)| collapse(&fold_keep_case(&text[a..b])))
         .filter(|n| n.chars().filter(|c| c.is_alphanumeric()).count() >= 3)
+        .map(|n| verify::Needle {
+            allowed: verify::count_words(&expected, &n),
+            text: n,
+        })
         .collect();
-    verify::pdf(&bytes, &needles, v.detector, v.batch, v.kept)?;
-    Ok(bytes)
+    verify::pdf(&done.bytes, &needles, v.detector, v.batch, v.kept)?;
+    Ok(done)
 }
 
 #[cfg(test)]

@@ -590,7 +590,6 @@ mod tj_rewrite {
     use std::sync::Arc;
     use woo_redact::detect::{Disposition, Finding};
     use woo_redact::rules::{Category, Confidence};
-    use woo_redact::source::pdf::interp::StreamRef;
 
     fn finding(start: usize, end: usize) -> Finding {
         Finding {
@@ -635,9 +634,8 @@ mod tj_rewrite {
             }
             let (out, _) = woo_redact::redact::pdf::redact(&pdf, &findings, b"seed", None).unwrap();
             let back = woo_redact::source::pdf::load(&out).unwrap();
-            // With boxes, the original content is the second stream of the page (ours wrap it).
-            let original = StreamRef::Page(usize::from(!findings.is_empty()));
-            let after: Vec<(f32, f32)> = back.pages[0].glyphs.iter().filter(|g| g.addr.stream == original).map(|g| g.origin).collect();
+            // Our labels are white on the boxes; the page's own glyphs are black.
+            let after: Vec<(f32, f32)> = back.pages[0].glyphs.iter().filter(|g| g.fill < 0.5).map(|g| g.origin).collect();
             let mut kept_sorted = kept.clone();
             kept_sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
             let mut after_sorted = after.clone();

@@ -175,7 +175,7 @@ impl IssueKind {
 pub enum Severity {
     /// Fails the gate (exit 1).
     Error,
-    /// Reported, does not fail (a candidate without context).
+    /// Reported, does not fail (a candidate without context, a box without a label).
     Warning,
     /// The file could not be checked (exit 2, which wins over 1).
     Incomplete,
@@ -493,10 +493,12 @@ fn leftovers(dir: &std::path::Path) -> Vec<String> {
 
 /// Turns a raw issue into a report issue: severity by kind, masked text, fingerprint.
 fn issue(rel: &str, raw: RawIssue, occurrence: usize) -> Issue {
-    let severity = if raw.kind == IssueKind::NeedsReview {
-        Severity::Incomplete
-    } else {
-        Severity::Error
+    let severity = match raw.kind {
+        IssueKind::NeedsReview => Severity::Incomplete,
+        // A box without a label hides nothing (text under a box is its own error): the
+        // decision misses a ground, which a reviewer fixes; nothing leaks.
+        IssueKind::BoxWithoutLabel => Severity::Warning,
+        _ => Severity::Error,
     };
     let folded = raw.text.as_deref().map(fold_str).unwrap_or_default();
     let key = if folded.is_empty() { raw.key.clone() } else { folded };

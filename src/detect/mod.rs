@@ -608,7 +608,17 @@ impl Detector {
                 Some(Validator::EmailPersonal) => {
                     let local = fold_str(s);
                     let head = local.split(['.', '-', '_', '+']).next().unwrap_or("");
-                    if self.mailboxes.contains(&local) || self.mailboxes.contains(head) {
+                    let service = |w: &str| {
+                        self.rules
+                            .mailbox_suffixes
+                            .iter()
+                            .any(|suf| w.len() >= suf.len() && w.ends_with(suf.as_str()))
+                    };
+                    if self.mailboxes.contains(&local)
+                        || self.mailboxes.contains(head)
+                        || service(&local)
+                        || service(head)
+                    {
                         keep = Some("functionele mailbox".into());
                     } else {
                         email_name_keys(&local, person_keys, first_keys, &self.rules.lists);

@@ -1,17 +1,23 @@
 //! PDF writer (PDF.md §2.8–2.9, §6.5–6.6): removes the glyphs of every redacted span from the
-//! content streams, keeping every surviving glyph where it was (a removed glyph becomes a `TJ`
-//! adjustment equal to its advance), draws a black box with the ground code in white over each
-//! redacted run, strips everything outside the page content that can carry text (metadata,
-//! XMP, outlines, attachments, JavaScript, annotations, forms, the structure tree, marked
-//! content `/ActualText`), prunes unreferenced objects and saves a fresh file (never an
-//! incremental update) with a new deterministic `/ID`.
+//! content, keeping every surviving glyph where it was (a removed glyph becomes a `TJ`
+//! adjustment equal to its advance), removes text a reader cannot see (hidden under a box, off
+//! the page, white on white, clipped, tiny, invisible) so extractors cannot read it either,
+//! paints the pixels of images under a redaction black, draws a black box with the ground code
+//! in white over each redacted run, strips everything outside the page content that can carry
+//! text (metadata, XMP, outlines, attachments, JavaScript, annotations, forms, the structure
+//! tree, marked content `/ActualText`), prunes unreferenced objects and saves a fresh file
+//! (never an incremental update) with a new deterministic `/ID`.
+//!
+//! Content is edited by splicing: only the operations that change are written anew; every other
+//! byte stays as the producer wrote it.
 
 use crate::detect::Finding;
-use crate::source::pdf::interp::{Glyph, StreamRef, page_resources};
+use crate::source::pdf::content::{Lexer, write_op};
+use crate::source::pdf::interp::{Glyph, Hidden, StreamRef, form_content, page_content, page_resources};
 use crate::source::pdf::{PdfDoc, afm};
 use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat, dictionary};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 
 /// Name of the font resource we add for labels; chosen to be unlikely in real files.
@@ -35,6 +41,44 @@ pub struct BoxOnPage {
     pub size: f32,
 }
 
+/// Text a reader could not see, removed from one page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HiddenRemoved {
+    /// 0-based page index.
+    pub page: usize,
+    /// Why it was hidden.
+    pub kind: Hidden,
+    /// Characters removed.
+    pub chars: usize,
+}
+
+/// What a redaction wrote.
+#[derive(Debug, Clone, Default)]
+pub struct Redacted {
+    /// The new file.
+    pub bytes: Vec<u8>,
+    /// The boxes drawn.
+    pub boxes: Vec<BoxOnPage>,
+    /// Hidden text removed, per page and kind.
+    pub hidden: Vec<HiddenRemoved>,
+    /// Images whose pixels under a box were painted: (0-based page, object).
+    pub painted: Vec<(usize, ObjectId)>,
+}
+
+/// Paints the regions (unit-square coordinates of the image) of an image XObject black; the
+/// replacement image stream and, when the image has them, its soft mask and stencil mask.
+pub type ImagePainter<'a> = &'a dyn Fn(&lopdf::Document, &Stream, &[[f32; 4]]) -> Result<PaintedImage, String>;
+
+/// An image with its regions painted.
+pub struct PaintedImage {
+    /// The new image stream.
+    pub image: Stream,
+    /// The new `/SMask`, if the image had one.
+    pub smask: Option<Stream>,
+    /// The new `/Mask` stream, if the image had one.
+    pub mask: Option<Stream>,
+}
+
 /// Redacts `pdf` per the redacted findings (spans in `pdf.text.text`); returns the new file's
 /// bytes and the boxes drawn, or why it could not be done.
 pub fn redact(
@@ -43,9 +87,21 @@ pub fn redact(
     seed: &[u8],
     closing: Option<&str>,
 ) -> Result<(Vec<u8>, Vec<BoxOnPage>), String> {
+    redact_with(pdf, findings, seed, closing, None).map(|r| (r.bytes, r.boxes))
+}
+
+/// [`redact`], with the hidden text it removed and the images it painted; `painter` paints
+/// images under boxes (without one, an image under a box refuses the document).
+pub fn redact_with(
+    pdf: &PdfDoc,
+    findings: &[Finding],
+    seed: &[u8],
+    closing: Option<&str>,
+    painter: Option<ImagePainter>,
+) -> Result<Redacted, String> {
     let mut doc = pdf.doc.clone();
     let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
-    // Glyphs to remove per stream and operation, and boxes per page.
+    // Glyphs to remove per content and operation, and boxes per page.
     let mut remove: Removals = BTreeMap::new();
     let mut boxes: Vec<BoxOnPage> = Vec::new();
     for f in findings.iter().filter(|f| f.redacted()) {
@@ -96,113 +152,149 @@ pub fn redact(
             boxes.push(r);
         }
     }
-    // Invisible text (render mode 3 or 7) shows nothing, yet every extractor reads it: it goes,
-    // without a box. (An OCR layer over a scan never gets here: it is failed closed.)
-    for (page, scan) in pdf.pages.iter().enumerate() {
-        for g in scan.glyphs.iter().filter(|g| g.invisible) {
-            if !g.tj_advance.is_finite() {
-                return Err(format!("page {}: invisible text has font size 0", page + 1));
+    // Text a reader cannot see is read by every extractor: it goes, without a box. A glyph of
+    // a form drawn in several places goes only when it is hidden in every one of them.
+    let mut shown_in_forms: FxHashSet<(StreamRef, usize, usize, usize)> = FxHashSet::default();
+    for scan in &pdf.pages {
+        for g in scan.glyphs.iter().filter(|g| g.hidden.is_none()) {
+            if matches!(g.addr.stream, StreamRef::Form(_)) {
+                shown_in_forms.insert((g.addr.stream, g.addr.op, g.addr.elem, g.addr.byte));
             }
-            add_cut(&mut remove, page, g);
         }
     }
-    // Rewrite every affected stream; page streams get a fresh object (copy-on-write).
-    for ((page, stream), ops) in &remove {
-        let (bytes, id) = match (page, stream) {
-            (Some(page), StreamRef::Page(i)) => {
-                let contents = pdf.doc.get_page_contents(page_ids[*page]);
-                let Some(&id) = contents.get(*i) else {
-                    return Err(format!("page {}: content stream {i} not found", page + 1));
-                };
-                (stream_content(&doc, id)?, id)
+    let mut hidden: BTreeMap<(usize, Hidden), usize> = BTreeMap::new();
+    for (page, scan) in pdf.pages.iter().enumerate() {
+        for g in &scan.glyphs {
+            let Some(kind) = g.hidden else { continue };
+            let a = g.addr;
+            if shown_in_forms.contains(&(a.stream, a.op, a.elem, a.byte)) {
+                continue;
             }
-            (_, StreamRef::Form(id)) => (stream_content(&doc, *id)?, *id),
-            _ => return Err("internal: page stream without its page".into()),
-        };
-        let content = Content::decode(&bytes).map_err(|e| format!("content stream cannot be parsed again: {e}"))?;
-        let new_ops = rewrite_ops(content.operations, ops);
-        let encoded = Content { operations: new_ops }
-            .encode()
-            .map_err(|e| format!("cannot encode content: {e}"))?;
-        let mut s = match doc.get_object(id).and_then(|o| o.as_stream()) {
-            Ok(s) => s.clone(),
-            Err(e) => return Err(format!("content stream {} {}: {e}", id.0, id.1)),
-        };
-        s.set_plain_content(encoded);
-        let _ = s.compress();
-        match stream {
-            StreamRef::Form(_) => {
-                // A form can be drawn on several pages; its text is the same everywhere, so it
-                // is redacted in place.
+            if !g.tj_advance.is_finite() {
+                // Size 0: it advances nothing, so it can go with a zero adjustment.
+                add_cut(
+                    &mut remove,
+                    page,
+                    &Glyph {
+                        tj_advance: 0.0,
+                        ..g.clone()
+                    },
+                );
+            } else {
+                add_cut(&mut remove, page, g);
+            }
+            if g.has_text() {
+                *hidden.entry((page, kind)).or_default() += g.text.as_deref().map_or(0, |t| t.chars().count());
+            }
+        }
+    }
+    // Shows without a font draw nothing in a viewer; their bytes go.
+    let mut drop_ops: BTreeMap<(Option<usize>, StreamRef), FxHashSet<usize>> = BTreeMap::new();
+    for (page, scan) in pdf.pages.iter().enumerate() {
+        for &(stream, op) in &scan.fontless {
+            let key = (matches!(stream, StreamRef::Page).then_some(page), stream);
+            drop_ops.entry(key).or_default().insert(op);
+        }
+    }
+    // Images under a box: their pixels there are painted black.
+    let painted = paint_images(&mut doc, pdf, &boxes, painter)?;
+    // Rewrite every affected content. Page content becomes one new stream (copy-on-write);
+    // a form is redacted in place (its text is the same wherever it is drawn).
+    let mut keys: Vec<(Option<usize>, StreamRef)> = remove.keys().copied().collect();
+    keys.extend(drop_ops.keys().copied());
+    keys.extend(marked_content_to_strip(pdf, &page_ids));
+    keys.sort();
+    keys.dedup();
+    let empty_cuts = FxHashMap::default();
+    let empty_drops = FxHashSet::default();
+    let mut new_page_content: FxHashMap<usize, Vec<u8>> = FxHashMap::default();
+    for key in keys {
+        let cuts = remove.get(&key).unwrap_or(&empty_cuts);
+        let drops = drop_ops.get(&key).unwrap_or(&empty_drops);
+        match key {
+            (Some(page), StreamRef::Page) => {
+                let bytes = page_content(&pdf.doc, page_ids[page])
+                    .map_err(|id| format!("page {}: content stream {} {} cannot be read", page + 1, id.0, id.1))?;
+                new_page_content.insert(page, splice(&bytes, cuts, drops));
+            }
+            (_, StreamRef::Form(id)) => {
+                let bytes = form_content(&pdf.doc, id)
+                    .ok_or_else(|| format!("Form XObject {} {} cannot be read", id.0, id.1))?;
+                let new = splice(&bytes, cuts, drops);
+                let mut s = match doc.get_object(id).and_then(|o| o.as_stream()) {
+                    Ok(s) => s.clone(),
+                    Err(e) => return Err(format!("Form XObject {} {}: {e}", id.0, id.1)),
+                };
+                s.set_plain_content(new);
+                let _ = s.compress();
                 if let Ok(o) = doc.get_object_mut(id) {
                     *o = Object::Stream(s);
                 }
             }
-            StreamRef::Page(_) => {
-                // A new object, referenced from this page only: another page sharing the
-                // stream keeps its own (and gets its own redactions if it shows the same text).
-                let new_id = doc.add_object(Object::Stream(s));
-                if let Some(page) = page {
-                    replace_content_ref(&mut doc, page_ids[*page], id, new_id);
-                }
-            }
+            (None, StreamRef::Page) => return Err("internal: page content without its page".into()),
         }
     }
-    // Boxes and labels, appended as a new content stream per page.
+    // Per page: its content (new or as it was), wrapped in q … Q balanced against the page's
+    // own stray and unclosed q/Q, then the boxes and labels.
     let mut by_page: BTreeMap<usize, Vec<&BoxOnPage>> = BTreeMap::new();
     for b in &boxes {
         by_page.entry(b.page).or_default().push(b);
     }
-    for (page, list) in by_page {
+    let mut touched: Vec<usize> = by_page
+        .keys()
+        .copied()
+        .chain(new_page_content.keys().copied())
+        .collect();
+    touched.sort();
+    touched.dedup();
+    for page in touched {
         let pid = page_ids[page];
-        let mut res = page_resources(&pdf.doc, pid);
-        let mut fonts = match res.get(b"Font") {
-            Ok(Object::Dictionary(d)) => d.clone(),
-            _ => Dictionary::new(),
+        let scan = &pdf.pages[page];
+        let list = by_page.get(&page).map(Vec::as_slice).unwrap_or(&[]);
+        let mut contents: Vec<Object> = match new_page_content.remove(&page) {
+            Some(bytes) => {
+                let mut s = Stream::new(Dictionary::new(), bytes);
+                let _ = s.compress();
+                vec![Object::Reference(doc.add_object(s))]
+            }
+            None => pdf
+                .doc
+                .get_page_contents(pid)
+                .into_iter()
+                .map(Object::Reference)
+                .collect(),
         };
-        let helv = doc.add_object(dictionary! {
-            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
-        });
-        fonts.set(LABEL_FONT.to_vec(), Object::Reference(helv));
-        res.set("Font", Object::Dictionary(fonts));
-        let mut ops = String::from("q\n");
-        for b in list {
-            let [x0, y0, x1, y1] = b.rect;
-            let (w, h) = (x1 - x0, y1 - y0);
-            ops.push_str(&format!("0 g {x0:.2} {y0:.2} {w:.2} {h:.2} re f\n"));
-            let label_w: f32 = b.ground.chars().map(|c| win_ansi(c).1 / 1000.0).sum();
-            // On the removed text's baseline, along its direction, at its size, stretched or
-            // squeezed (Tz) to the run's length: extractors measure gaps between glyphs, and a
-            // label narrower than the text it replaces would leave a gap they read as a column
-            // break, scrambling the reading order of the line.
-            let (dx, dy) = b.dir;
-            let (u0, u1, v) = b.along;
-            let length = (u1 - u0).max(1.0);
-            let thickness = (w * dy.abs() + h * dx.abs()).max(1.0);
-            let size = b.size.min(thickness).max(1.5);
-            let scale = ((length - 0.5) / (label_w * size).max(0.01) * 100.0).clamp(20.0, 500.0);
-            let (ox, oy) = (u0 * dx - v * dy + 0.25 * dx, u0 * dy + v * dx + 0.25 * dy);
-            ops.push_str(&format!(
-                "1 g BT /{} {size:.2} Tf {scale:.1} Tz {dx:.4} {dy:.4} {:.4} {dx:.4} {ox:.2} {oy:.2} Tm ({}) Tj ET\n",
-                String::from_utf8_lossy(LABEL_FONT),
-                -dy,
-                b.ground
-            ));
+        if list.is_empty() && scan.stray_q == 0 {
+            set_contents(&mut doc, pid, contents);
+            continue;
         }
-        ops.push_str("Q\n");
-        // Earlier content may leave the graphics state changed: isolate it with q/Q around it.
-        let open = doc.add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
-        let close = doc.add_object(Stream::new(Dictionary::new(), format!("Q\n{ops}").into_bytes()));
-        if let Ok(page) = doc.get_object_mut(pid).and_then(|o| o.as_dict_mut()) {
-            let mut contents: Vec<Object> = match page.get(b"Contents") {
-                Ok(Object::Array(a)) => a.clone(),
-                Ok(r @ Object::Reference(_)) => vec![r.clone()],
-                _ => vec![],
+        let open = "q\n".repeat(1 + scan.stray_q);
+        let mut close = "Q\n".repeat(1 + scan.open_q);
+        if !list.is_empty() {
+            close.push_str(&box_ops(list));
+        }
+        contents.insert(
+            0,
+            Object::Reference(doc.add_object(Stream::new(Dictionary::new(), open.into_bytes()))),
+        );
+        contents.push(Object::Reference(
+            doc.add_object(Stream::new(Dictionary::new(), close.into_bytes())),
+        ));
+        set_contents(&mut doc, pid, contents);
+        if !list.is_empty() {
+            let mut res = page_resources(&pdf.doc, pid);
+            let mut fonts = match res.get(b"Font") {
+                Ok(Object::Dictionary(d)) => d.clone(),
+                _ => Dictionary::new(),
             };
-            contents.insert(0, Object::Reference(open));
-            contents.push(Object::Reference(close));
-            page.set("Contents", Object::Array(contents));
-            page.set("Resources", Object::Dictionary(res));
+            let helv = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
+            });
+            fonts.set(LABEL_FONT.to_vec(), Object::Reference(helv));
+            res.set("Font", Object::Dictionary(fonts));
+            if let Ok(page) = doc.get_object_mut(pid).and_then(|o| o.as_dict_mut()) {
+                page.set("Resources", Object::Dictionary(res));
+            }
         }
     }
     sanitize(&mut doc, &page_ids)?;
@@ -218,17 +310,144 @@ pub fn redact(
     let mut out = Vec::new();
     doc.save_to(&mut out)
         .map_err(|e| format!("cannot write the PDF: {e}"))?;
-    Ok((out, boxes))
+    Ok(Redacted {
+        bytes: out,
+        boxes,
+        hidden: hidden
+            .into_iter()
+            .map(|((page, kind), chars)| HiddenRemoved { page, kind, chars })
+            .collect(),
+        painted,
+    })
 }
 
-/// Glyphs to remove, per (page for page streams, stream) and operation.
+/// Sets a page's `/Contents` (an array of stream references, written directly on the page).
+fn set_contents(doc: &mut lopdf::Document, page: ObjectId, contents: Vec<Object>) {
+    if let Ok(p) = doc.get_object_mut(page).and_then(|o| o.as_dict_mut()) {
+        p.set("Contents", Object::Array(contents));
+    }
+}
+
+/// The operators drawing the boxes and their labels.
+fn box_ops(list: &[&BoxOnPage]) -> String {
+    let mut ops = String::from("q\n");
+    for b in list {
+        let [x0, y0, x1, y1] = b.rect;
+        let (w, h) = (x1 - x0, y1 - y0);
+        ops.push_str(&format!("0 g {x0:.2} {y0:.2} {w:.2} {h:.2} re f\n"));
+        let label_w: f32 = b.ground.chars().map(|c| win_ansi(c).1 / 1000.0).sum();
+        // On the removed text's baseline, along its direction, at its size, stretched or
+        // squeezed (Tz) to the run's length: extractors measure gaps between glyphs, and a
+        // label narrower than the text it replaces would leave a gap they read as a column
+        // break, scrambling the reading order of the line.
+        let (dx, dy) = b.dir;
+        let (u0, u1, v) = b.along;
+        let length = (u1 - u0).max(1.0);
+        let thickness = (w * dy.abs() + h * dx.abs()).max(1.0);
+        let size = b.size.min(thickness).max(1.5);
+        let scale = ((length - 0.5) / (label_w * size).max(0.01) * 100.0).clamp(20.0, 500.0);
+        let (ox, oy) = (u0 * dx - v * dy + 0.25 * dx, u0 * dy + v * dx + 0.25 * dy);
+        ops.push_str(&format!(
+            "1 g BT /{} {size:.2} Tf {scale:.1} Tz {dx:.4} {dy:.4} {:.4} {dx:.4} {ox:.2} {oy:.2} Tm ({}) Tj ET\n",
+            String::from_utf8_lossy(LABEL_FONT),
+            -dy,
+            b.ground
+        ));
+    }
+    ops.push_str("Q\n");
+    ops
+}
+
+/// Paints, in every image drawn under a box, the part under the box black (the painter
+/// decodes, paints and re-encodes). Returns the images painted.
+fn paint_images(
+    doc: &mut lopdf::Document,
+    pdf: &PdfDoc,
+    boxes: &[BoxOnPage],
+    painter: Option<ImagePainter>,
+) -> Result<Vec<(usize, ObjectId)>, String> {
+    // Regions per image, in the image's unit square.
+    let mut regions: BTreeMap<ObjectId, (usize, Vec<[f32; 4]>)> = BTreeMap::new();
+    for b in boxes {
+        let scan = &pdf.pages[b.page];
+        for im in &scan.images {
+            let r = b.rect;
+            let i = im.bbox;
+            if !(i[0] < r[2] && r[0] < i[2] && i[1] < r[3] && r[1] < i[3]) {
+                continue;
+            }
+            let Some(id) = im.xobject else {
+                return Err(format!(
+                    "page {}: an inline image lies under text to redact (its pixels cannot be painted yet)",
+                    b.page + 1
+                ));
+            };
+            let Some(inv) = invert(&im.ctm) else { continue };
+            let corners = [(r[0], r[1]), (r[2], r[3]), (r[0], r[3]), (r[2], r[1])];
+            let pts: Vec<(f32, f32)> = corners
+                .iter()
+                .map(|&(x, y)| (inv[0] * x + inv[2] * y + inv[4], inv[1] * x + inv[3] * y + inv[5]))
+                .collect();
+            let u = [
+                pts.iter().map(|p| p.0).fold(f32::MAX, f32::min).max(0.0),
+                pts.iter().map(|p| p.1).fold(f32::MAX, f32::min).max(0.0),
+                pts.iter().map(|p| p.0).fold(f32::MIN, f32::max).min(1.0),
+                pts.iter().map(|p| p.1).fold(f32::MIN, f32::max).min(1.0),
+            ];
+            if u[2] > u[0] && u[3] > u[1] {
+                regions.entry(id).or_insert((b.page, Vec::new())).1.push(u);
+            }
+        }
+    }
+    if regions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(paint) = painter else {
+        let page = regions.values().map(|r| r.0).min().unwrap_or(0);
+        return Err(format!(
+            "page {}: an image lies under text to redact (a scan or signature?)",
+            page + 1
+        ));
+    };
+    let mut done = Vec::new();
+    for (id, (page, rects)) in regions {
+        let Ok(stream) = pdf.doc.get_object(id).and_then(|o| o.as_stream()) else {
+            continue;
+        };
+        let p =
+            paint(&pdf.doc, stream, &rects).map_err(|e| format!("page {}: image {} {}: {e}", page + 1, id.0, id.1))?;
+        let mut image = p.image;
+        for (key, new) in [(&b"SMask"[..], p.smask), (b"Mask", p.mask)] {
+            if let Some(m) = new {
+                let mid = doc.add_object(m);
+                image.dict.set(key.to_vec(), Object::Reference(mid));
+            }
+        }
+        if let Ok(o) = doc.get_object_mut(id) {
+            *o = Object::Stream(image);
+        }
+        done.push((page, id));
+    }
+    Ok(done)
+}
+
+fn invert(m: &[f32; 6]) -> Option<[f32; 6]> {
+    let det = m[0] * m[3] - m[1] * m[2];
+    if det.abs() < 1e-12 {
+        return None;
+    }
+    let (a, b, c, d) = (m[3] / det, -m[1] / det, -m[2] / det, m[0] / det);
+    Some([a, b, c, d, -(m[4] * a + m[5] * c), -(m[4] * b + m[5] * d)])
+}
+
+/// Glyphs to remove, per (page for page content, content) and operation.
 type Removals = BTreeMap<(Option<usize>, StreamRef), FxHashMap<usize, Vec<Cut>>>;
 
 /// Records that glyph `g` of `page` is to be removed (once).
 fn add_cut(remove: &mut Removals, page: usize, g: &Glyph) {
     let a = g.addr;
-    // Page streams are keyed with their page: "the first stream" differs per page.
-    let key = (matches!(a.stream, StreamRef::Page(_)).then_some(page), a.stream);
+    // Page content is keyed with its page; forms are shared.
+    let key = (matches!(a.stream, StreamRef::Page).then_some(page), a.stream);
     let cuts = remove.entry(key).or_default().entry(a.op).or_default();
     if !cuts.iter().any(|c| c.elem == a.elem && c.byte == a.byte) {
         cuts.push(Cut {
@@ -237,35 +456,6 @@ fn add_cut(remove: &mut Removals, page: usize, g: &Glyph) {
             len: a.len as usize,
             advance: g.tj_advance,
         });
-    }
-}
-
-fn stream_content(doc: &lopdf::Document, id: ObjectId) -> Result<Vec<u8>, String> {
-    let s = doc
-        .get_object(id)
-        .and_then(|o| o.as_stream())
-        .map_err(|e| format!("stream {} {}: {e}", id.0, id.1))?;
-    if s.dict.get(b"Filter").is_ok() {
-        s.decompressed_content_with_limit(64 << 20)
-            .map_err(|e| format!("stream {} {}: {e}", id.0, id.1))
-    } else {
-        Ok(s.content.clone())
-    }
-}
-
-fn replace_content_ref(doc: &mut lopdf::Document, page: ObjectId, old: ObjectId, new: ObjectId) {
-    if let Ok(p) = doc.get_object_mut(page).and_then(|o| o.as_dict_mut()) {
-        match p.get_mut(b"Contents") {
-            Ok(Object::Reference(r)) if *r == old => *r = new,
-            Ok(Object::Array(a)) => {
-                for o in a.iter_mut() {
-                    if matches!(o, Object::Reference(r) if *r == old) {
-                        *o = Object::Reference(new);
-                    }
-                }
-            }
-            _ => {}
-        }
     }
 }
 
@@ -278,51 +468,104 @@ struct Cut {
     advance: f32,
 }
 
-/// Rewrites the operations of one stream: removed codes leave `TJ` adjustments.
-fn rewrite_ops(ops: Vec<Operation>, remove: &FxHashMap<usize, Vec<Cut>>) -> Vec<Operation> {
-    let mut out = Vec::with_capacity(ops.len() + 8);
-    for (i, op) in ops.into_iter().enumerate() {
-        let Some(cuts) = remove.get(&i) else {
-            out.push(op);
-            continue;
-        };
-        match op.operator.as_str() {
-            "TJ" => {
-                let items = match op.operands.first() {
-                    Some(Object::Array(a)) => a.clone(),
-                    _ => vec![],
-                };
-                let mut new = Vec::new();
-                for (elem, item) in items.into_iter().enumerate() {
-                    match item {
-                        Object::String(s, f) => split_string(&s, f, elem, cuts, &mut new),
-                        other => push_num(&mut new, other),
-                    }
-                }
-                out.push(Operation::new("TJ", vec![Object::Array(new)]));
-            }
-            "Tj" | "'" | "\"" => {
-                let (s, f) = match op.operands.last() {
-                    Some(Object::String(s, f)) => (s.clone(), *f),
-                    _ => {
-                        out.push(op);
-                        continue;
-                    }
-                };
-                if op.operator == "\"" && op.operands.len() == 3 {
-                    out.push(Operation::new("Tw", vec![op.operands[0].clone()]));
-                    out.push(Operation::new("Tc", vec![op.operands[1].clone()]));
-                }
-                if op.operator != "Tj" {
-                    out.push(Operation::new("T*", vec![]));
-                }
-                let mut new = Vec::new();
-                split_string(&s, f, 0, cuts, &mut new);
-                out.push(Operation::new("TJ", vec![Object::Array(new)]));
-            }
-            _ => out.push(op),
+/// Contents (page or form) holding marked content whose properties carry text a reader
+/// extracts instead of the glyphs (`/ActualText`, `/Alt`, `/E`): rewritten to plain `BMC`.
+fn marked_content_to_strip(pdf: &PdfDoc, page_ids: &[ObjectId]) -> Vec<(Option<usize>, StreamRef)> {
+    let mut out = Vec::new();
+    let carries = |bytes: &[u8]| {
+        bytes.windows(3).any(|w| w == b"BDC") && Lexer::new(bytes).any(|op| strip_bdc(&op.operands, op.operator))
+    };
+    for (i, &pid) in page_ids.iter().enumerate() {
+        if let Ok(b) = page_content(&pdf.doc, pid)
+            && carries(&b)
+        {
+            out.push((Some(i), StreamRef::Page));
         }
     }
+    for (id, o) in &pdf.doc.objects {
+        if let Object::Stream(s) = o
+            && s.dict.get(b"Subtype").and_then(|x| x.as_name()).ok() == Some(b"Form")
+            && let Some(b) = form_content(&pdf.doc, *id)
+            && carries(&b)
+        {
+            out.push((None, StreamRef::Form(*id)));
+        }
+    }
+    out
+}
+
+/// Is this a `BDC` whose inline property list carries replacement text?
+fn strip_bdc(operands: &[Object], operator: &[u8]) -> bool {
+    operator == b"BDC"
+        && matches!(operands.get(1), Some(Object::Dictionary(d)) if d.has(b"ActualText") || d.has(b"Alt") || d.has(b"E"))
+}
+
+/// Writes `bytes` again with the cut glyphs replaced by adjustments, the dropped operations
+/// left out, and replacement text stripped from marked content; every other byte as it was.
+fn splice(bytes: &[u8], cuts: &FxHashMap<usize, Vec<Cut>>, drops: &FxHashSet<usize>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut copied = 0;
+    for (i, op) in Lexer::new(bytes).enumerate() {
+        let replacement: Option<Vec<u8>> = if drops.contains(&i) {
+            Some(Vec::new())
+        } else if let Some(c) = cuts.get(&i) {
+            Some(rewrite_show(&op.operands, op.operator, c))
+        } else if strip_bdc(&op.operands, op.operator) {
+            let mut v = Vec::new();
+            write_op(&mut v, &op.operands[..1], "BMC");
+            Some(v)
+        } else {
+            None
+        };
+        if let Some(r) = replacement {
+            out.extend_from_slice(&bytes[copied..op.start]);
+            out.extend_from_slice(&r);
+            // Keep a separator: the next token must not run into what we wrote.
+            out.push(b' ');
+            copied = op.end;
+        }
+    }
+    out.extend_from_slice(&bytes[copied..]);
+    out
+}
+
+/// A show operation with its cut codes replaced by adjustments (`Tj`, `'` and `"` become
+/// `TJ`, keeping their other effects).
+fn rewrite_show(operands: &[Object], operator: &[u8], cuts: &[Cut]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut items: Vec<Object> = Vec::new();
+    match operator {
+        b"TJ" => {
+            if let Some(Object::Array(a)) = operands.first() {
+                for (elem, item) in a.iter().enumerate() {
+                    match item {
+                        Object::String(s, f) => split_string(s, *f, elem, cuts, &mut items),
+                        other => push_num(&mut items, other.clone()),
+                    }
+                }
+            }
+        }
+        _ => {
+            let Some(Object::String(s, f)) = operands.last() else {
+                // Nothing to show: written back as it was.
+                write_op(&mut out, operands, std::str::from_utf8(operator).unwrap_or("n"));
+                return out;
+            };
+            if operator == b"\"" && operands.len() == 3 {
+                write_op(&mut out, &operands[..1], "Tw");
+                write_op(&mut out, &operands[1..2], "Tc");
+            }
+            if operator != b"Tj" {
+                write_op(&mut out, &[], "T*");
+            }
+            split_string(s, *f, 0, cuts, &mut items);
+        }
+    }
+    // Never an empty array: some readers reject `[] TJ`.
+    if items.is_empty() {
+        items.push(Object::Integer(0));
+    }
+    write_op(&mut out, &[Object::Array(items)], "TJ");
     out
 }
 
@@ -335,6 +578,9 @@ fn split_string(s: &[u8], format: StringFormat, elem: usize, cuts: &[Cut], out: 
     let mut i = 0;
     let mut k = 0;
     while i < s.len() {
+        while k < here.len() && here[k].byte < i {
+            k += 1;
+        }
         if k < here.len() && here[k].byte == i {
             if !kept.is_empty() {
                 out.push(Object::String(std::mem::take(&mut kept), format));
@@ -362,6 +608,7 @@ fn push_num(out: &mut Vec<Object>, n: Object) {
             return;
         }
     };
+    let v = if v.is_finite() { v } else { 0.0 };
     if let Some(last) = out.last_mut() {
         match last {
             Object::Integer(i) => {
@@ -464,51 +711,13 @@ fn sanitize(doc: &mut lopdf::Document, pages: &[ObjectId]) -> Result<(), String>
         if let Some(Object::Dictionary(d)) = doc.objects.get_mut(&id) {
             d.remove(b"Metadata");
             d.remove(b"AF");
-            for key in [&b"ActualText"[..], b"Alt", b"E", b"T", b"TU"] {
+            // Replacement text is read instead of the glyphs wherever it is (a property list
+            // named from a content stream, a structure element): it never stays.
+            d.remove(b"ActualText");
+            for key in [&b"Alt"[..], b"E", b"T", b"TU"] {
                 if d.has(b"MCID") || d.has(b"S") && d.has(b"P") {
                     d.remove(key);
                 }
-            }
-        }
-    }
-    strip_marked_content_text(doc, pages)
-}
-
-/// Rewrites `BDC` operators whose properties carry `/ActualText`, `/Alt` or `/E` (text a reader
-/// extracts instead of the glyphs) into plain `BMC`.
-fn strip_marked_content_text(doc: &mut lopdf::Document, pages: &[ObjectId]) -> Result<(), String> {
-    let mut streams: Vec<ObjectId> = pages.iter().flat_map(|&p| doc.get_page_contents(p)).collect();
-    streams.extend(doc.objects.iter().filter(|(_, o)| matches!(o, Object::Stream(s) if s.dict.get(b"Subtype").and_then(|x| x.as_name()).ok() == Some(b"Form"))).map(|(id, _)| *id));
-    streams.sort();
-    streams.dedup();
-    for id in streams {
-        let Ok(bytes) = stream_content(doc, id) else { continue };
-        if !bytes.windows(3).any(|w| w == b"BDC") {
-            continue;
-        }
-        let Ok(content) = Content::decode(&bytes) else { continue };
-        let mut changed = false;
-        let ops: Vec<Operation> = content
-            .operations
-            .into_iter()
-            .map(|op| {
-                if op.operator == "BDC"
-                    && let Some(Object::Dictionary(d)) = op.operands.get(1)
-                    && (d.has(b"ActualText") || d.has(b"Alt") || d.has(b"E"))
-                {
-                    changed = true;
-                    return Operation::new("BMC", vec![op.operands[0].clone()]);
-                }
-                op
-            })
-            .collect();
-        if changed {
-            let encoded = Content { operations: ops }
-                .encode()
-                .map_err(|e| format!("cannot encode content: {e}"))?;
-            if let Ok(Object::Stream(s)) = doc.get_object_mut(id) {
-                s.set_plain_content(encoded);
-                let _ = s.compress();
             }
         }
     }

@@ -53,6 +53,24 @@ pub struct DocEntry {
     /// The section-5 justification of this document (Markdown), for redacted documents.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub section5: Option<String>,
+    /// PDF: what cleaning removed or painted besides the redactions, per page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cleaned: Vec<Cleaning>,
+}
+
+/// What cleaning a PDF removed or painted on one page besides the redactions: hidden text a
+/// reader could not see but an extractor could read, pixels of an image under a box.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Cleaning {
+    /// 1-based page.
+    pub page: usize,
+    /// Stable id (`under-box`, `off-page`, `white`, `clipped`, `tiny`, `invisible`,
+    /// `transparent`, `image-painted`).
+    pub kind: String,
+    /// Characters removed (0 for painted images).
+    pub chars: usize,
+    /// What it means, in Dutch, for the Woo officer (from the grounds table's template).
+    pub note: String,
 }
 
 /// One finding, masked.
@@ -167,6 +185,7 @@ pub fn doc_entry(
         kept,
         grounds,
         section5: None,
+        cleaned: Vec::new(),
     }
 }
 

@@ -87,6 +87,11 @@ pub struct Templates {
     pub review_note: String,
     /// Category id (name, email, …) → Dutch description.
     pub categories: std::collections::BTreeMap<String, String>,
+    /// What cleaning a PDF removed or painted, by kind (`under-box`, `off-page`, `white`,
+    /// `clipped`, `tiny`, `invisible`, `transparent`, `image-painted`, `annotation-flattened`)
+    /// → the Dutch note a Woo officer reads in the report.
+    #[serde(default)]
+    pub cleaning: std::collections::BTreeMap<String, String>,
 }
 
 /// The table of grounds; every code used anywhere must resolve through it.

@@ -397,6 +397,8 @@ pub struct RuleSet {
     pub lists: Lists,
     /// Functional mailbox local parts (folded).
     pub mailboxes: Vec<String>,
+    /// Endings of functional mailbox local parts (folded).
+    pub mailbox_suffixes: Vec<String>,
     /// Organisation numbers (digits only, national form).
     pub numbers: FxHashSet<String>,
     /// Folded words that, before a phone number, mark it as a general number.
@@ -430,6 +432,7 @@ impl RuleSet {
             grounds,
             lists: Lists::default(),
             mailboxes: Vec::new(),
+            mailbox_suffixes: Vec::new(),
             numbers: FxHashSet::default(),
             number_context: Vec::new(),
             official_names: Vec::new(),
@@ -531,6 +534,8 @@ impl RuleSet {
             }
         }
         self.mailboxes.extend(f.allow.mailboxes.iter().map(|m| fold_str(m)));
+        self.mailbox_suffixes
+            .extend(f.allow.mailbox_suffixes.iter().map(|m| fold_str(m)));
         for n in &f.allow.numbers {
             let d = crate::detect::validate::national_digits(n);
             if d.len() < 5 {

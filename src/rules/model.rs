@@ -44,6 +44,11 @@ pub struct AllowSection {
     /// Local parts of functional mailboxes (`info`, `woo`, …); prefixes match too (`woo-verzoeken`).
     #[serde(default)]
     pub mailboxes: Vec<String>,
+    /// Endings of functional mailbox local parts (`burgerzaken`, `subsidies`, `woo-verzoeken`):
+    /// a whole local part, or its first segment, ending in one of these names a service, not
+    /// a person.
+    #[serde(default)]
+    pub mailbox_suffixes: Vec<String>,
     /// The organisation's general numbers (switchboards), in any layout.
     #[serde(default)]
     pub numbers: Vec<String>,

@@ -617,6 +617,46 @@ fn upper_hex(digits: &[u8]) -> Option<u32> {
     })
 }
 
+/// A PDF text string (document information, bookmarks, annotations, `/ActualText`): UTF-16BE
+/// or UTF-8 after their byte-order mark, else PDFDocEncoding (PDF 32000-1 §7.9.2.2, Annex D).
+/// Codes PDFDocEncoding leaves unassigned come out as U+FFFD, never dropped, so a scan for a
+/// redacted name cannot be dodged by them.
+pub fn decode_text_string(s: &[u8]) -> String {
+    if let Some(rest) = s.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = rest
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], c.get(1).copied().unwrap_or(0)]))
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    if let Some(rest) = s.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    s.iter().map(|&b| PDF_DOC_CHARS[b as usize]).collect()
+}
+
+/// PDFDocEncoding as characters, from the glyph names of the Annex D table.
+static PDF_DOC_CHARS: std::sync::LazyLock<[char; 256]> = std::sync::LazyLock::new(|| {
+    let mut t = ['\u{FFFD}'; 256];
+    for (code, c) in t.iter_mut().enumerate() {
+        let b = code as u8;
+        *c = match b {
+            // Control characters that text strings use as such.
+            b'\t' | b'\n' | b'\r' | 0x0C => b as char,
+            _ => BaseEncoding::PdfDoc
+                .glyph_name(b)
+                .and_then(glyph_to_unicode)
+                .and_then(|u| {
+                    let mut it = u.chars();
+                    let c = it.next()?;
+                    it.next().is_none().then_some(c)
+                })
+                .unwrap_or('\u{FFFD}'),
+        };
+    }
+    t
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -696,6 +736,8 @@ mod tests {
         assert_eq!(MacRoman.glyph_name(0xDB), Some("currency"));
         assert_eq!(MacRoman.glyph_name(0xB0), None);
         assert_eq!(PdfDoc.glyph_name(0xA0), Some("Euro"));
+        assert_eq!(decode_text_string(b"J\x80n \xa0"), "J\u{2022}n \u{20AC}");
+        assert_eq!(decode_text_string(b"\xfe\xff\x00J\x00a"), "Ja");
         assert_eq!(PdfDoc.glyph_name(0x93), Some("fi"));
         assert_eq!(PdfDoc.glyph_name(0xAD), None);
         assert_eq!(MacExpert.glyph_name(0x56), Some("ff"));

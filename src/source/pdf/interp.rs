@@ -1,11 +1,17 @@
-//! The content interpreter (PDF.md §2.1–2.4): runs a page's content streams, and the Form
-//! XObjects they draw, through the graphics and text state, and records every shown glyph
-//! with its Unicode, box in page space and address in the stream it came from. Images and
-//! everything that makes a page unreadable with certainty are recorded too, so callers can
-//! fail closed.
+//! The content interpreter (PDF.md §2.1–2.4): runs a page's content streams (read as one, as
+//! viewers do), and the Form XObjects they draw, through the graphics and text state, and
+//! records every shown glyph with its Unicode, box in page space and address in the content it
+//! came from; images with their placement, filled shapes and the clip, so [`classify`] can tell
+//! text a reader sees from text only an extractor reads. Everything that makes a page
+//! unreadable with certainty is recorded too, so callers can fail closed.
+//!
+//! Where real files bend the syntax, it reads them the way viewers do: a `Q` without its `q` is
+//! ignored and a `q` left open at the end of the page is closed there (both counted, so the
+//! writer can balance its own wrapper), a Form XObject inherits the graphics state (the current
+//! font included) of the place it is drawn, and a malformed token is skipped.
 
+use super::content::{Lexer, join_streams};
 use super::font::{Font, stream_bytes};
-use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use rustc_hash::FxHashMap;
 
@@ -30,22 +36,22 @@ fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
     (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 }
 
-/// Which stream a glyph was written in.
+/// Which content a glyph was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StreamRef {
-    /// The n-th content stream of the page (`/Contents` array index).
-    Page(usize),
+    /// The page's content: its `/Contents` streams joined into one.
+    Page,
     /// A Form XObject.
     Form(ObjectId),
 }
 
-/// Where a glyph's code sits: stream, operation index, element of a `TJ` array, byte range in
+/// Where a glyph's code sits: content, operation index, element of a `TJ` array, byte range in
 /// the string operand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct GlyphAddr {
-    /// The stream.
+    /// The content.
     pub stream: StreamRef,
-    /// Index of the operation in the decoded stream.
+    /// Index of the operation in the content.
     pub op: usize,
     /// Index of the string in a `TJ` array (0 for `Tj`, `'`, `"`).
     pub elem: usize,
@@ -53,6 +59,26 @@ pub struct GlyphAddr {
     pub byte: usize,
     /// Code length.
     pub len: u8,
+}
+
+/// Why a reader cannot see a glyph that an extractor still reads (PDF.md §2.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Hidden {
+    /// Render mode 3 or 7 (not painted), and not an OCR layer over an image.
+    NotPainted,
+    /// Painted fully transparent (`ca` 0 in the graphics state).
+    Transparent,
+    /// Outside the clipping path (or a form's bounding box).
+    Clipped,
+    /// Outside the visible page (the crop box).
+    OffPage,
+    /// Smaller than one point.
+    Tiny,
+    /// White (or nearly) on a white background.
+    White,
+    /// Under an opaque shape drawn over it later (an earlier redaction that only covered the
+    /// text, or a marker annotation); the index is the shape's in [`PageScan::fills`].
+    UnderFill(usize),
 }
 
 /// One shown glyph.
@@ -72,11 +98,54 @@ pub struct Glyph {
     pub invisible: bool,
     /// Luminance of the fill colour it is painted with (0 black … 1 white).
     pub fill: f32,
+    /// Opacity it is painted with (`ca`, or `CA` for stroked text).
+    pub alpha: f32,
+    /// Entirely outside the clip in effect when it was drawn.
+    pub clipped: bool,
+    /// Set by [`classify`]: why a reader cannot see it, if so.
+    pub hidden: Option<Hidden>,
+    /// Set by [`classify`]: invisible text over an image, as OCR software writes it. It stands
+    /// for the text in the image: read for detection, kept as the searchable layer.
+    pub ocr: bool,
     /// The glyph's whole advance as a `TJ` adjustment (thousandths of text space, before the
     /// font size): writing `-tj_advance` in place of the glyph keeps what follows in place.
     pub tj_advance: f32,
     /// Where it is written.
     pub addr: GlyphAddr,
+    /// Which drawing of its content: 0 for the page's own content, else one number per Form
+    /// XObject drawing on the page (a form drawn twice yields two placements).
+    pub placement: u32,
+}
+
+impl Glyph {
+    /// Does it carry text other than white space?
+    pub fn has_text(&self) -> bool {
+        self.text.as_deref().is_some_and(|t| !t.trim().is_empty())
+    }
+
+    /// Is it read as text of the page (visible, or an OCR layer standing for an image)?
+    pub fn readable(&self) -> bool {
+        self.hidden.is_none()
+    }
+}
+
+/// An image drawn on the page.
+#[derive(Debug, Clone)]
+pub struct ImageUse {
+    /// Bounding box in page space.
+    pub bbox: [f32; 4],
+    /// The matrix mapping the image's unit square to page space.
+    pub ctm: Matrix,
+    /// The image XObject; `None` for an inline image.
+    pub xobject: Option<ObjectId>,
+    /// Where it is drawn: the content and the operation (`Do`, or `BI` for an inline image).
+    pub stream: StreamRef,
+    /// The drawing operation's index.
+    pub op: usize,
+    /// A stencil mask (`/ImageMask true`): paints the fill colour through its shape.
+    pub stencil: bool,
+    /// Glyphs recorded before it was drawn.
+    pub after_glyphs: usize,
 }
 
 /// Everything the interpreter learned about a page.
@@ -84,24 +153,37 @@ pub struct Glyph {
 pub struct PageScan {
     /// Glyphs in content order.
     pub glyphs: Vec<Glyph>,
-    /// Boxes of images drawn on the page (page space).
-    pub images: Vec<[f32; 4]>,
+    /// Images drawn on the page.
+    pub images: Vec<ImageUse>,
     /// Reasons the page cannot be read with certainty.
     pub problems: Vec<String>,
-    /// Filled shapes (bounding boxes), for finding text hidden under a box.
+    /// Filled shapes, for finding text hidden under a box.
     pub fills: Vec<Fill>,
+    /// `Q` operators of the page content without a `q` to restore (ignored, as viewers do).
+    pub stray_q: usize,
+    /// `q` operators still open at the end of the page content (closed there, as viewers do).
+    pub open_q: usize,
+    /// Show operations that ran without a font (viewers draw nothing): (content, op).
+    pub fontless: Vec<(StreamRef, usize)>,
+    /// The visible area (crop box within the media box) in page space, if known.
+    pub crop: Option<[f32; 4]>,
 }
 
 /// A filled path: its bounding box in page space, colour, and when it was painted.
 #[derive(Debug, Clone)]
 pub struct Fill {
-    /// Bounding box in page space: x0, y0, x1, y1.
+    /// Bounding box in page space (within the clip): x0, y0, x1, y1.
     pub rect: [f32; 4],
     /// Luminance of the fill colour (0 black … 1 white).
     pub lum: f32,
     /// Glyphs recorded on the page before this fill was painted: those with a lower index lie
     /// under it, later ones on top.
     pub after_glyphs: usize,
+    /// It hides what lies under it: opaque, and in a blend mode that covers (a black
+    /// "multiply" marker covers too; a yellow one does not).
+    pub opaque: bool,
+    /// The path is one axis-aligned rectangle, so its bounding box is its shape.
+    pub rectangle: bool,
 }
 
 #[derive(Clone)]
@@ -116,12 +198,29 @@ struct TextState {
     rise: f32,
 }
 
+#[derive(Clone, Copy, PartialEq)]
+enum Blend {
+    Normal,
+    /// Multiply, Darken and the like: dark paint covers, light paint does not.
+    Darkening,
+    /// Screen, Lighten, difference modes: never counted as covering.
+    Other,
+}
+
 #[derive(Clone)]
 struct GState {
     ctm: Matrix,
     text: TextState,
     /// Non-stroking colour as luminance.
     fill: f32,
+    /// Non-stroking and stroking opacity.
+    fill_alpha: f32,
+    stroke_alpha: f32,
+    blend: Blend,
+    /// A soft mask is in effect: paint may be partly transparent.
+    soft_mask: bool,
+    /// Bounding box of the clip in page space.
+    clip: [f32; 4],
 }
 
 /// Luminance of a colour given as gray, RGB or CMYK components; `None` for anything else
@@ -141,14 +240,16 @@ fn luminance(c: &[f32]) -> Option<f32> {
 
 /// Limits that keep hostile files from hanging or exhausting the process.
 const MAX_FORM_DEPTH: usize = 12;
-/// One content stream or form, decompressed. Parsing holds every operator in memory at once
-/// (about 90 times the stream's size for `(a) Tj` repeated): 8 MiB is far above real pages (under
-/// 1 MiB, a detailed map a few MiB) and keeps that near 700 MiB in the worst case.
-const MAX_STREAM: usize = 8 << 20;
+/// One content stream or form, decompressed. The lexer holds one operation at a time, so memory
+/// is the stream itself: 64 MiB is far above real pages (a detailed map drawing is a few MiB)
+/// and the document's decompression budget bounds the total.
+const MAX_STREAM: usize = 64 << 20;
 /// Glyphs on one page: a dense A4 page in 6 pt type holds about 20,000; a page with five times
 /// that is not for reading, and a few KiB of compressed `(a) Tj` repeated would otherwise cost
 /// gigabytes of glyph records.
 pub const MAX_GLYPHS_PER_PAGE: usize = 100_000;
+/// A clip that clips nothing.
+const NO_CLIP: [f32; 4] = [f32::MIN, f32::MIN, f32::MAX, f32::MAX];
 
 struct Interp<'a> {
     doc: &'a Document,
@@ -156,6 +257,7 @@ struct Interp<'a> {
     font_ids: FxHashMap<ObjectId, usize>,
     out: PageScan,
     form_stack: Vec<ObjectId>,
+    placements: u32,
 }
 
 fn num(o: &Object) -> Option<f32> {
@@ -170,6 +272,14 @@ fn nums(ops: &[Object]) -> Option<Vec<f32>> {
     ops.iter().map(num).collect()
 }
 
+fn intersect(a: &[f32; 4], b: &[f32; 4]) -> [f32; 4] {
+    [a[0].max(b[0]), a[1].max(b[1]), a[2].min(b[2]), a[3].min(b[3])]
+}
+
+fn empty(r: &[f32; 4]) -> bool {
+    r[2] <= r[0] || r[3] <= r[1]
+}
+
 /// Why a content stream or form was not interpreted.
 fn unreadable_stream(what: &str, id: ObjectId) -> String {
     format!(
@@ -180,6 +290,54 @@ fn unreadable_stream(what: &str, id: ObjectId) -> String {
     )
 }
 
+/// The page's content streams joined into one buffer (what [`StreamRef::Page`] addresses), or
+/// the first stream that cannot be read.
+pub fn page_content(doc: &Document, page: ObjectId) -> Result<Vec<u8>, ObjectId> {
+    let mut parts = Vec::new();
+    for id in doc.get_page_contents(page) {
+        match doc.get_object(id).ok().and_then(|o| stream_bytes(o, MAX_STREAM)) {
+            Some(b) => parts.push(b),
+            None => return Err(id),
+        }
+    }
+    Ok(join_streams(&parts))
+}
+
+/// The decompressed content of a Form XObject (bounded), for the writer.
+pub fn form_content(doc: &Document, id: ObjectId) -> Option<Vec<u8>> {
+    doc.get_object(id).ok().and_then(|o| stream_bytes(o, MAX_STREAM))
+}
+
+/// The page's visible area: the crop box (default: the media box) clipped to the media box,
+/// both inherited through the page tree.
+pub fn page_area(doc: &Document, page: ObjectId) -> Option<[f32; 4]> {
+    let find = |key: &[u8]| -> Option<[f32; 4]> {
+        let mut id = page;
+        for _ in 0..64 {
+            let d = doc.get_dictionary(id).ok()?;
+            if let Ok(o) = d.get(key)
+                && let Ok((_, Object::Array(a))) = doc.dereference(o)
+                && a.len() == 4
+            {
+                let v: Vec<f32> = a
+                    .iter()
+                    .filter_map(|x| doc.dereference(x).ok().and_then(|(_, x)| num(x)))
+                    .collect();
+                if v.len() == 4 {
+                    return Some([v[0].min(v[2]), v[1].min(v[3]), v[0].max(v[2]), v[1].max(v[3])]);
+                }
+            }
+            id = d.get(b"Parent").ok()?.as_reference().ok()?;
+        }
+        None
+    };
+    let media = find(b"MediaBox");
+    match (find(b"CropBox"), media) {
+        (Some(c), Some(m)) => Some(intersect(&c, &m)).filter(|r| !empty(r)).or(Some(m)),
+        (c, m) => c.or(m),
+    }
+}
+
 /// Interprets one page.
 pub fn scan_page(doc: &Document, page: ObjectId) -> PageScan {
     let mut it = Interp {
@@ -188,7 +346,9 @@ pub fn scan_page(doc: &Document, page: ObjectId) -> PageScan {
         font_ids: FxHashMap::default(),
         out: PageScan::default(),
         form_stack: Vec::new(),
+        placements: 0,
     };
+    it.out.crop = page_area(doc, page);
     let resources = page_resources(doc, page);
     let mut gs = GState {
         ctm: IDENTITY,
@@ -203,20 +363,23 @@ pub fn scan_page(doc: &Document, page: ObjectId) -> PageScan {
             rise: 0.0,
         },
         fill: 0.0,
+        fill_alpha: 1.0,
+        stroke_alpha: 1.0,
+        blend: Blend::Normal,
+        soft_mask: false,
+        clip: NO_CLIP,
     };
-    let contents = doc.get_page_contents(page);
+    let bytes = match page_content(doc, page) {
+        Ok(b) => b,
+        Err(id) => {
+            it.out.problems.push(unreadable_stream("content stream", id));
+            return it.out;
+        }
+    };
     let mut stack: Vec<GState> = Vec::new();
-    for (i, id) in contents.iter().enumerate() {
-        let Some(bytes) = doc.get_object(*id).ok().and_then(|o| stream_bytes(o, MAX_STREAM)) else {
-            it.out.problems.push(unreadable_stream("content stream", *id));
-            continue;
-        };
-        it.run(&bytes, StreamRef::Page(i), &resources, &mut gs, &mut stack);
-    }
-    // A page's streams are one content stream split in pieces: q/Q balance over all of them.
-    if !stack.is_empty() {
-        it.out.problems.push("unbalanced q/Q in the page content".into());
-    }
+    let stray = it.run(&bytes, StreamRef::Page, &resources, &mut gs, &mut stack, 0);
+    it.out.stray_q = stray;
+    it.out.open_q = stack.len();
     it.out
 }
 
@@ -250,6 +413,63 @@ pub fn page_resources(doc: &Document, page: ObjectId) -> Dictionary {
     merged
 }
 
+/// Bounding box in page space of the unit square under `m`.
+fn unit_box(m: &Matrix) -> [f32; 4] {
+    let pts = [
+        apply(m, 0.0, 0.0),
+        apply(m, 1.0, 1.0),
+        apply(m, 1.0, 0.0),
+        apply(m, 0.0, 1.0),
+    ];
+    [
+        pts.iter().map(|p| p.0).fold(f32::MAX, f32::min),
+        pts.iter().map(|p| p.1).fold(f32::MAX, f32::min),
+        pts.iter().map(|p| p.0).fold(f32::MIN, f32::max),
+        pts.iter().map(|p| p.1).fold(f32::MIN, f32::max),
+    ]
+}
+
+/// The path under construction: its bounding box in page space and whether it is one
+/// axis-aligned rectangle.
+#[derive(Default)]
+struct Path {
+    bbox: Option<[f32; 4]>,
+    /// Points of `m`/`l` subpaths, to recognise a rectangle drawn with lines.
+    points: Vec<(f32, f32)>,
+    rects: usize,
+    curves: bool,
+    subpaths: usize,
+}
+
+impl Path {
+    fn extend(&mut self, (x, y): (f32, f32)) {
+        let r = self.bbox.get_or_insert([x, y, x, y]);
+        *r = [r[0].min(x), r[1].min(y), r[2].max(x), r[3].max(y)];
+    }
+
+    fn rectangle(&self) -> bool {
+        if self.curves {
+            return false;
+        }
+        if self.rects == 1 && self.subpaths == 0 {
+            return true;
+        }
+        // m + 3 or 4 l (+ h): every point on the bounding box's corners.
+        if self.rects == 0
+            && self.subpaths == 1
+            && (4..=5).contains(&self.points.len())
+            && let Some(b) = self.bbox
+        {
+            let near = |a: f32, b: f32| (a - b).abs() < 0.01 * (1.0 + a.abs());
+            return self
+                .points
+                .iter()
+                .all(|&(x, y)| (near(x, b[0]) || near(x, b[2])) && (near(y, b[1]) || near(y, b[3])));
+        }
+        false
+    }
+}
+
 impl Interp<'_> {
     fn resource<'r>(&'r self, res: &'r Dictionary, kind: &[u8], name: &[u8]) -> Option<(Option<ObjectId>, &'r Object)> {
         let cat = res.get(kind).ok()?;
@@ -275,125 +495,248 @@ impl Interp<'_> {
         Some(k)
     }
 
-    fn run(&mut self, bytes: &[u8], stream: StreamRef, res: &Dictionary, gs: &mut GState, stack: &mut Vec<GState>) {
-        let content = match Content::decode(bytes) {
-            Ok(c) => c,
-            Err(e) => {
-                self.out.problems.push(format!("content stream cannot be parsed: {e}"));
-                return;
-            }
+    /// Applies an ExtGState (`gs`): opacity, blend mode, soft mask, and a font set there.
+    fn ext_gstate(&mut self, res: &Dictionary, name: &[u8], gs: &mut GState) {
+        let Some((_, obj)) = self.resource(res, b"ExtGState", name) else {
+            return;
         };
+        let Ok(d) = obj.as_dict() else { return };
+        let d = d.clone();
+        let get = |k: &[u8]| {
+            d.get(k).ok().map(|o| {
+                self.doc
+                    .dereference(o)
+                    .map(|(_, o)| o.clone())
+                    .unwrap_or_else(|_| o.clone())
+            })
+        };
+        if let Some(a) = get(b"ca").as_ref().and_then(num) {
+            gs.fill_alpha = a.clamp(0.0, 1.0);
+        }
+        if let Some(a) = get(b"CA").as_ref().and_then(num) {
+            gs.stroke_alpha = a.clamp(0.0, 1.0);
+        }
+        if let Some(bm) = get(b"BM") {
+            let first = match &bm {
+                Object::Array(a) => a.first().cloned(),
+                o => Some(o.clone()),
+            };
+            gs.blend = match first.as_ref().and_then(|o| o.as_name().ok()) {
+                Some(b"Normal" | b"Compatible") | None => Blend::Normal,
+                Some(b"Multiply" | b"Darken" | b"ColorBurn" | b"HardLight" | b"SoftLight" | b"Luminosity") => {
+                    Blend::Darkening
+                }
+                Some(_) => Blend::Other,
+            };
+        }
+        if let Some(sm) = get(b"SMask") {
+            gs.soft_mask = !matches!(sm, Object::Name(ref n) if n == b"None");
+        }
+        if let Some(Object::Array(f)) = get(b"Font")
+            && let (Some(Object::Reference(fid)), Some(size)) = (f.first(), f.get(1).and_then(num))
+            && let Ok(Object::Dictionary(fd)) = self.doc.get_object(*fid)
+        {
+            let k = match self.font_ids.get(fid) {
+                Some(&k) => k,
+                None => {
+                    self.fonts.push(Font::load(self.doc, fd));
+                    let k = self.fonts.len() - 1;
+                    self.font_ids.insert(*fid, k);
+                    k
+                }
+            };
+            gs.text.font = Some(k);
+            gs.text.size = size;
+        }
+    }
+
+    /// Runs one content buffer; returns the number of `Q` without a `q` (ignored).
+    fn run(
+        &mut self,
+        bytes: &[u8],
+        stream: StreamRef,
+        res: &Dictionary,
+        gs: &mut GState,
+        stack: &mut Vec<GState>,
+        placement: u32,
+    ) -> usize {
+        let mut stray = 0;
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
-        // Bounding box of the path under construction, in page space.
-        let mut path: Option<[f32; 4]> = None;
-        let extend = |path: &mut Option<[f32; 4]>, (x, y): (f32, f32)| {
-            let r = path.get_or_insert([x, y, x, y]);
-            *r = [r[0].min(x), r[1].min(y), r[2].max(x), r[3].max(y)];
-        };
-        for (op_index, op) in content.operations.iter().enumerate() {
+        let mut path = Path::default();
+        // `W`/`W*` mark the current path as the next clip, applied when the path is painted.
+        let mut pending_clip = false;
+        for (op_index, op) in Lexer::new(bytes).enumerate() {
             // Many operators (or forms drawn many times) must not outlast the time limit.
             if op_index % 1024 == 0 && crate::limits::check_time().is_err() {
-                return;
+                return stray;
             }
             if self.out.glyphs.len() > MAX_GLYPHS_PER_PAGE {
                 let p = format!("more than {MAX_GLYPHS_PER_PAGE} glyphs on one page (a hostile or broken file?)");
                 if !self.out.problems.contains(&p) {
                     self.out.problems.push(p);
                 }
-                return;
+                return stray;
             }
             let o = &op.operands;
-            match op.operator.as_str() {
-                "m" | "l" | "c" | "v" | "y" => {
+            match op.operator {
+                b"m" => {
+                    if let Some(v) = nums(o).filter(|v| v.len() == 2) {
+                        let p = apply(&gs.ctm, v[0], v[1]);
+                        path.extend(p);
+                        path.subpaths += 1;
+                        path.points.clear();
+                        path.points.push(p);
+                    }
+                }
+                b"l" => {
+                    if let Some(v) = nums(o).filter(|v| v.len() == 2) {
+                        let p = apply(&gs.ctm, v[0], v[1]);
+                        path.extend(p);
+                        path.points.push(p);
+                    }
+                }
+                b"c" | b"v" | b"y" => {
+                    path.curves = true;
                     if let Some(v) = nums(o) {
                         for p in v.chunks_exact(2) {
-                            extend(&mut path, apply(&gs.ctm, p[0], p[1]));
+                            path.extend(apply(&gs.ctm, p[0], p[1]));
                         }
                     }
                 }
-                "re" => {
+                b"re" => {
                     if let Some(v) = nums(o).filter(|v| v.len() == 4) {
+                        path.rects += 1;
                         for (x, y) in [
                             (v[0], v[1]),
                             (v[0] + v[2], v[1] + v[3]),
                             (v[0] + v[2], v[1]),
                             (v[0], v[1] + v[3]),
                         ] {
-                            extend(&mut path, apply(&gs.ctm, x, y));
+                            path.extend(apply(&gs.ctm, x, y));
+                        }
+                        // A rectangle under a rotation is not axis-aligned in page space.
+                        if gs.ctm[1].abs() > 1e-3 || gs.ctm[2].abs() > 1e-3 {
+                            path.curves = true;
                         }
                     }
                 }
-                "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
-                    if let Some(rect) = path.take() {
+                b"W" | b"W*" => pending_clip = true,
+                b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*" | b"S" | b"s" | b"n" => {
+                    let painted = std::mem::take(&mut path);
+                    let fills = !matches!(op.operator, b"S" | b"s" | b"n");
+                    if let Some(rect) = painted.bbox {
+                        let within = intersect(&rect, &gs.clip);
+                        if fills && !empty(&within) {
+                            let opaque = !gs.soft_mask
+                                && gs.fill_alpha >= 0.95
+                                && match gs.blend {
+                                    Blend::Normal => true,
+                                    Blend::Darkening => gs.fill < 0.35,
+                                    Blend::Other => false,
+                                };
+                            self.out.fills.push(Fill {
+                                rect: within,
+                                lum: gs.fill,
+                                after_glyphs: self.out.glyphs.len(),
+                                opaque,
+                                rectangle: painted.rectangle(),
+                            });
+                        }
+                        if pending_clip {
+                            gs.clip = intersect(&gs.clip, &rect);
+                        }
+                    }
+                    pending_clip = false;
+                }
+                b"sh" => {
+                    // A shading paints the whole clip.
+                    let rect = match self.out.crop {
+                        Some(c) => intersect(&gs.clip, &c),
+                        None => gs.clip,
+                    };
+                    if !empty(&rect) && rect[2] - rect[0] < 1e6 {
                         self.out.fills.push(Fill {
                             rect,
-                            lum: gs.fill,
+                            lum: 0.5,
                             after_glyphs: self.out.glyphs.len(),
+                            opaque: !gs.soft_mask && gs.fill_alpha >= 0.95 && gs.blend == Blend::Normal,
+                            rectangle: false,
                         });
                     }
                 }
-                "S" | "s" | "n" => path = None,
-                "g" | "rg" | "k" | "sc" | "scn" => {
+                b"g" | b"rg" | b"k" | b"sc" | b"scn" => {
                     if let Some(l) = nums(o).as_deref().and_then(luminance) {
                         gs.fill = l;
                     }
                 }
                 // A new colour space starts at its initial colour: black for the device spaces.
-                "cs" => gs.fill = 0.0,
-                "q" => stack.push(gs.clone()),
-                "Q" => match stack.pop() {
+                b"cs" => gs.fill = 0.0,
+                b"gs" => {
+                    if let Some(Object::Name(n)) = o.first() {
+                        self.ext_gstate(res, n, gs);
+                    }
+                }
+                b"q" => stack.push(gs.clone()),
+                b"Q" => match stack.pop() {
                     Some(s) => *gs = s,
-                    None => self.out.problems.push("unbalanced q/Q in a content stream".into()),
+                    // Viewers ignore a Q without its q; counted so the writer can balance the
+                    // wrapper it puts around the page.
+                    None => stray += 1,
                 },
-                "cm" => {
+                b"cm" => {
                     if let Some(v) = nums(o).filter(|v| v.len() == 6) {
                         gs.ctm = mul(&[v[0], v[1], v[2], v[3], v[4], v[5]], &gs.ctm);
                     }
                 }
-                "BT" => {
+                b"BT" => {
                     tm = IDENTITY;
                     tlm = IDENTITY;
                 }
-                "Tc" => gs.text.char_spacing = o.first().and_then(num).unwrap_or(0.0),
-                "Tw" => gs.text.word_spacing = o.first().and_then(num).unwrap_or(0.0),
-                "Tz" => gs.text.scale = o.first().and_then(num).unwrap_or(100.0) / 100.0,
-                "TL" => gs.text.leading = o.first().and_then(num).unwrap_or(0.0),
-                "Ts" => gs.text.rise = o.first().and_then(num).unwrap_or(0.0),
-                "Tr" => gs.text.render = o.first().and_then(|x| x.as_i64().ok()).unwrap_or(0),
-                "Tf" => {
+                b"Tc" => gs.text.char_spacing = o.first().and_then(num).unwrap_or(0.0),
+                b"Tw" => gs.text.word_spacing = o.first().and_then(num).unwrap_or(0.0),
+                b"Tz" => gs.text.scale = o.first().and_then(num).unwrap_or(100.0) / 100.0,
+                b"TL" => gs.text.leading = o.first().and_then(num).unwrap_or(0.0),
+                b"Ts" => gs.text.rise = o.first().and_then(num).unwrap_or(0.0),
+                b"Tr" => gs.text.render = o.first().and_then(|x| x.as_i64().ok()).unwrap_or(0),
+                b"Tf" => {
                     if let (Some(Object::Name(n)), Some(size)) = (o.first(), o.get(1).and_then(num)) {
-                        gs.text.font = self.font(res, n);
                         gs.text.size = size;
-                        if gs.text.font.is_none() {
-                            self.out
-                                .problems
-                                .push(format!("font /{} is not in the resources", String::from_utf8_lossy(n)));
+                        match self.font(res, n) {
+                            Some(f) => gs.text.font = Some(f),
+                            // Viewers keep drawing with the font they had; with none, they
+                            // draw nothing (the show is recorded as fontless).
+                            None => {
+                                let p = format!("font /{} is not in the resources", String::from_utf8_lossy(n));
+                                if gs.text.font.is_none() && !self.out.problems.contains(&p) {
+                                    self.out.problems.push(p);
+                                }
+                            }
                         }
                     }
                 }
-                "Td" | "TD" => {
+                b"Td" | b"TD" => {
                     if let Some(v) = nums(o).filter(|v| v.len() == 2) {
-                        if op.operator == "TD" {
+                        if op.operator == b"TD" {
                             gs.text.leading = -v[1];
                         }
                         tlm = mul(&[1.0, 0.0, 0.0, 1.0, v[0], v[1]], &tlm);
                         tm = tlm;
                     }
                 }
-                "Tm" => {
+                b"Tm" => {
                     if let Some(v) = nums(o).filter(|v| v.len() == 6) {
                         tlm = [v[0], v[1], v[2], v[3], v[4], v[5]];
                         tm = tlm;
                     }
                 }
-                "T*" => {
+                b"T*" => {
                     tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.text.leading], &tlm);
                     tm = tlm;
                 }
-                "Tj" | "'" | "\"" => {
-                    if op.operator != "Tj" {
-                        if op.operator == "\"" && o.len() == 3 {
+                b"Tj" | b"'" | b"\"" => {
+                    if op.operator != b"Tj" {
+                        if op.operator == b"\"" && o.len() == 3 {
                             gs.text.word_spacing = num(&o[0]).unwrap_or(gs.text.word_spacing);
                             gs.text.char_spacing = num(&o[1]).unwrap_or(gs.text.char_spacing);
                         }
@@ -401,36 +744,30 @@ impl Interp<'_> {
                         tm = tlm;
                     }
                     if let Some(Object::String(s, _)) = o.last() {
-                        self.show(
-                            s,
-                            gs,
-                            &mut tm,
-                            GlyphAddr {
-                                stream,
-                                op: op_index,
-                                elem: 0,
-                                byte: 0,
-                                len: 0,
-                            },
-                        );
+                        let addr = GlyphAddr {
+                            stream,
+                            op: op_index,
+                            elem: 0,
+                            byte: 0,
+                            len: 0,
+                        };
+                        self.show(s, gs, &mut tm, addr, placement);
                     }
                 }
-                "TJ" => {
+                b"TJ" => {
                     if let Some(Object::Array(items)) = o.first() {
                         for (elem, item) in items.iter().enumerate() {
                             match item {
-                                Object::String(s, _) => self.show(
-                                    s,
-                                    gs,
-                                    &mut tm,
-                                    GlyphAddr {
+                                Object::String(s, _) => {
+                                    let addr = GlyphAddr {
                                         stream,
                                         op: op_index,
                                         elem,
                                         byte: 0,
                                         len: 0,
-                                    },
-                                ),
+                                    };
+                                    self.show(s, gs, &mut tm, addr, placement)
+                                }
                                 other => {
                                     if let Some(n) = num(other) {
                                         let tx = -n / 1000.0 * gs.text.size * gs.text.scale;
@@ -441,24 +778,43 @@ impl Interp<'_> {
                         }
                     }
                 }
-                "Do" => {
+                b"Do" => {
                     if let Some(Object::Name(n)) = o.first() {
-                        self.draw_xobject(res, n, gs);
+                        self.draw_xobject(res, n, gs, stream, op_index);
                     }
                 }
-                "BI" => {
-                    let (x0, y0) = apply(&gs.ctm, 0.0, 0.0);
-                    let (x1, y1) = apply(&gs.ctm, 1.0, 1.0);
-                    self.out.images.push([x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1)]);
+                b"BI" => {
+                    let stencil = match o.first() {
+                        Some(Object::Dictionary(d)) => d
+                            .get(b"IM")
+                            .or_else(|_| d.get(b"ImageMask"))
+                            .ok()
+                            .and_then(|b| b.as_bool().ok())
+                            .unwrap_or(false),
+                        _ => false,
+                    };
+                    self.out.images.push(ImageUse {
+                        bbox: intersect(&unit_box(&gs.ctm), &gs.clip),
+                        ctm: gs.ctm,
+                        xobject: None,
+                        stream,
+                        op: op_index,
+                        stencil,
+                        after_glyphs: self.out.glyphs.len(),
+                    });
                 }
                 _ => {}
             }
+            // Text shown without a font: viewers draw nothing; the writer removes the bytes.
+            if matches!(op.operator, b"Tj" | b"TJ" | b"'" | b"\"") && gs.text.font.is_none() {
+                self.out.fontless.push((stream, op_index));
+            }
         }
+        stray
     }
 
-    fn show(&mut self, s: &[u8], gs: &GState, tm: &mut Matrix, addr: GlyphAddr) {
+    fn show(&mut self, s: &[u8], gs: &GState, tm: &mut Matrix, addr: GlyphAddr, placement: u32) {
         let Some(fi) = gs.text.font else {
-            self.out.problems.push("text shown without a font".into());
             return;
         };
         let t = &gs.text;
@@ -472,6 +828,11 @@ impl Interp<'_> {
             self.out.problems.push(p);
         }
         let invisible = t.render == 3 || t.render == 7;
+        let alpha = if matches!(t.render, 1 | 5) {
+            gs.stroke_alpha
+        } else {
+            gs.fill_alpha
+        };
         for d in decoded {
             let trm_base = [t.size * t.scale, 0.0, 0.0, t.size, 0.0, t.rise];
             let trm = mul(&mul(&trm_base, tm), &gs.ctm);
@@ -490,6 +851,12 @@ impl Interp<'_> {
             let len = (dx * dx + dy * dy).sqrt().max(f32::MIN_POSITIVE);
             let (vx, vy) = apply(&trm, 0.0, 1.0);
             let size = ((vx - origin.0).powi(2) + (vy - origin.1).powi(2)).sqrt();
+            // A zero-width glyph (a space in some fonts) is outside nothing.
+            let probe = if bbox[2] - bbox[0] < 0.01 || bbox[3] - bbox[1] < 0.01 {
+                [bbox[0] - 0.01, bbox[1] - 0.01, bbox[2] + 0.01, bbox[3] + 0.01]
+            } else {
+                bbox
+            };
             self.out.glyphs.push(Glyph {
                 text: d.unicode,
                 bbox,
@@ -498,6 +865,10 @@ impl Interp<'_> {
                 dir: (dx / len, dy / len),
                 invisible,
                 fill: gs.fill,
+                alpha,
+                clipped: empty(&intersect(&probe, &gs.clip)),
+                hidden: None,
+                ocr: false,
                 tj_advance: if t.size != 0.0 {
                     (w * t.size + t.char_spacing + if d.word_space { t.word_spacing } else { 0.0 }) / t.size * 1000.0
                 } else {
@@ -508,29 +879,30 @@ impl Interp<'_> {
                     len: d.len,
                     ..addr
                 },
+                placement,
             });
             let tx = (w * t.size + t.char_spacing + if d.word_space { t.word_spacing } else { 0.0 }) * t.scale;
             *tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], tm);
         }
     }
 
-    fn draw_xobject(&mut self, res: &Dictionary, name: &[u8], gs: &GState) {
+    fn draw_xobject(&mut self, res: &Dictionary, name: &[u8], gs: &GState, stream: StreamRef, op: usize) {
         let Some((id, obj)) = self.resource(res, b"XObject", name) else {
             return;
         };
-        let Ok(stream) = obj.as_stream() else { return };
-        let subtype = stream.dict.get(b"Subtype").and_then(|o| o.as_name()).unwrap_or(b"");
+        let Ok(xo) = obj.as_stream() else { return };
+        let subtype = xo.dict.get(b"Subtype").and_then(|o| o.as_name()).unwrap_or(b"");
         if subtype == b"Image" {
-            let (x0, y0) = apply(&gs.ctm, 0.0, 0.0);
-            let (x1, y1) = apply(&gs.ctm, 1.0, 1.0);
-            let (x2, y2) = apply(&gs.ctm, 1.0, 0.0);
-            let (x3, y3) = apply(&gs.ctm, 0.0, 1.0);
-            self.out.images.push([
-                x0.min(x1).min(x2).min(x3),
-                y0.min(y1).min(y2).min(y3),
-                x0.max(x1).max(x2).max(x3),
-                y0.max(y1).max(y2).max(y3),
-            ]);
+            let stencil = xo.dict.get(b"ImageMask").and_then(|b| b.as_bool()).unwrap_or(false);
+            self.out.images.push(ImageUse {
+                bbox: intersect(&unit_box(&gs.ctm), &gs.clip),
+                ctm: gs.ctm,
+                xobject: id,
+                stream,
+                op,
+                stencil,
+                after_glyphs: self.out.glyphs.len(),
+            });
             return;
         }
         if subtype != b"Form" {
@@ -549,16 +921,25 @@ impl Interp<'_> {
             ));
             return;
         }
-        let matrix = stream
+        let matrix = xo
             .dict
             .get(b"Matrix")
             .ok()
-            .and_then(|m| m.as_array().ok())
+            .and_then(|m| self.doc.dereference(m).ok())
+            .and_then(|(_, m)| m.as_array().ok())
             .and_then(|a| nums(a))
             .filter(|v| v.len() == 6)
             .map(|v| [v[0], v[1], v[2], v[3], v[4], v[5]])
             .unwrap_or(IDENTITY);
-        let form_res = stream
+        let bbox = xo
+            .dict
+            .get(b"BBox")
+            .ok()
+            .and_then(|m| self.doc.dereference(m).ok())
+            .and_then(|(_, m)| m.as_array().ok())
+            .and_then(|a| nums(a))
+            .filter(|v| v.len() == 4);
+        let form_res = xo
             .dict
             .get(b"Resources")
             .ok()
@@ -570,16 +951,94 @@ impl Interp<'_> {
             self.out.problems.push(unreadable_stream("Form XObject", id));
             return;
         };
+        // The form runs in the graphics state of the place it is drawn (font included), under
+        // its matrix and clipped to its bounding box; what it changes is restored after it.
         let mut inner = gs.clone();
         inner.ctm = mul(&matrix, &gs.ctm);
-        self.form_stack.push(id);
-        let mut stack = Vec::new();
-        self.run(&bytes, StreamRef::Form(id), &form_res, &mut inner, &mut stack);
-        if !stack.is_empty() {
-            self.out
-                .problems
-                .push(format!("unbalanced q/Q in Form XObject {} {}", id.0, id.1));
+        if let Some(b) = bbox {
+            let corners = [(b[0], b[1]), (b[2], b[3]), (b[0], b[3]), (b[2], b[1])];
+            let pts: Vec<(f32, f32)> = corners.iter().map(|&(x, y)| apply(&inner.ctm, x, y)).collect();
+            let r = [
+                pts.iter().map(|p| p.0).fold(f32::MAX, f32::min),
+                pts.iter().map(|p| p.1).fold(f32::MAX, f32::min),
+                pts.iter().map(|p| p.0).fold(f32::MIN, f32::max),
+                pts.iter().map(|p| p.1).fold(f32::MIN, f32::max),
+            ];
+            inner.clip = intersect(&inner.clip, &r);
         }
+        self.form_stack.push(id);
+        self.placements += 1;
+        let placement = self.placements;
+        let mut stack = Vec::new();
+        self.run(
+            &bytes,
+            StreamRef::Form(id),
+            &form_res,
+            &mut inner,
+            &mut stack,
+            placement,
+        );
         self.form_stack.pop();
+    }
+}
+
+fn area(r: &[f32; 4]) -> f32 {
+    (r[2] - r[0]).max(0.0) * (r[3] - r[1]).max(0.0)
+}
+
+fn center_in(g: &[f32; 4], r: &[f32; 4]) -> bool {
+    let (cx, cy) = ((g[0] + g[2]) / 2.0, (g[1] + g[3]) / 2.0);
+    cx > r[0] && cx < r[2] && cy > r[1] && cy < r[3]
+}
+
+/// Share of a glyph's box a shape covers, below which the glyph counts as visible: a box that
+/// covers most of a glyph hides it; a glyph half under a box still shows its other half.
+const COVERED: f32 = 0.8;
+
+/// Decides for every glyph of a page whether a reader sees it ([`Glyph::hidden`]), and which
+/// invisible glyphs are an OCR layer over an image ([`Glyph::ocr`]).
+pub fn classify(page: &mut PageScan) {
+    let PageScan {
+        glyphs,
+        images,
+        fills,
+        crop,
+        ..
+    } = page;
+    for i in 0..glyphs.len() {
+        let g = &glyphs[i];
+        let b = g.bbox;
+        let over_image = images.iter().any(|im| !im.stencil && center_in(&b, &im.bbox));
+        let hidden = if g.invisible {
+            if over_image && g.has_text() {
+                None
+            } else {
+                Some(Hidden::NotPainted)
+            }
+        } else if g.alpha < 0.05 {
+            Some(Hidden::Transparent)
+        } else if g.clipped {
+            Some(Hidden::Clipped)
+        } else if crop.is_some_and(|c| area(&intersect(&b, &c)) <= 0.0 && !(b[2] - b[0] < 0.01 && center_in(&b, &c))) {
+            Some(Hidden::OffPage)
+        } else if g.size < 1.0 {
+            Some(Hidden::Tiny)
+        } else if let Some(fi) = fills.iter().position(|f| {
+            f.after_glyphs > i && f.opaque && f.rectangle && area(&intersect(&b, &f.rect)) >= COVERED * area(&b)
+        }) {
+            Some(Hidden::UnderFill(fi))
+        } else if g.fill > 0.9 {
+            // White text shows on a darker background drawn before it: a fill, an image.
+            let on_dark = fills
+                .iter()
+                .any(|f| f.after_glyphs <= i && f.lum < g.fill - 0.2 && center_in(&b, &f.rect))
+                || images.iter().any(|im| im.after_glyphs <= i && center_in(&b, &im.bbox));
+            (!on_dark).then_some(Hidden::White)
+        } else {
+            None
+        };
+        let ocr = g.invisible && hidden.is_none();
+        glyphs[i].hidden = hidden;
+        glyphs[i].ocr = ocr;
     }
 }

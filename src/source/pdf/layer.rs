@@ -32,7 +32,7 @@ struct Line {
 }
 
 /// Builds the text of all pages.
-pub fn build(pages: &[Vec<Glyph>]) -> GlyphText {
+pub fn build(pages: &[&[Glyph]]) -> GlyphText {
     let mut out = GlyphText::default();
     for (pi, glyphs) in pages.iter().enumerate() {
         if pi > 0 {
@@ -46,7 +46,9 @@ pub fn build(pages: &[Vec<Glyph>]) -> GlyphText {
 
 fn page_text(pi: usize, glyphs: &[Glyph], out: &mut GlyphText) {
     let mut lines: Vec<Line> = Vec::new();
-    for (gi, g) in glyphs.iter().enumerate() {
+    // Only what a reader sees (and an OCR layer standing for an image): hidden text is removed
+    // from the output whatever it says, and must not make visible words look like names.
+    for (gi, g) in glyphs.iter().enumerate().filter(|(_, g)| g.readable()) {
         let dir = ((g.dir.0 * 10.0).round() as i32, (g.dir.1 * 10.0).round() as i32);
         // Coordinates along the baseline (u) and across it (v).
         let u = g.origin.0 * g.dir.0 + g.origin.1 * g.dir.1;
@@ -199,9 +201,14 @@ mod tests {
             dir: (1.0, 0.0),
             invisible: false,
             fill: 0.0,
+            alpha: 1.0,
+            clipped: false,
+            hidden: None,
+            ocr: false,
+            placement: 0,
             tj_advance: w * 100.0,
             addr: GlyphAddr {
-                stream: StreamRef::Page(0),
+                stream: StreamRef::Page,
                 op: 0,
                 elem: 0,
                 byte: 0,
@@ -227,7 +234,7 @@ mod tests {
         x += 3.0;
         gs.push(glyph("d", x, 5.0));
         gs.push(glyph("e", x + 5.0, 5.0));
-        let t = build(&[gs]);
+        let t = build(&[&gs]);
         assert_eq!(t.text, "Berg-E\u{308}lsinga de");
         // Every glyph is reachable from the text.
         assert_eq!(t.spans.len(), 15);

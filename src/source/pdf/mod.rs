@@ -3,7 +3,9 @@
 //! this; until it exists the batch fails PDFs closed.
 
 pub mod afm;
+pub mod audit;
 pub mod cmap;
+pub mod content;
 pub mod encoding;
 pub mod font;
 pub mod interp;
@@ -50,70 +52,104 @@ pub fn load(bytes: &[u8]) -> Result<PdfDoc, String> {
     let mut pages: Vec<PageScan> = Vec::with_capacity(page_ids.len());
     for &id in page_ids.values() {
         crate::limits::check_time().map_err(|e| e.to_string())?;
-        pages.push(scan_page(&doc, id));
+        let mut scan = scan_page(&doc, id);
+        interp::classify(&mut scan);
+        pages.push(scan);
     }
     // A limit reached inside a page (time, decompressed bytes) makes the reading incomplete.
     if let Some(e) = crate::limits::exceeded() {
         return Err(e.to_string());
     }
-    let glyphs: Vec<Vec<interp::Glyph>> = pages.iter().map(|p| p.glyphs.clone()).collect();
+    let glyphs: Vec<&[interp::Glyph]> = pages.iter().map(|p| p.glyphs.as_slice()).collect();
     let text = layer::build(&glyphs);
     Ok(PdfDoc { doc, pages, text })
 }
 
-/// Reasons the pages cannot be read with certainty, each with its page number (PDF.md §6.7):
-/// problems found by the interpreter, pages that show images but no text (scans), and
-/// invisible text over an image (an OCR layer, which may not match what is visible).
-pub fn page_problems(pdf: &PdfDoc) -> Vec<String> {
+/// Why a PDF (or one of its pages) cannot be processed with certainty: the categories a
+/// report counts and a reviewer acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Review {
+    /// A page shows an image (a scan) without a text layer for it: OCR or manual review.
+    NoTextLayer,
+    /// A font whose text cannot be decoded to Unicode (nor recovered from its font program),
+    /// or drawn as graphics (Type3), or written vertically.
+    NoUnicode,
+    /// Content that cannot be read: a stream that does not decompress, a form drawn too
+    /// deeply, a flood of glyphs.
+    Unreadable,
+    /// A form field holds a value.
+    FormField,
+    /// Optional content is switched off.
+    HiddenLayer,
+}
+
+/// One reason a PDF cannot be processed with certainty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Page (1-based), or `None` for the whole document.
+    pub page: Option<usize>,
+    /// Its category.
+    pub review: Review,
+    /// What is wrong, for the report (English, starting with `page N: ` on a page).
+    pub message: String,
+}
+
+/// Share of the visible page an image must cover before it is taken to hold text of its own
+/// (a scanned letter, a printed e-mail pasted as a picture).
+const LARGE_IMAGE: f32 = 0.3;
+/// Readable characters over a large image below which the image is the page's content rather
+/// than a background under real text.
+const TEXT_OVER_IMAGE: usize = 150;
+
+/// Reasons the pages cannot be read with certainty (PDF.md §6.7): problems found by the
+/// interpreter, and pages where an image that may hold text covers much of the page without a
+/// text layer for it (a scan: OCR is the next step).
+pub fn page_problems(pdf: &PdfDoc) -> Vec<Problem> {
     let mut out = document_problems(&pdf.doc);
     for (i, p) in pdf.pages.iter().enumerate() {
         let n = i + 1;
         for problem in &p.problems {
-            out.push(format!("page {n}: {problem}"));
+            let review = if problem.starts_with("font ") {
+                Review::NoUnicode
+            } else {
+                Review::Unreadable
+            };
+            out.push(Problem {
+                page: Some(n),
+                review,
+                message: format!("page {n}: {problem}"),
+            });
         }
-        if !p.images.is_empty()
-            && p.glyphs
-                .iter()
-                .all(|g| g.invisible || g.text.as_deref().is_none_or(|t| t.trim().is_empty()))
-        {
-            out.push(format!(
-                "page {n}: an image without a text layer (a scan?): needs manual review or OCR"
-            ));
-        }
-        let ocr = p.glyphs.iter().any(|g| {
-            g.invisible
-                && p.images
-                    .iter()
-                    .any(|im| im[0] < g.bbox[2] && g.bbox[0] < im[2] && im[1] < g.bbox[3] && g.bbox[1] < im[3])
+        let area = |r: &[f32; 4]| (r[2] - r[0]).max(0.0) * (r[3] - r[1]).max(0.0);
+        let page_area = p.crop.map(|c| area(&c)).unwrap_or(612.0 * 792.0).max(1.0);
+        let scanned = p.images.iter().any(|im| {
+            let visible = match p.crop {
+                Some(c) => [
+                    im.bbox[0].max(c[0]),
+                    im.bbox[1].max(c[1]),
+                    im.bbox[2].min(c[2]),
+                    im.bbox[3].min(c[3]),
+                ],
+                None => im.bbox,
+            };
+            if im.stencil || area(&visible) < LARGE_IMAGE * page_area {
+                return false;
+            }
+            let over = |g: &&interp::Glyph| {
+                let (cx, cy) = ((g.bbox[0] + g.bbox[2]) / 2.0, (g.bbox[1] + g.bbox[3]) / 2.0);
+                g.readable() && g.has_text() && cx > visible[0] && cx < visible[2] && cy > visible[1] && cy < visible[3]
+            };
+            // An OCR layer over the image stands for its text.
+            let ocr = p.glyphs.iter().filter(over).filter(|g| g.ocr).count();
+            let shown = p.glyphs.iter().filter(over).count();
+            ocr == 0 && shown < TEXT_OVER_IMAGE
         });
-        if ocr {
-            out.push(format!(
-                "page {n}: invisible text over an image (an OCR layer): needs manual review"
-            ));
-        }
-    }
-    out
-}
-
-/// Text that a filled shape drawn later covers (at least half of each glyph's box): still in
-/// the file, hidden only to the eye. Per fill (index into `fills`), the glyphs it covers.
-pub fn text_under_fills(page: &PageScan) -> Vec<(usize, Vec<usize>)> {
-    let area = |r: &[f32; 4]| (r[2] - r[0]).max(0.0) * (r[3] - r[1]).max(0.0);
-    let mut out = Vec::new();
-    for (fi, fill) in page.fills.iter().enumerate() {
-        let r = &fill.rect;
-        let covered: Vec<usize> = page.glyphs[..fill.after_glyphs.min(page.glyphs.len())]
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| {
-                let b = &g.bbox;
-                let inter = area(&[b[0].max(r[0]), b[1].max(r[1]), b[2].min(r[2]), b[3].min(r[3])]);
-                !g.invisible && g.text.as_deref().is_some_and(|t| !t.trim().is_empty()) && inter >= 0.5 * area(b)
-            })
-            .map(|(i, _)| i)
-            .collect();
-        if !covered.is_empty() {
-            out.push((fi, covered));
+        if scanned {
+            out.push(Problem {
+                page: Some(n),
+                review: Review::NoTextLayer,
+                message: format!("page {n}: an image without a text layer (a scan?): needs manual review or OCR"),
+            });
         }
     }
     out
@@ -122,7 +158,7 @@ pub fn text_under_fills(page: &PageScan) -> Vec<(usize, Vec<usize>)> {
 /// Document-level reasons to fail closed: form fields holding values (their appearance would
 /// vanish without a box when forms are removed) and optional content switched off (removing
 /// the switch would reveal it; keeping it would hide text from review).
-fn document_problems(doc: &Document) -> Vec<String> {
+fn document_problems(doc: &Document) -> Vec<Problem> {
     let mut out = Vec::new();
     let deref = |o: &lopdf::Object| doc.dereference(o).map(|(_, o)| o.clone()).unwrap_or_else(|_| o.clone());
     let Ok(cat) = doc.catalog() else { return out };
@@ -140,7 +176,11 @@ fn document_problems(doc: &Document) -> Vec<String> {
             }
             let Ok(d) = f.as_dict() else { continue };
             if d.get(b"V").is_ok_and(|v| !matches!(deref(v), lopdf::Object::Null)) {
-                out.push("a form field holds a value: needs manual review".to_string());
+                out.push(Problem {
+                    page: None,
+                    review: Review::FormField,
+                    message: "a form field holds a value: needs manual review".into(),
+                });
                 break;
             }
             if let Ok(kids) = d.get(b"Kids").map(deref)
@@ -158,7 +198,11 @@ fn document_problems(doc: &Document) -> Vec<String> {
             .map(deref)
             .is_ok_and(|o| o.as_array().is_ok_and(|a| !a.is_empty()))
     {
-        out.push("optional content is switched off (hidden layers may hold text): needs manual review".to_string());
+        out.push(Problem {
+            page: None,
+            review: Review::HiddenLayer,
+            message: "optional content is switched off (hidden layers may hold text): needs manual review".into(),
+        });
     }
     out
 }
