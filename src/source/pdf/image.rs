@@ -138,7 +138,12 @@ impl Colour {
         let g = match self {
             Colour::Gray | Colour::Stencil => at(0),
             Colour::Rgb => 0.299 * at(0) + 0.587 * at(1) + 0.114 * at(2),
-            Colour::Cmyk => 1.0 - (0.3 * at(0) + 0.59 * at(1) + 0.11 * at(2) + at(3)).min(1.0),
+            // The device conversion of ISO 32000-1 §10.4.2.4 (red = 1 - min(1, cyan + black)).
+            Colour::Cmyk => {
+                let k = at(3);
+                let ink = |c: f32| 1.0 - (c + k).min(1.0);
+                0.299 * ink(at(0)) + 0.587 * ink(at(1)) + 0.114 * ink(at(2))
+            }
             Colour::Lab { .. } => at(0) / 100.0,
             Colour::Indexed { base, lookup } => {
                 let n = base.components();
@@ -601,7 +606,7 @@ pub(crate) fn decode_as(doc: &Document, image: &Stream, role: Role) -> Result<De
         Some(FilterName::Ccitt) => {
             check_one_bit(bits, n, "CCITT")?;
             let params = filters.last().and_then(|f| f.params.as_ref());
-            (decode_ccitt(doc, &bytes, width, height, params)?, Source::Ccitt)
+            (decode_ccitt(&bytes, width, height, params)?, Source::Ccitt)
         }
         Some(FilterName::Jbig2) => {
             check_one_bit(bits, n, "JBIG2")?;
@@ -1178,13 +1183,7 @@ fn fill_bits(row: &mut [u8], from: u32, to: u32, value: bool) {
     }
 }
 
-fn decode_ccitt(
-    _doc: &Document,
-    data: &[u8],
-    width: u32,
-    height: u32,
-    params: Option<&Dictionary>,
-) -> Result<Vec<u8>, ImageError> {
+fn decode_ccitt(data: &[u8], width: u32, height: u32, params: Option<&Dictionary>) -> Result<Vec<u8>, ImageError> {
     use hayro_ccitt::{DecodeSettings, DecoderContext, EncodingMode};
     let k = param_int(params, b"K").unwrap_or(0);
     let columns = param_int(params, b"Columns").unwrap_or(1728);
@@ -1563,10 +1562,15 @@ mod tests {
                         seed as u8
                     })
                     .collect();
-                for (w, h, cs) in [(8, 8, "DeviceGray"), (3, 5, "DeviceRGB"), (1, 1, "DeviceCMYK")] {
+                for (w, h, bits, cs) in [
+                    (8, 8, 8, "DeviceGray"),
+                    (3, 5, 8, "DeviceRGB"),
+                    (1, 1, 8, "DeviceCMYK"),
+                    (16, 4, 1, "DeviceGray"),
+                ] {
                     let s = Stream::new(
-                        dictionary! { "Subtype" => "Image", "Width" => w, "Height" => h, "BitsPerComponent" => 8,
-                        "ColorSpace" => cs, "Filter" => f },
+                        dictionary! { "Subtype" => "Image", "Width" => w, "Height" => h, "BitsPerComponent" => bits,
+                        "ColorSpace" => cs, "Filter" => f, "DecodeParms" => dictionary! { "Columns" => w, "K" => -1 } },
                         bytes.clone(),
                     );
                     let _ = decode(&doc(), &s);
