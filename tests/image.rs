@@ -818,3 +818,34 @@ fn painted_cmyk_jpegs_look_right_to_poppler() {
         assert!(diff < 3.0, "case {i}: outside changed by {diff} for poppler");
     }
 }
+
+#[test]
+fn an_inline_image_with_abbreviations_is_read_and_written_with_full_keys() {
+    let doc = Document::with_version("1.7");
+    // lopdf parses unfiltered inline data only; abbreviated filters are read like the keys.
+    let content = b"q 4 0 0 2 0 0 cm BI /W 4 /H 2 /BPC 8 /CS /G ID \x10\x20\x30\x40\x50\x60\x70\xFF EI Q";
+    let ops = lopdf::content::Content::decode(content)
+        .expect("content parses")
+        .operations;
+    let image = ops
+        .iter()
+        .find(|o| o.operator == "BI")
+        .and_then(|o| o.operands.first())
+        .and_then(|o| o.as_stream().ok())
+        .expect("inline image")
+        .clone();
+    let d = decode(&doc, &image).expect("inline image decodes");
+    assert_eq!(d.raster.data(), [0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0xFF]);
+    let painted = paint(&doc, &image, &[[0.0, 0.0, 0.01, 0.01]]).expect("paints");
+    let dict = &painted.image.dict;
+    for short in [&b"W"[..], b"H", b"BPC", b"CS"] {
+        assert!(dict.get(short).is_err(), "{} left", String::from_utf8_lossy(short));
+    }
+    assert_eq!(
+        dict.get(b"ColorSpace").and_then(Object::as_name).ok(),
+        Some(&b"DeviceGray"[..])
+    );
+    let after = decode(&doc, &painted.image).expect("decodes").raster;
+    // The bottom-left corner with its margin of one sample: two columns of both rows.
+    assert_eq!(after.data(), [0, 0, 0x30, 0x40, 0, 0, 0x70, 0xFF]);
+}

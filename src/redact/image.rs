@@ -14,7 +14,7 @@ use std::io::Write;
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
-use crate::source::pdf::image::{Colour, Decoded, ImageError, Raster, Role, Source, decode, decode_as};
+use crate::source::pdf::image::{ABBREVIATIONS, Colour, Decoded, ImageError, Raster, Role, Source, decode, decode_as};
 
 /// JPEG quality of a painted JPEG.
 const JPEG_QUALITY: u8 = 90;
@@ -201,6 +201,18 @@ fn paint_raster(raster: &mut Raster, regions: &[[f32; 4]], fill: &[u16], source:
 
 /// Encodes a raster as its source asks (JPEG for JPEG, Flate otherwise) and adjusts `dict`.
 fn encode(raster: &Raster, source: Source, dict: &mut Dictionary) -> Result<Vec<u8>, ImageError> {
+    // An inline image's abbreviated keys become full ones, so none of them is left stale
+    // next to the entries written here.
+    for (full, short) in ABBREVIATIONS {
+        if let Some(v) = dict.remove(short)
+            && dict.get(full).is_err()
+        {
+            dict.set(full.to_vec(), v);
+        }
+    }
+    if let Ok(cs) = dict.get_mut(b"ColorSpace") {
+        expand_colour_names(cs);
+    }
     for key in STALE_KEYS {
         dict.remove(key);
     }
@@ -276,6 +288,34 @@ fn strip_app14(jpeg: Vec<u8>) -> Vec<u8> {
         i += 2 + len;
     }
     jpeg
+}
+
+/// Abbreviated colour space names of inline images, written out.
+fn expand_colour_names(cs: &mut Object) {
+    let full = |n: &[u8]| -> Option<&'static str> {
+        match n {
+            b"G" => Some("DeviceGray"),
+            b"RGB" => Some("DeviceRGB"),
+            b"CMYK" => Some("DeviceCMYK"),
+            b"I" => Some("Indexed"),
+            _ => None,
+        }
+    };
+    match cs {
+        Object::Name(n) => {
+            if let Some(f) = full(n) {
+                *n = f.as_bytes().to_vec();
+            }
+        }
+        Object::Array(a) => a.iter_mut().take(2).for_each(|o| {
+            if let Object::Name(n) = o
+                && let Some(f) = full(n)
+            {
+                *n = f.as_bytes().to_vec();
+            }
+        }),
+        _ => {}
+    }
 }
 
 /// The device colour space name for a JPX image that left its colour space to the codestream.

@@ -8,7 +8,8 @@
 //! CalGray, CalRGB, Lab, ICCBased and Indexed over any of them, and stencil masks; 1, 2, 4, 8 and
 //! 16 bits per component with `/Decode` arrays. Not supported (an [`ImageError`] names it):
 //! Separation and DeviceN colour spaces, 12-bit JPEG, JBIG2 coloured regions, JPX images whose
-//! components have different sizes, inline-image abbreviations of dictionary keys.
+//! components have different sizes, colour spaces named in page resources (inline images).
+//! Inline images' abbreviated keys and names are read.
 //!
 //! The input is untrusted: sizes are checked before anything is allocated for them, the decoder
 //! crates run under `catch_unwind`, and no input makes this module panic.
@@ -649,9 +650,29 @@ fn resolve<'a>(doc: &'a Document, mut o: &'a Object) -> Option<&'a Object> {
     None
 }
 
+/// A dictionary entry, resolved; an inline image's abbreviated key stands for the full one.
 fn get<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
-    resolve(doc, dict.get(key).ok()?)
+    let o = dict.get(key).ok().or_else(|| {
+        ABBREVIATIONS
+            .iter()
+            .find(|(full, _)| *full == key)
+            .and_then(|(_, a)| dict.get(a).ok())
+    })?;
+    resolve(doc, o)
 }
+
+/// Inline-image abbreviations of image dictionary keys (ISO 32000-1 Table 93).
+pub(crate) const ABBREVIATIONS: [(&[u8], &[u8]); 9] = [
+    (b"BitsPerComponent", b"BPC"),
+    (b"ColorSpace", b"CS"),
+    (b"Decode", b"D"),
+    (b"DecodeParms", b"DP"),
+    (b"Filter", b"F"),
+    (b"Height", b"H"),
+    (b"ImageMask", b"IM"),
+    (b"Interpolate", b"I"),
+    (b"Width", b"W"),
+];
 
 fn number(o: &Object) -> Option<i64> {
     match o {
