@@ -8,7 +8,9 @@
 //! Encoding: a JPEG stays a JPEG (quality 90, same components; regions are widened to whole
 //! 16-sample blocks so they decode exactly black); everything else becomes FlateDecode at the
 //! bit depth it had (JPX at 8 or 16 bits). A colour-key `/Mask` array stays as it is: the sample
-//! depth does not change for the filters it applies to.
+//! depth does not change, except for a JPX image of unusual precision (rescaled to 8 or 16
+//! bits), where its key ranges keep their old scale. An inline image (the stream operand of a
+//! `BI` operation) is painted too; its copy is written with full key names.
 
 use std::io::Write;
 
@@ -156,6 +158,32 @@ fn paint_mask(doc: &Document, s: &Stream, regions: &[[f32; 4]], role: Role) -> R
         dict.remove(b"SMaskInData");
     }
     Ok(Stream::new(dict, content))
+}
+
+/// A page-space box (`[x0, y0, x1, y1]`) as a region of an image drawn with `ctm` (the
+/// current transformation matrix at its `Do`, which maps the unit square onto the page): the
+/// bounding box of the box's corners in the unit square, so a rotated or skewed placement is
+/// covered generously, never short. `None` for a degenerate matrix.
+pub fn region_in_image(ctm: &crate::source::pdf::interp::Matrix, rect: [f32; 4]) -> Option<[f32; 4]> {
+    let [a, b, c, d, e, f] = ctm.map(f64::from);
+    let det = a * d - b * c;
+    if !det.is_finite() || det.abs() < 1e-12 {
+        return None;
+    }
+    let corners = [
+        (rect[0], rect[1]),
+        (rect[2], rect[1]),
+        (rect[0], rect[3]),
+        (rect[2], rect[3]),
+    ];
+    let mut out = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    for (x, y) in corners {
+        let (x, y) = (f64::from(x) - e, f64::from(y) - f);
+        let (u, v) = ((d * x - c * y) / det, (a * y - b * x) / det);
+        out = [out[0].min(u), out[1].min(v), out[2].max(u), out[3].max(v)];
+    }
+    let out = out.map(|v| v as f32);
+    out.iter().all(|v| v.is_finite()).then_some(out)
 }
 
 /// The sample rectangle `[x0, y0, x1, y1)` (rows from the top) touched by a region, with one
@@ -343,6 +371,22 @@ mod tests {
         assert_eq!(sample_rect([1.5, 0.0, 2.0, 1.0], 4, 3), None);
         // A zero-width region on a sample boundary still takes a sample each side.
         assert_eq!(sample_rect([0.5, 0.5, 0.5, 0.5], 4, 4), Some([1, 1, 3, 3]));
+    }
+
+    #[test]
+    fn page_boxes_map_into_the_unit_square() {
+        // An image 200 x 100 at (50, 700): the box (100, 725)-(150, 775) is its middle.
+        let r = region_in_image(&[200.0, 0.0, 0.0, 100.0, 50.0, 700.0], [100.0, 725.0, 150.0, 775.0]);
+        assert_eq!(r, Some([0.25, 0.25, 0.5, 0.75]));
+        // Flipped vertically (drawn upside down): v runs the other way.
+        let r = region_in_image(&[200.0, 0.0, 0.0, -100.0, 50.0, 800.0], [100.0, 725.0, 150.0, 775.0]);
+        assert_eq!(r, Some([0.25, 0.25, 0.5, 0.75]));
+        let r = region_in_image(&[200.0, 0.0, 0.0, -100.0, 50.0, 800.0], [100.0, 780.0, 150.0, 800.0]);
+        assert_eq!(r, Some([0.25, 0.0, 0.5, 0.2]));
+        // Rotated 90 degrees: the page's x runs along the image's v.
+        let r = region_in_image(&[0.0, 100.0, -200.0, 0.0, 300.0, 0.0], [250.0, 50.0, 300.0, 100.0]);
+        assert_eq!(r, Some([0.5, 0.0, 1.0, 0.25]));
+        assert_eq!(region_in_image(&[0.0; 6], [0.0, 0.0, 1.0, 1.0]), None);
     }
 
     #[test]

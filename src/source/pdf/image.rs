@@ -489,7 +489,8 @@ pub enum Source {
         /// The JPEG had an Adobe APP14 marker.
         adobe: bool,
     },
-    /// JPEG 2000 (JPXDecode): the samples were rescaled to [`Raster::bits`].
+    /// JPEG 2000 (JPXDecode): colour samples rescaled to [`Raster::bits`] (8, or 16 above 8
+    /// bits of precision), palette indices kept as they are.
     Jpx,
     /// CCITT fax.
     Ccitt,
@@ -525,6 +526,7 @@ pub fn decode(doc: &Document, image: &Stream) -> Result<Decoded, ImageError> {
     decode_as(doc, image, Role::Image)
 }
 
+/// Decodes an image stream used as `role` (masks take the colour space their role implies).
 pub(crate) fn decode_as(doc: &Document, image: &Stream, role: Role) -> Result<Decoded, ImageError> {
     let dict = &image.dict;
     if role == Role::Image
