@@ -4,6 +4,7 @@ mod cases;
 mod check;
 mod cli;
 mod hostile;
+mod image;
 mod library;
 mod package;
 mod pdf;

@@ -1,5 +1,6 @@
 //! Writers: turn a text layer and its findings into redacted bytes, and verify them.
 
+pub mod image;
 pub mod pdf;
 pub mod text;
 pub mod verify;
