@@ -271,13 +271,14 @@ pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::
 /// A document read into memory: its text layer, and for a PDF the interpreted document.
 enum Loaded {
     Text(TextLayer),
-    Pdf(Box<PdfDoc>, TextLayer, Vec<u8>),
+    /// The PDF, its text layer, its bytes, and what keeps it from being published as is.
+    Pdf(Box<PdfDoc>, TextLayer, Vec<u8>, Vec<source::pdf::Problem>),
 }
 
 impl Loaded {
     fn layer(&self) -> &TextLayer {
         match self {
-            Loaded::Text(l) | Loaded::Pdf(_, l, _) => l,
+            Loaded::Text(l) | Loaded::Pdf(_, l, _, _) => l,
         }
     }
 }
@@ -313,13 +314,11 @@ fn load_bytes(kind: DocKind, bytes: Vec<u8>) -> std::result::Result<Loaded, (Doc
             .map_err(|r| (DocStatus::Failed, r)),
         DocKind::Pdf => {
             let pdf = source::pdf::load(&bytes).map_err(|r| (DocStatus::NeedsReview, r))?;
+            // Problems do not stop the reading: the names it confirms still propagate, and a
+            // best-effort copy is made for the reviewer.
             let problems = source::pdf::page_problems(&pdf);
-            if !problems.is_empty() {
-                let reasons: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
-                return Err((DocStatus::NeedsReview, reasons.join("; ")));
-            }
             let layer = TextLayer::plain(pdf.text.text.clone());
-            Ok(Loaded::Pdf(Box::new(pdf), layer, bytes))
+            Ok(Loaded::Pdf(Box::new(pdf), layer, bytes, problems))
         }
     }
 }
@@ -491,8 +490,12 @@ pub fn review_all(docs: &[DocRef], detector: &Detector, decisions: Option<&crate
                 let layer = loaded.layer();
                 let (scan, _) = detect_one(&doc.rel, layer, scan, detector, &batch, decisions);
                 let (places, page_starts) = match &loaded {
-                    Loaded::Pdf(pdf, _, _) => (pdf_places(pdf, &scan.findings), pdf.text.page_starts.clone()),
+                    Loaded::Pdf(pdf, _, _, _) => (pdf_places(pdf, &scan.findings), pdf.text.page_starts.clone()),
                     Loaded::Text(_) => (Vec::new(), Vec::new()),
+                };
+                let problem = match &loaded {
+                    Loaded::Pdf(_, _, _, problems) if !problems.is_empty() => Some(problem_text(problems)),
+                    _ => None,
                 };
                 Reviewed {
                     rel: doc.rel.clone(),
@@ -501,7 +504,7 @@ pub fn review_all(docs: &[DocRef], detector: &Detector, decisions: Option<&crate
                     findings: scan.findings,
                     places,
                     page_starts,
-                    problem: None,
+                    problem,
                 }
             }));
             work.unwrap_or_else(|_| {
@@ -610,13 +613,20 @@ fn redact_one(
         Ok(b) => b,
         Err(r) => return doc_entry(&doc.rel, DocStatus::Failed, Some(r), "", &[], &[]),
     };
-    let (entry, output) = process(&doc.rel, doc.kind, bytes, scan, detector, batch, opts);
-    let Some(bytes) = output else { return entry };
+    let (mut entry, output) = process(&doc.rel, doc.kind, bytes, scan, detector, batch, opts);
+    let (path, bytes) = match output {
+        Output::None => return entry,
+        Output::Publish(b) => (opts.out.join(&doc.out_rel), b),
+        Output::Review(b) => {
+            entry.review_copy = Some(format!("{REVIEW_DIR}/{}", doc.rel));
+            (opts.out.join(REVIEW_DIR).join(&doc.out_rel), b)
+        }
+    };
     // Checked last: a document finished after the interrupt is dropped, not half-written.
     if crate::interrupt::requested().is_some() {
         return interrupted();
     }
-    if let Err(e) = write_atomic(&opts.out.join(&doc.out_rel), &bytes) {
+    if let Err(e) = write_atomic(&path, &bytes) {
         let mut entry = entry;
         entry.status = DocStatus::Failed;
         entry.reason = Some(format!("cannot write output: {e}"));
@@ -654,7 +664,31 @@ pub fn redact_bytes(
         names: None,
         limits: *limits,
     };
-    process(rel, kind, bytes, scan, detector, &batch, &opts)
+    let (entry, output) = process(rel, kind, bytes, scan, detector, &batch, &opts);
+    match output {
+        Output::Publish(b) => (entry, Some(b)),
+        _ => (entry, None),
+    }
+}
+
+/// Folder under `--out` for the best-effort copies of documents that need review: they help the
+/// reviewer, and are never part of the publication.
+pub const REVIEW_DIR: &str = "_review";
+
+/// What processing one document gives to write.
+enum Output {
+    /// Verified: published at its path under `--out`.
+    Publish(Vec<u8>),
+    /// Not verified or not complete: a best-effort copy for the reviewer, under [`REVIEW_DIR`].
+    Review(Vec<u8>),
+    /// Nothing.
+    None,
+}
+
+/// The problems of a PDF as one reason.
+fn problem_text(problems: &[source::pdf::Problem]) -> String {
+    let reasons: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+    reasons.join("; ")
 }
 
 /// Load, detect, redact and verify one document (within the caller's budget).
@@ -666,16 +700,16 @@ fn process(
     detector: &Detector,
     batch: &BatchNames,
     opts: &RedactOptions,
-) -> (DocEntry, Option<Vec<u8>>) {
+) -> (DocEntry, Output) {
     let over = |e: crate::limits::Exceeded| {
         (
             doc_entry(rel, DocStatus::NeedsReview, Some(e.to_string()), "", &[], &[]),
-            None,
+            Output::None,
         )
     };
     let loaded = match load_bytes(kind, bytes) {
         Ok(l) => l,
-        Err((status, reason)) => return (doc_entry(rel, status, Some(reason), "", &[], &[]), None),
+        Err((status, reason)) => return (doc_entry(rel, status, Some(reason), "", &[], &[]), Output::None),
     };
     if let Err(e) = crate::limits::check_time() {
         return over(e);
@@ -688,7 +722,7 @@ fn process(
         kept: &verifier_kept,
     };
     let places = match &loaded {
-        Loaded::Pdf(pdf, _, _) => pdf_places(pdf, &scan.findings),
+        Loaded::Pdf(pdf, _, _, _) => pdf_places(pdf, &scan.findings),
         Loaded::Text(_) => Vec::new(),
     };
     let closing = opts
@@ -701,23 +735,36 @@ fn process(
     if let Err(e) = crate::limits::check_time() {
         return over(e);
     }
-    let result = match &loaded {
-        Loaded::Text(layer) => redact_text(layer, &scan, closing.as_deref(), &verifier).map(|b| (b, Vec::new())),
-        Loaded::Pdf(pdf, _, input) => redact_pdf(rel, pdf, input, &scan, closing.as_deref(), &verifier).map(|done| {
-            (
-                done.bytes.clone(),
-                cleaning(&done, &detector.rules().grounds.template.cleaning),
-            )
-        }),
-    };
+    let notes = &detector.rules().grounds.template.cleaning;
     let entry = |status, reason| doc_entry(rel, status, reason, &layer.text, &scan.findings, &places);
+    let result = match &loaded {
+        Loaded::Text(layer) => redact_text(layer, &scan, closing.as_deref(), &verifier)
+            .map(|b| (b, Vec::new()))
+            .map_err(|r| (r, None)),
+        Loaded::Pdf(pdf, _, input, problems) if !problems.is_empty() => {
+            // Not publishable as is: the best effort goes to the reviewer, unverified.
+            let mut e = entry(DocStatus::NeedsReview, Some(problem_text(problems)));
+            let copy = redact_pdf_unverified(rel, pdf, input, &scan, closing.as_deref());
+            return match copy {
+                Ok(done) => {
+                    e.cleaned = cleaning(&done, notes);
+                    (e, Output::Review(done.bytes))
+                }
+                Err(_) => (e, Output::None),
+            };
+        }
+        Loaded::Pdf(pdf, _, input, _) => redact_pdf(rel, pdf, input, &scan, closing.as_deref(), &verifier)
+            .map(|done| (done.bytes.clone(), cleaning(&done, notes)))
+            .map_err(|(reason, done)| (reason, done.map(|d| d.bytes))),
+    };
     let (bytes, cleaned) = match result {
         Ok(b) => b,
-        Err(reason) => return (entry(DocStatus::NeedsReview, Some(reason)), None),
+        Err((reason, Some(copy))) => return (entry(DocStatus::NeedsReview, Some(reason)), Output::Review(copy)),
+        Err((reason, None)) => return (entry(DocStatus::NeedsReview, Some(reason)), Output::None),
     };
     // Verification may have run past the limit: a late result is not trusted either.
     if let Err(e) = crate::limits::check_time() {
-        return (entry(DocStatus::NeedsReview, Some(e.to_string())), None);
+        return (entry(DocStatus::NeedsReview, Some(e.to_string())), Output::None);
     }
     let redacted = scan.findings.iter().any(|f| f.redacted());
     let status = if redacted {
@@ -727,7 +774,7 @@ fn process(
     };
     let mut e = entry(status, None);
     e.cleaned = cleaned;
-    (e, Some(bytes))
+    (e, Output::Publish(bytes))
 }
 
 /// The report's account of what cleaning a PDF removed besides the redactions, worded from
@@ -835,11 +882,8 @@ fn redact_pdf(
     scan: &DocScan,
     closing: Option<&str>,
     v: &Verifier,
-) -> std::result::Result<redact::pdf::Redacted, String> {
-    let mut seed = rel.as_bytes().to_vec();
-    seed.extend_from_slice(&(input.len() as u64).to_be_bytes());
-    seed.extend_from_slice(&input[..input.len().min(4096)]);
-    let done = redact::pdf::redact_with(pdf, &scan.findings, &seed, closing, None)?;
+) -> std::result::Result<redact::pdf::Redacted, (String, Option<redact::pdf::Redacted>)> {
+    let done = redact_pdf_unverified(rel, pdf, input, scan, closing).map_err(|r| (r, None))?;
     // Needles are the redacted texts, with the parts of one span that a line break split
     // joined again: "12 augustus" alone would also match an ordinary date elsewhere.
     let text = &pdf.text.text;
@@ -864,8 +908,24 @@ fn redact_pdf(
             text: n,
         })
         .collect();
-    verify::pdf(&done.bytes, &needles, v.detector, v.batch, v.kept)?;
-    Ok(done)
+    match verify::pdf(&done.bytes, &needles, v.detector, v.batch, v.kept) {
+        Ok(()) => Ok(done),
+        Err(reason) => Err((reason, Some(done))),
+    }
+}
+
+/// Removes, paints, draws and sanitises, without verifying.
+fn redact_pdf_unverified(
+    rel: &str,
+    pdf: &PdfDoc,
+    input: &[u8],
+    scan: &DocScan,
+    closing: Option<&str>,
+) -> std::result::Result<redact::pdf::Redacted, String> {
+    let mut seed = rel.as_bytes().to_vec();
+    seed.extend_from_slice(&(input.len() as u64).to_be_bytes());
+    seed.extend_from_slice(&input[..input.len().min(4096)]);
+    redact::pdf::redact_with(pdf, &scan.findings, &seed, closing)
 }
 
 #[cfg(test)]

@@ -72,11 +72,13 @@ pub enum IssueKind {
     NeedsReview,
     /// A temporary file an interrupted run left behind.
     LeftoverFile,
+    /// A reviewer's best-effort copy (`_review/`), which is never for publication.
+    ReviewCopy,
 }
 
 impl IssueKind {
     /// Every kind, in a stable order (SARIF rules list).
-    pub const ALL: [IssueKind; 23] = [
+    pub const ALL: [IssueKind; 24] = [
         IssueKind::PersonalData,
         IssueKind::TextUnderBox,
         IssueKind::InvisibleText,
@@ -100,6 +102,7 @@ impl IssueKind {
         IssueKind::InventoryGrounds,
         IssueKind::NeedsReview,
         IssueKind::LeftoverFile,
+        IssueKind::ReviewCopy,
     ];
 
     /// Stable id (kebab-case).
@@ -128,6 +131,7 @@ impl IssueKind {
             IssueKind::InventoryGrounds => "inventory-grounds",
             IssueKind::NeedsReview => "needs-review",
             IssueKind::LeftoverFile => "leftover-file",
+            IssueKind::ReviewCopy => "review-copy",
         }
     }
 
@@ -164,6 +168,9 @@ impl IssueKind {
             IssueKind::NeedsReview => "The file cannot be checked with certainty: a person must look.",
             IssueKind::LeftoverFile => {
                 "A temporary file of an interrupted woo-redact run is in the folder: remove it or run again."
+            }
+            IssueKind::ReviewCopy => {
+                "A best-effort copy of a document that needs review (_review/) is in the folder: it is not verified and never for publication; move it out."
             }
         }
     }
@@ -394,7 +401,10 @@ pub fn check_folder(
     decisions: Option<&Decisions>,
     baseline: Option<&baseline::Baseline>,
 ) -> crate::error::Result<CheckReport> {
-    let docs = batch::discover(&[dir.to_path_buf()], skip, &[])?;
+    let all = batch::discover(&[dir.to_path_buf()], skip, &[])?;
+    // Review copies are not documents of the publication: reported, never read as such.
+    let review_prefix = format!("{}/", batch::REVIEW_DIR);
+    let (review, docs): (Vec<DocRef>, Vec<DocRef>) = all.into_iter().partition(|d| d.rel.starts_with(&review_prefix));
     let batch_names = batch::batch_names(&docs, detector);
     let inspected: Vec<(String, Inspected)> = docs
         .par_iter()
@@ -433,6 +443,17 @@ pub fn check_folder(
             Some(d) => d.issues.extend(inv.issues),
             None => documents.push(inv),
         }
+    }
+    for d in &review {
+        let raw = RawIssue::new(
+            IssueKind::ReviewCopy,
+            None,
+            "a best-effort copy for the reviewer (not verified, not for publication): move it out of the folder",
+        );
+        documents.push(DocCheck {
+            issues: number(&d.rel, vec![raw]),
+            path: d.rel.clone(),
+        });
     }
     for rel in leftovers(dir) {
         let raw = RawIssue::new(

@@ -65,20 +65,6 @@ pub struct Redacted {
     pub painted: Vec<(usize, ObjectId)>,
 }
 
-/// Paints the regions (unit-square coordinates of the image) of an image XObject black; the
-/// replacement image stream and, when the image has them, its soft mask and stencil mask.
-pub type ImagePainter<'a> = &'a dyn Fn(&lopdf::Document, &Stream, &[[f32; 4]]) -> Result<PaintedImage, String>;
-
-/// An image with its regions painted.
-pub struct PaintedImage {
-    /// The new image stream.
-    pub image: Stream,
-    /// The new `/SMask`, if the image had one.
-    pub smask: Option<Stream>,
-    /// The new `/Mask` stream, if the image had one.
-    pub mask: Option<Stream>,
-}
-
 /// Redacts `pdf` per the redacted findings (spans in `pdf.text.text`); returns the new file's
 /// bytes and the boxes drawn, or why it could not be done.
 pub fn redact(
@@ -87,18 +73,11 @@ pub fn redact(
     seed: &[u8],
     closing: Option<&str>,
 ) -> Result<(Vec<u8>, Vec<BoxOnPage>), String> {
-    redact_with(pdf, findings, seed, closing, None).map(|r| (r.bytes, r.boxes))
+    redact_with(pdf, findings, seed, closing).map(|r| (r.bytes, r.boxes))
 }
 
-/// [`redact`], with the hidden text it removed and the images it painted; `painter` paints
-/// images under boxes (without one, an image under a box refuses the document).
-pub fn redact_with(
-    pdf: &PdfDoc,
-    findings: &[Finding],
-    seed: &[u8],
-    closing: Option<&str>,
-    painter: Option<ImagePainter>,
-) -> Result<Redacted, String> {
+/// [`redact`], with the hidden text it removed and the images it painted.
+pub fn redact_with(pdf: &PdfDoc, findings: &[Finding], seed: &[u8], closing: Option<&str>) -> Result<Redacted, String> {
     let mut doc = pdf.doc.clone();
     let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
     // Glyphs to remove per content and operation, and boxes per page.
@@ -197,7 +176,7 @@ pub fn redact_with(
         }
     }
     // Images under a box: their pixels there are painted black.
-    let painted = paint_images(&mut doc, pdf, &boxes, painter)?;
+    let painted = paint_images(&mut doc, pdf, &boxes)?;
     // Rewrite every affected content. Page content becomes one new stream (copy-on-write);
     // a form is redacted in place (its text is the same wherever it is drawn).
     let mut keys: Vec<(Option<usize>, StreamRef)> = remove.keys().copied().collect();
@@ -364,7 +343,6 @@ fn paint_images(
     doc: &mut lopdf::Document,
     pdf: &PdfDoc,
     boxes: &[BoxOnPage],
-    painter: Option<ImagePainter>,
 ) -> Result<Vec<(usize, ObjectId)>, String> {
     // Regions per image, in the image's unit square.
     let mut regions: BTreeMap<ObjectId, (usize, Vec<[f32; 4]>)> = BTreeMap::new();
@@ -382,40 +360,25 @@ fn paint_images(
                     b.page + 1
                 ));
             };
-            let Some(inv) = invert(&im.ctm) else { continue };
-            let corners = [(r[0], r[1]), (r[2], r[3]), (r[0], r[3]), (r[2], r[1])];
-            let pts: Vec<(f32, f32)> = corners
-                .iter()
-                .map(|&(x, y)| (inv[0] * x + inv[2] * y + inv[4], inv[1] * x + inv[3] * y + inv[5]))
-                .collect();
-            let u = [
-                pts.iter().map(|p| p.0).fold(f32::MAX, f32::min).max(0.0),
-                pts.iter().map(|p| p.1).fold(f32::MAX, f32::min).max(0.0),
-                pts.iter().map(|p| p.0).fold(f32::MIN, f32::max).min(1.0),
-                pts.iter().map(|p| p.1).fold(f32::MIN, f32::max).min(1.0),
-            ];
-            if u[2] > u[0] && u[3] > u[1] {
+            if let Some(u) = crate::redact::image::region_in_image(&im.ctm, r)
+                && u[2] > u[0]
+                && u[3] > u[1]
+            {
                 regions.entry(id).or_insert((b.page, Vec::new())).1.push(u);
             }
         }
     }
-    if regions.is_empty() {
-        return Ok(Vec::new());
-    }
-    let Some(paint) = painter else {
-        let page = regions.values().map(|r| r.0).min().unwrap_or(0);
-        return Err(format!(
-            "page {}: an image lies under text to redact (a scan or signature?)",
-            page + 1
-        ));
-    };
     let mut done = Vec::new();
     for (id, (page, rects)) in regions {
         let Ok(stream) = pdf.doc.get_object(id).and_then(|o| o.as_stream()) else {
             continue;
         };
-        let p =
-            paint(&pdf.doc, stream, &rects).map_err(|e| format!("page {}: image {} {}: {e}", page + 1, id.0, id.1))?;
+        let p = crate::redact::image::paint(&pdf.doc, stream, &rects).map_err(|e| {
+            format!(
+                "page {}: an image under text to redact cannot be painted ({e}): needs manual review",
+                page + 1
+            )
+        })?;
         let mut image = p.image;
         for (key, new) in [(&b"SMask"[..], p.smask), (b"Mask", p.mask)] {
             if let Some(m) = new {
@@ -429,15 +392,6 @@ fn paint_images(
         done.push((page, id));
     }
     Ok(done)
-}
-
-fn invert(m: &[f32; 6]) -> Option<[f32; 6]> {
-    let det = m[0] * m[3] - m[1] * m[2];
-    if det.abs() < 1e-12 {
-        return None;
-    }
-    let (a, b, c, d) = (m[3] / det, -m[1] / det, -m[2] / det, m[0] / det);
-    Some([a, b, c, d, -(m[4] * a + m[5] * c), -(m[4] * b + m[5] * d)])
 }
 
 /// Glyphs to remove, per (page for page content, content) and operation.
@@ -714,6 +668,13 @@ fn sanitize(doc: &mut lopdf::Document, pages: &[ObjectId]) -> Result<(), String>
             // Replacement text is read instead of the glyphs wherever it is (a property list
             // named from a content stream, a structure element): it never stays.
             d.remove(b"ActualText");
+            // An optional-content group outlives the catalog's /OCProperties when content
+            // still names it; its name and creator info are free text (a layer called after a
+            // person, the author's software): neutral name, no usage dictionary.
+            if d.get(b"Type").and_then(|t| t.as_name()).is_ok_and(|t| t == b"OCG") {
+                d.remove(b"Usage");
+                d.set("Name", Object::string_literal("Laag"));
+            }
             for key in [&b"Alt"[..], b"E", b"T", b"TU"] {
                 if d.has(b"MCID") || d.has(b"S") && d.has(b"P") {
                     d.remove(key);

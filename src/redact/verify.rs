@@ -63,9 +63,31 @@ pub fn pdf(
     let ours = collapse(&fold_keep_case(&back.text.text));
     let pages: Vec<u32> = back.doc.get_pages().keys().copied().collect();
     let theirs = collapse(&fold_keep_case(&back.doc.extract_text(&pages).unwrap_or_default()));
+    // Content (page streams, forms) is read by the extractors above, glyph by glyph; its raw
+    // strings split words anywhere ("(Post) -4 (bus)"), so counting words in them means
+    // nothing. The raw scan covers everything else: dictionaries, metadata, orphans.
+    let mut content: std::collections::HashSet<lopdf::ObjectId> = back
+        .doc
+        .get_pages()
+        .values()
+        .flat_map(|&p| back.doc.get_page_contents(p))
+        .collect();
+    for (id, o) in &back.doc.objects {
+        if let Object::Stream(s) = o
+            && s.dict
+                .get(b"Subtype")
+                .and_then(|n| n.as_name())
+                .is_ok_and(|n| n == b"Form")
+        {
+            content.insert(*id);
+        }
+    }
     let mut raw = String::new();
-    for obj in back.doc.objects.values() {
-        collect_raw(obj, &mut raw);
+    for (id, obj) in &back.doc.objects {
+        match obj {
+            Object::Stream(s) if content.contains(id) => s.dict.iter().for_each(|(_, v)| collect_raw(v, &mut raw)),
+            _ => collect_raw(obj, &mut raw),
+        }
     }
     let raw = collapse(&fold_keep_case(&raw));
     for n in needles {

@@ -56,6 +56,10 @@ pub struct DocEntry {
     /// PDF: what cleaning removed or painted besides the redactions, per page.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cleaned: Vec<Cleaning>,
+    /// A document that needs review: where its best-effort redacted copy was written (under
+    /// `--out`, outside the publication), for the reviewer; never published as is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_copy: Option<String>,
 }
 
 /// What cleaning a PDF removed or painted on one page besides the redactions: hidden text a
@@ -186,6 +190,7 @@ pub fn doc_entry(
         grounds,
         section5: None,
         cleaned: Vec::new(),
+        review_copy: None,
     }
 }
 
