@@ -1,5 +1,6 @@
 //! Writers: turn a text layer and its findings into redacted bytes, and verify them.
 
 pub mod pdf;
+pub mod render;
 pub mod text;
 pub mod verify;
