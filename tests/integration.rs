@@ -8,6 +8,7 @@ mod image;
 mod library;
 mod package;
 mod pdf;
+mod render;
 mod review;
 mod scale;
 mod util;

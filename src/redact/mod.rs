@@ -2,5 +2,6 @@
 
 pub mod image;
 pub mod pdf;
+pub mod render;
 pub mod text;
 pub mod verify;
