@@ -4,14 +4,19 @@
 //! `Identity-H` and unknown glyph names, which would hide text from the detector.
 //!
 //! Precedence: `/ToUnicode` first; then, for simple fonts, the encoding (base encoding plus
-//! `/Differences`) through glyph names. Anything else is undecodable, and a font that cannot
-//! be decoded or measured carries a `problem`: the page is then failed closed.
+//! `/Differences`) through glyph names; then the embedded font program's own cmap and glyph
+//! names ([`super::fontprog`]), for codes the first two leave unmapped or map to the Private
+//! Use Area or U+FFFD (which say "unknown" and hide cairo's ligatures). A code none of these
+//! decodes has no Unicode (`Decoded::unicode` is `None`); a font that decodes nothing at all,
+//! or cannot be measured, carries a `problem`.
 
 use super::afm;
 use super::cmap::CMap;
 use super::encoding::{BaseEncoding, glyph_to_unicode};
+use super::fontprog::{self, CidToGid, Program, ProgramError, ProgramKind, usable};
 use lopdf::{Dictionary, Document, Object};
 use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
 
 /// Kind of font, as far as text extraction cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +42,36 @@ pub struct Decoded {
     pub width: f32,
     /// A single-byte code 32: word spacing (`Tw`) applies to it.
     pub word_space: bool,
+    /// Where `unicode` came from (`None` with it).
+    pub source: Option<UnicodeSource>,
+}
+
+/// Where the Unicode of a code came from, so that reports can say how text was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnicodeSource {
+    /// The font's `/ToUnicode` CMap.
+    ToUnicode,
+    /// A simple font's encoding: the glyph name `/Encoding` (or StandardEncoding) gives the code.
+    Encoding,
+    /// The embedded font program: its cmap or its glyph names ([`super::fontprog`]).
+    FontProgram,
+}
+
+/// Where the embedded font program is, kept unread until a code needs it.
+#[derive(Debug, Clone)]
+struct ProgramSource {
+    kind: ProgramKind,
+    /// The `/FontFile*` stream; `None` when the descriptor has none.
+    file: Option<Object>,
+    /// A CIDFontType2's `/CIDToGIDMap` when it is a stream.
+    cid_map: Option<Object>,
+}
+
+/// The program as read, with the CID → glyph map its composite font uses.
+#[derive(Debug, Clone)]
+struct Loaded {
+    program: Program,
+    cid_map: CidToGid,
 }
 
 /// A font ready to decode strings.
@@ -61,6 +96,13 @@ pub struct Font {
     /// Composite fonts: width by CID.
     cid_widths: FxHashMap<u32, f32>,
     default_width: f32,
+    program_source: Option<ProgramSource>,
+    /// A pictograph font (Symbol, Wingdings): its Private Use code points are its symbols by
+    /// Microsoft's convention (U+F0B7 a bullet), not letters hidden from the text.
+    pictographs: bool,
+    /// Read on first need: most fonts decode fully without their program, and reading one
+    /// costs a decompression and a cmap scan.
+    program: OnceLock<Result<Loaded, ProgramError>>,
 }
 
 fn num(o: &Object) -> Option<f32> {
@@ -108,6 +150,49 @@ pub fn stream_bytes(o: &Object, limit: usize) -> Option<Vec<u8>> {
 
 const CMAP_LIMIT: usize = 8 << 20;
 
+/// The embedded program a font descriptor names, unread.
+fn program_source(doc: &Document, descriptor: Option<&Dictionary>, cid_map: Option<&Object>) -> ProgramSource {
+    let file = |key: &[u8]| {
+        descriptor
+            .and_then(|d| get(doc, d, key))
+            .filter(|o| o.as_stream().is_ok())
+    };
+    let (kind, file) = if let Some(f) = file(b"FontFile2") {
+        (ProgramKind::TrueType, Some(f))
+    } else if let Some(f) = file(b"FontFile3") {
+        let subtype = f.as_stream().ok().and_then(|s| name_of(get(doc, &s.dict, b"Subtype")));
+        let kind = match subtype.as_deref() {
+            Some("OpenType") => ProgramKind::OpenType,
+            _ => ProgramKind::Cff,
+        };
+        (kind, Some(f))
+    } else {
+        (ProgramKind::Type1, file(b"FontFile"))
+    };
+    ProgramSource {
+        kind,
+        file: file.cloned(),
+        cid_map: cid_map.filter(|o| o.as_stream().is_ok()).cloned(),
+    }
+}
+
+/// Fonts of pictographs, by the name producers give them: what they draw are symbols (bullets,
+/// arrows, check marks), mapped into the Private Use Area by convention.
+fn is_pictograph_font(base_font: &str) -> bool {
+    let name = base_font
+        .split_once('+')
+        .map_or(base_font, |(_, n)| n)
+        .to_ascii_lowercase();
+    ["symbol", "wingding", "webding", "dingbat", "marlett"]
+        .iter()
+        .any(|p| name.contains(p))
+}
+
+/// The text a CMap or encoding gives, when it can stand for the glyph.
+fn usable_text(t: Option<&str>) -> Option<&str> {
+    t.filter(|t| usable(t))
+}
+
 impl Font {
     /// Reads a font dictionary. Never fails: problems are recorded in `problem`.
     pub fn load(doc: &Document, dict: &Dictionary) -> Font {
@@ -130,6 +215,9 @@ impl Font {
             std14: afm::std14_name(&name),
             cid_widths: FxHashMap::default(),
             default_width: 1.0,
+            program_source: None,
+            pictographs: is_pictograph_font(&name),
+            program: OnceLock::new(),
         };
         if let Some(tu) = get(doc, dict, b"ToUnicode") {
             match stream_bytes(tu, CMAP_LIMIT).map(|b| CMap::parse(&b)) {
@@ -196,11 +284,30 @@ impl Font {
         for code in 0..256 {
             self.simple_unicode[code] = self.glyph_names[code].as_deref().and_then(glyph_to_unicode);
         }
-        if self.to_unicode.is_none() && base.is_none() && !has_encoding {
-            self.problem.get_or_insert(format!(
-                "font {} has no ToUnicode and no encoding (symbolic font with a built-in encoding): text cannot be decoded",
-                self.name
-            ));
+        self.program_source = Some(program_source(doc, descriptor, None));
+        // A font no code of which decodes cannot be read at all; one with a few unknown codes
+        // leaves them to the caller (`Decoded::unicode` is `None`).
+        let pictograph = |c: u8| {
+            self.pictograph(self.to_unicode_text(u32::from(c), 1), UnicodeSource::ToUnicode)
+                .or_else(|| self.pictograph(self.simple_unicode[usize::from(c)].as_deref(), UnicodeSource::Encoding))
+        };
+        if !(0..=255u8).any(|c| self.simple_text(c).is_some() || pictograph(c).is_some()) {
+            let why = match self.loaded() {
+                Ok(l) if (0..=255u8).any(|c| l.program.code_unicode(c).is_some()) => None,
+                Ok(_) => Some("its embedded font program names none of its glyphs".to_string()),
+                Err(e) => Some(e.to_string()),
+            };
+            let what = if self.to_unicode.is_some() {
+                "its ToUnicode maps no code to usable text"
+            } else if base.is_none() && !has_encoding {
+                "it has no ToUnicode and no encoding (symbolic font with a built-in encoding)"
+            } else {
+                "it has no ToUnicode and its glyph names carry no Unicode"
+            };
+            if let Some(why) = why {
+                self.problem
+                    .get_or_insert(format!("font {}: text cannot be decoded: {what}, and {why}", self.name));
+            }
         }
         // Widths.
         let first = get(doc, dict, b"FirstChar").and_then(|o| o.as_i64().ok()).unwrap_or(0);
@@ -240,12 +347,6 @@ impl Font {
             }
             _ => self.problem = Some(format!("font {}: composite font without an encoding", self.name)),
         }
-        if self.to_unicode.is_none() {
-            self.problem.get_or_insert(format!(
-                "font {} is a composite font without ToUnicode: its glyphs carry no Unicode",
-                self.name
-            ));
-        }
         let descendant = get(doc, dict, b"DescendantFonts")
             .and_then(|o| o.as_array().ok())
             .and_then(|a| a.first())
@@ -256,6 +357,24 @@ impl Font {
                 .get_or_insert(format!("font {}: composite font without a descendant font", self.name));
             return;
         };
+        let descriptor = get(doc, cid, b"FontDescriptor").and_then(|o| o.as_dict().ok());
+        // Only a CIDFontType2 (TrueType) selects glyphs through /CIDToGIDMap.
+        let truetype = name_of(get(doc, cid, b"Subtype")).as_deref() == Some("CIDFontType2");
+        let cid_map = get(doc, cid, b"CIDToGIDMap").filter(|_| truetype);
+        self.program_source = Some(program_source(doc, descriptor, cid_map));
+        if self.to_unicode.is_none() && self.problem.is_none() {
+            let why = match self.loaded() {
+                Ok(l) if l.program.recovered() > 0 => None,
+                Ok(_) => Some("its embedded font program names none of its glyphs".to_string()),
+                Err(e) => Some(e.to_string()),
+            };
+            if let Some(why) = why {
+                self.problem.get_or_insert(format!(
+                    "font {} is a composite font without ToUnicode: its glyphs carry no Unicode ({why})",
+                    self.name
+                ));
+            }
+        }
         self.default_width = get(doc, cid, b"DW").and_then(num).unwrap_or(1000.0) / 1000.0;
         if let Some(w) = get(doc, cid, b"W").and_then(|o| o.as_array().ok()) {
             let items: Vec<&Object> = w.iter().map(|o| deref(doc, o)).collect();
@@ -287,29 +406,93 @@ impl Font {
         }
     }
 
+    /// The embedded font program, read on first call.
+    fn loaded(&self) -> Result<&Loaded, &ProgramError> {
+        self.program.get_or_init(|| self.read_program()).as_ref()
+    }
+
+    fn read_program(&self) -> Result<Loaded, ProgramError> {
+        let src = self.program_source.as_ref().ok_or(ProgramError::Missing)?;
+        let file = src.file.as_ref().ok_or(ProgramError::Missing)?;
+        if src.kind == ProgramKind::Type1 {
+            return Err(ProgramError::Type1);
+        }
+        let bytes = stream_bytes(file, fontprog::MAX_PROGRAM_BYTES).ok_or(ProgramError::Unreadable)?;
+        let names = (self.kind == FontKind::Simple).then_some(self.glyph_names.as_slice());
+        let program = Program::parse(&bytes, src.kind, names)?;
+        let cid_map = match &src.cid_map {
+            Some(o) => CidToGid::from_bytes(&stream_bytes(o, CMAP_LIMIT).ok_or(ProgramError::Unreadable)?),
+            None => CidToGid::Identity,
+        };
+        Ok(Loaded { program, cid_map })
+    }
+
+    /// Whether this font's embedded program was read and names the Unicode of some glyph: then
+    /// codes the PDF leaves unmapped were decoded through it ([`UnicodeSource::FontProgram`]).
+    /// `None` while the program has not been needed.
+    pub fn program_recovers(&self) -> Option<bool> {
+        self.program
+            .get()
+            .map(|r| r.as_ref().is_ok_and(|l| l.program.recovered() > 0))
+    }
+
+    /// ToUnicode's text for a code. A CMap whose codespace differs in length from the font's
+    /// codes (Neevia writes 1-byte ToUnicode codes for a 2-byte Identity-H font) is looked up
+    /// by value, as poppler and pdf.js do.
+    fn to_unicode_text(&self, code: u32, len: u8) -> Option<&str> {
+        let t = self.to_unicode.as_ref()?;
+        t.unicode(code, len).or_else(|| {
+            (1..=4u8)
+                .filter(|&l| l != len && (l == 4 || code >> (8 * u32::from(l)) == 0))
+                .find_map(|l| t.unicode(code, l))
+        })
+    }
+
+    /// A simple font's text for a code from ToUnicode or the encoding, when usable.
+    fn simple_text(&self, code: u8) -> Option<(&str, UnicodeSource)> {
+        usable_text(self.to_unicode_text(u32::from(code), 1))
+            .map(|t| (t, UnicodeSource::ToUnicode))
+            .or_else(|| {
+                usable_text(self.simple_unicode[usize::from(code)].as_deref()).map(|t| (t, UnicodeSource::Encoding))
+            })
+    }
+
+    /// A pictograph font's own Private Use text, kept when nothing better is known. U+FFFD and
+    /// controls stay unknown.
+    fn pictograph(&self, text: Option<&str>, source: UnicodeSource) -> Option<(String, UnicodeSource)> {
+        let text = text.filter(|t| self.pictographs && !t.is_empty() && !t.contains(['\u{FFFD}', '\0']))?;
+        Some((text.to_string(), source))
+    }
+
     /// Decodes a string operand into codes with their Unicode and width.
     pub fn decode(&self, bytes: &[u8]) -> Vec<Decoded> {
+        let from_program = |t: Option<&str>| t.map(|t| (t.to_string(), UnicodeSource::FontProgram));
         match self.kind {
             FontKind::Composite => self
                 .encoding_cmap
                 .split(bytes)
                 .into_iter()
                 .map(|c| {
-                    let unicode = if c.valid {
-                        self.to_unicode
-                            .as_ref()
-                            .and_then(|t| t.unicode(c.code, c.len))
-                            .map(str::to_string)
+                    let cid = self.encoding_cmap.cid(c.code, c.len).unwrap_or(c.code);
+                    let found = if c.valid {
+                        usable_text(self.to_unicode_text(c.code, c.len))
+                            .map(|t| (t.to_string(), UnicodeSource::ToUnicode))
+                            .or_else(|| {
+                                let l = self.loaded().ok()?;
+                                from_program(l.program.cid_unicode(cid, &l.cid_map))
+                            })
+                            .or_else(|| self.pictograph(self.to_unicode_text(c.code, c.len), UnicodeSource::ToUnicode))
                     } else {
                         None
                     };
-                    let cid = self.encoding_cmap.cid(c.code, c.len).unwrap_or(c.code);
+                    let (unicode, source) = found.unzip();
                     Decoded {
                         offset: c.offset,
                         len: c.len,
                         unicode,
                         width: self.cid_widths.get(&cid).copied().unwrap_or(self.default_width),
                         word_space: c.len == 1 && c.code == 32,
+                        source,
                     }
                 })
                 .collect(),
@@ -318,13 +501,13 @@ impl Font {
                 .enumerate()
                 .map(|(i, &b)| {
                     let code = b as usize;
-                    let unicode = match &self.to_unicode {
-                        Some(t) => t
-                            .unicode(b as u32, 1)
-                            .map(str::to_string)
-                            .or_else(|| self.simple_unicode[code].clone()),
-                        None => self.simple_unicode[code].clone(),
-                    };
+                    let found = self
+                        .simple_text(b)
+                        .map(|(t, s)| (t.to_string(), s))
+                        .or_else(|| from_program(self.loaded().ok()?.program.code_unicode(b)))
+                        .or_else(|| self.pictograph(self.to_unicode_text(u32::from(b), 1), UnicodeSource::ToUnicode))
+                        .or_else(|| self.pictograph(self.simple_unicode[code].as_deref(), UnicodeSource::Encoding));
+                    let (unicode, source) = found.unzip();
                     let width = self.widths[code]
                         .or_else(|| {
                             let font = self.std14?;
@@ -338,6 +521,7 @@ impl Font {
                         unicode,
                         width,
                         word_space: b == 32,
+                        source,
                     }
                 })
                 .collect(),

@@ -6,6 +6,7 @@ pub mod afm;
 pub mod cmap;
 pub mod encoding;
 pub mod font;
+pub mod fontprog;
 pub mod interp;
 pub mod layer;
 
