@@ -528,3 +528,176 @@ impl Font {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fontprog::build::{cmap, format0, format4, post, sfnt};
+    use super::*;
+    use lopdf::{Stream, dictionary};
+
+    fn stream(doc: &mut Document, bytes: &[u8]) -> Object {
+        Object::Reference(doc.add_object(Stream::new(Dictionary::new(), bytes.to_vec())))
+    }
+
+    fn to_unicode(pairs: &[(&str, &str)]) -> Vec<u8> {
+        let mut s = String::from("begincmap\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n");
+        s += &format!("{} beginbfchar\n", pairs.len());
+        for (c, u) in pairs {
+            s += &format!("<{c}> <{u}>\n");
+        }
+        s += "endbfchar\nendcmap\n";
+        s.into_bytes()
+    }
+
+    /// A Type0 Identity-H font over a TrueType program, with an optional ToUnicode and
+    /// `/CIDToGIDMap` stream.
+    fn composite(program: &[u8], tu: Option<&[u8]>, cid_map: Option<&[u8]>) -> (Document, Dictionary) {
+        let mut doc = Document::with_version("1.7");
+        let file = stream(&mut doc, program);
+        let descriptor = doc.add_object(
+            dictionary! {"Type" => "FontDescriptor", "FontName" => "ABCDEF+Test", "Flags" => 32, "FontFile2" => file},
+        );
+        let mut cid = dictionary! {"Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "ABCDEF+Test", "FontDescriptor" => descriptor, "DW" => 500};
+        if let Some(m) = cid_map {
+            cid.set("CIDToGIDMap", stream(&mut doc, m));
+        }
+        let cid = doc.add_object(cid);
+        let mut font = dictionary! {"Type" => "Font", "Subtype" => "Type0", "BaseFont" => "ABCDEF+Test", "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()]};
+        if let Some(tu) = tu {
+            font.set("ToUnicode", stream(&mut doc, tu));
+        }
+        (doc, font)
+    }
+
+    fn text(font: &Font, bytes: &[u8]) -> Vec<(Option<String>, Option<UnicodeSource>)> {
+        font.decode(bytes).into_iter().map(|d| (d.unicode, d.source)).collect()
+    }
+
+    fn ligature_program() -> Vec<u8> {
+        sfnt(&[
+            (b"cmap", cmap(&[(3, 1, format4(&[(0x41, 1), (0xE01E, 2)]))])),
+            (b"post", post(&[".notdef", "A", "f_f"])),
+        ])
+    }
+
+    #[test]
+    fn private_use_to_unicode_is_replaced_by_the_glyph_name() {
+        // cairo's ligature subset: <0002> → U+E01E, the program names glyph 2 `f_f`.
+        let tu = to_unicode(&[("0001", "0041"), ("0002", "E01E"), ("0003", "FFFD")]);
+        let (doc, dict) = composite(&ligature_program(), Some(&tu), None);
+        let font = Font::load(&doc, &dict);
+        assert_eq!(font.problem, None);
+        assert_eq!(font.program_recovers(), None, "the program is read only when needed");
+        let got = text(&font, &[0, 1, 0, 2, 0, 3]);
+        assert_eq!(
+            got,
+            vec![
+                (Some("A".into()), Some(UnicodeSource::ToUnicode)),
+                (Some("ff".into()), Some(UnicodeSource::FontProgram)),
+                (None, None),
+            ]
+        );
+        assert_eq!(font.program_recovers(), Some(true));
+    }
+
+    #[test]
+    fn composite_font_without_to_unicode_decodes_through_its_program() {
+        let (doc, dict) = composite(&ligature_program(), None, None);
+        let font = Font::load(&doc, &dict);
+        assert_eq!(font.problem, None);
+        let got = text(&font, &[0, 1, 0, 2, 0, 9]);
+        assert_eq!(got[0], (Some("A".into()), Some(UnicodeSource::FontProgram)));
+        assert_eq!(got[1].0.as_deref(), Some("ff"));
+        assert_eq!(got[2], (None, None), "a glyph the program does not name stays unknown");
+        // Through a CIDToGIDMap stream: CID 1 → glyph 2, CID 2 → glyph 1.
+        let (doc, dict) = composite(&ligature_program(), None, Some(&[0, 0, 0, 2, 0, 1]));
+        let font = Font::load(&doc, &dict);
+        let got: Vec<_> = text(&font, &[0, 1, 0, 2]).into_iter().map(|t| t.0).collect();
+        assert_eq!(got, vec![Some("ff".to_string()), Some("A".to_string())]);
+    }
+
+    #[test]
+    fn composite_font_whose_program_names_nothing_has_a_problem() {
+        let bare = sfnt(&[(b"cmap", cmap(&[(1, 0, format0(&[(1, 1)]))]))]);
+        let (doc, dict) = composite(&bare, None, None);
+        let font = Font::load(&doc, &dict);
+        let p = font.problem.as_deref().unwrap_or_default();
+        assert!(p.contains("without ToUnicode") && p.contains("names none"), "{p}");
+        let (doc, mut dict) = composite(b"garbage", None, None);
+        dict.set("BaseFont", "Other");
+        let p = Font::load(&doc, &dict).problem.unwrap_or_default();
+        assert!(p.contains("malformed"), "{p}");
+    }
+
+    fn simple(program: &[u8], encoding: Option<Object>, flags: i64) -> (Document, Dictionary) {
+        let mut doc = Document::with_version("1.7");
+        let file = stream(&mut doc, program);
+        let descriptor = doc.add_object(
+            dictionary! {"Type" => "FontDescriptor", "FontName" => "ABCDEF+Test", "Flags" => flags, "FontFile2" => file},
+        );
+        let widths: Vec<Object> = vec![500.into(); 256];
+        let mut font = dictionary! {"Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "ABCDEF+Test", "FirstChar" => 0, "Widths" => widths, "FontDescriptor" => descriptor};
+        if let Some(e) = encoding {
+            font.set("Encoding", e);
+        }
+        (doc, font)
+    }
+
+    #[test]
+    fn symbolic_truetype_without_encoding_uses_its_symbol_cmap() {
+        let program = sfnt(&[
+            (b"cmap", cmap(&[(3, 0, format4(&[(0xF041, 1), (0xF061, 2)]))])),
+            (b"post", post(&[".notdef", "A", "f_f"])),
+        ]);
+        let (doc, dict) = simple(&program, None, 4);
+        let font = Font::load(&doc, &dict);
+        assert_eq!(font.problem, None);
+        let got: Vec<_> = text(&font, b"Aab").into_iter().map(|t| t.0).collect();
+        assert_eq!(got, vec![Some("A".to_string()), Some("ff".to_string()), None]);
+        // The same font with a program that names nothing cannot be decoded at all.
+        let bare = sfnt(&[(b"cmap", cmap(&[(3, 0, format4(&[(0xF041, 1)]))]))]);
+        let (doc, dict) = simple(&bare, None, 4);
+        let p = Font::load(&doc, &dict).problem.unwrap_or_default();
+        assert!(p.contains("text cannot be decoded"), "{p}");
+    }
+
+    #[test]
+    fn meaningless_differences_names_decode_through_the_program() {
+        let program = sfnt(&[
+            (b"cmap", cmap(&[(3, 1, format4(&[(0x4A, 1)]))])),
+            (b"post", post(&[".notdef", "g1", "g2"])),
+        ]);
+        let diffs: Vec<Object> = vec![65.into(), Object::Name(b"g1".to_vec()), Object::Name(b"g2".to_vec())];
+        let enc = Object::Dictionary(dictionary! {"Type" => "Encoding", "Differences" => diffs});
+        let (doc, dict) = simple(&program, Some(enc), 4);
+        let font = Font::load(&doc, &dict);
+        assert_eq!(font.problem, None);
+        let got = text(&font, b"AB");
+        assert_eq!(got[0], (Some("J".into()), Some(UnicodeSource::FontProgram)));
+        assert_eq!(got[1], (None, None), "g2 names nothing and the cmap does not map it");
+    }
+
+    #[test]
+    fn pictograph_fonts_keep_their_private_use_symbols() {
+        let program = sfnt(&[(b"cmap", cmap(&[(1, 0, format0(&[(1, 1)]))]))]);
+        let tu =
+            b"begincmap 1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <01> <F0B7> endbfchar endcmap";
+        let (mut doc, mut dict) = simple(&program, None, 4);
+        dict.set("ToUnicode", stream(&mut doc, tu));
+        for (name, want) in [("ABCDEF+OpenSymbol", Some("\u{F0B7}")), ("ABCDEF+Calibri", None)] {
+            dict.set("BaseFont", name);
+            let font = Font::load(&doc, &dict);
+            assert_eq!(font.decode(&[1])[0].unicode.as_deref(), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn to_unicode_is_looked_up_by_code_value_across_code_lengths() {
+        // Neevia: a 1-byte ToUnicode for a 2-byte Identity-H font.
+        let tu = b"begincmap 1 begincodespacerange <00> <ff> endcodespacerange 1 beginbfrange <44> <45> <0061> endbfrange endcmap";
+        let (doc, dict) = composite(&ligature_program(), Some(tu), None);
+        let font = Font::load(&doc, &dict);
+        let got: Vec<_> = text(&font, &[0, 0x44, 0, 0x45]).into_iter().map(|t| t.0).collect();
+        assert_eq!(got, vec![Some("a".to_string()), Some("b".to_string())]);
+    }
+}

@@ -129,6 +129,8 @@ pub struct Program {
 /// A program's tables, borrowed from its bytes.
 struct Tables<'a> {
     cmap: Option<cmap::Table<'a>>,
+    /// The raw `cmap` table, for the code ranges each subtable covers.
+    cmap_data: &'a [u8],
     /// Glyph names from `post` or the CFF charset, by glyph id.
     names: Vec<Option<&'a str>>,
     cff: Option<cff::Table<'a>>,
@@ -234,6 +236,7 @@ impl<'a> Tables<'a> {
         let cff = cff::Table::parse(data).ok_or(ProgramError::Malformed("CFF"))?;
         Ok(Tables {
             cmap: None,
+            cmap_data: &[],
             names: cff_names(&cff)?,
             cff: Some(cff),
         })
@@ -241,7 +244,8 @@ impl<'a> Tables<'a> {
 
     fn from_sfnt(data: &'a [u8]) -> Result<Tables<'a>, ProgramError> {
         let raw = RawFace::parse(data, 0).map_err(|_| ProgramError::Malformed("no TrueType/OpenType header"))?;
-        let cmap = sfnt_table(&raw, b"cmap").and_then(cmap::Table::parse);
+        let cmap_data = sfnt_table(&raw, b"cmap").unwrap_or_default();
+        let cmap = cmap::Table::parse(cmap_data);
         let cff = sfnt_table(&raw, b"CFF ").and_then(cff::Table::parse);
         let mut names = sfnt_table(&raw, b"post").map(post_names).unwrap_or_default();
         if names.iter().all(Option::is_none)
@@ -252,37 +256,57 @@ impl<'a> Tables<'a> {
         if cmap.is_none() && cff.is_none() && names.is_empty() {
             return Err(ProgramError::Malformed("neither cmap, post nor CFF table"));
         }
-        Ok(Tables { cmap, names, cff })
+        Ok(Tables {
+            cmap,
+            cmap_data,
+            names,
+            cff,
+        })
     }
 
-    /// Every Unicode subtable probed over the code points that can stand for text: the BMP,
-    /// plus plane 1 for the 32-bit formats. Enumerating the subtables instead (ttf-parser's
-    /// `codepoints`) would let a hostile format 4 or 12 table list billions of code points.
+    /// Every Unicode subtable inverted, over the code points it says it covers (below U+20000).
+    /// ttf-parser's `codepoints` would let a hostile format 4 or 12 table list billions of code
+    /// points; here the declared ranges are merged first, so each code point is looked up at
+    /// most once per subtable.
     fn cmap_candidates(&self) -> Result<FxHashMap<u16, Vec<char>>, ProgramError> {
+        const TOP: u32 = 0x1FFFF;
         let mut cands: FxHashMap<u16, Vec<char>> = FxHashMap::default();
         let Some(cmap) = &self.cmap else { return Ok(cands) };
-        for st in cmap.subtables {
+        for (i, st) in cmap.subtables.into_iter().enumerate() {
             if !st.is_unicode() {
                 continue;
             }
-            let wide = matches!(
-                st.format,
-                cmap::Format::SegmentedCoverage(_) | cmap::Format::ManyToOneRangeMappings(_)
-            );
-            let top: u32 = if wide { 0x1FFFF } else { 0xFFFF };
-            for u in 0x20..=top {
-                if u % 0x4000 == 0 && crate::limits::check_time().is_err() {
-                    return Err(ProgramError::Time);
+            let mut ranges: Vec<(u32, u32)> = u16::try_from(i)
+                .ok()
+                .and_then(|i| subtable_ranges(self.cmap_data, i))
+                .unwrap_or_else(|| vec![(0, 0xFFFF)])
+                .into_iter()
+                .filter(|&(lo, hi)| lo <= hi && lo <= TOP)
+                .map(|(lo, hi)| (lo, hi.min(TOP)))
+                .collect();
+            ranges.sort_unstable();
+            let mut merged: Vec<(u32, u32)> = Vec::new();
+            for (lo, hi) in ranges {
+                match merged.last_mut() {
+                    Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+                    _ => merged.push((lo, hi)),
                 }
-                let Some(c) = char::from_u32(u).filter(|&c| usable_char(c)) else {
-                    continue;
-                };
-                if let Some(gid) = st.glyph_index(u)
-                    && gid.0 != 0
-                {
-                    let v = cands.entry(gid.0).or_default();
-                    if !v.contains(&c) {
-                        v.push(c);
+            }
+            for (lo, hi) in merged {
+                for u in lo.max(0x20)..=hi {
+                    if u % 0x4000 == 0 && crate::limits::check_time().is_err() {
+                        return Err(ProgramError::Time);
+                    }
+                    let Some(c) = char::from_u32(u).filter(|&c| usable_char(c)) else {
+                        continue;
+                    };
+                    if let Some(gid) = st.glyph_index(u)
+                        && gid.0 != 0
+                    {
+                        let v = cands.entry(gid.0).or_default();
+                        if !v.contains(&c) {
+                            v.push(c);
+                        }
                     }
                 }
             }
@@ -386,6 +410,48 @@ impl<'a> Tables<'a> {
     }
 }
 
+fn be16_at(data: &[u8], at: usize) -> Option<u32> {
+    data.get(at..at.checked_add(2)?)
+        .map(|b| u32::from(u16::from_be_bytes([b[0], b[1]])))
+}
+
+fn be32_at(data: &[u8], at: usize) -> Option<u32> {
+    data.get(at..at.checked_add(4)?)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// The code ranges a cmap subtable (the `index`th record) declares, read from its header and
+/// segment arrays; `None` for formats without ranges, which are then probed over the BMP.
+fn subtable_ranges(cmap: &[u8], index: u16) -> Option<Vec<(u32, u32)>> {
+    let offset = usize::try_from(be32_at(cmap, 8 + 8 * usize::from(index))?).ok()?;
+    let st = cmap.get(offset..)?;
+    match be16_at(st, 0)? {
+        0 => Some(vec![(0, 255)]),
+        4 => {
+            let segs = usize::try_from(be16_at(st, 6)? / 2).ok()?;
+            (0..segs)
+                .map(|k| Some((be16_at(st, 16 + 2 * segs + 2 * k)?, be16_at(st, 14 + 2 * k)?)))
+                .collect()
+        }
+        6 => {
+            let (first, count) = (be16_at(st, 6)?, be16_at(st, 8)?);
+            Some(vec![(first, first + count.saturating_sub(1))])
+        }
+        10 => {
+            let (first, count) = (be32_at(st, 12)?, be32_at(st, 16)?);
+            Some(vec![(first, first.saturating_add(count.saturating_sub(1)))])
+        }
+        12 | 13 => {
+            // Each group takes 12 bytes: the count cannot exceed what the data holds.
+            let groups = usize::try_from(be32_at(st, 12)?).ok()?.min(st.len() / 12);
+            (0..groups)
+                .map(|k| Some((be32_at(st, 16 + 12 * k)?, be32_at(st, 20 + 12 * k)?)))
+                .collect()
+        }
+        _ => None,
+    }
+}
+
 /// True when a cmap code point and a name's text say the same, up to compatibility forms (the
 /// name `fi` for U+FB01).
 fn same_text(c: char, text: &str) -> bool {
@@ -432,5 +498,410 @@ fn post_names(data: &[u8]) -> Vec<Option<&str>> {
                 .collect()
         }
         _ => Vec::new(),
+    }
+}
+
+/// Small font programs built byte by byte, for tests here and in `font`.
+#[cfg(test)]
+pub(crate) mod build {
+    fn be16(v: &mut Vec<u8>, n: usize) {
+        v.extend(u16::try_from(n).expect("test value fits u16").to_be_bytes());
+    }
+
+    /// An sfnt file holding `tables` in the order given (not sorted by tag, as some PDF
+    /// subsetters write them).
+    pub fn sfnt(tables: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
+        let mut v = vec![0, 1, 0, 0];
+        be16(&mut v, tables.len());
+        v.extend([0; 6]);
+        let mut offset = 12 + 16 * tables.len();
+        for (tag, data) in tables {
+            v.extend(*tag);
+            v.extend([0; 4]);
+            v.extend(u32::try_from(offset).expect("small").to_be_bytes());
+            v.extend(u32::try_from(data.len()).expect("small").to_be_bytes());
+            offset += data.len();
+        }
+        for (_, data) in tables {
+            v.extend(data);
+        }
+        v
+    }
+
+    /// A `cmap` table with (platform, encoding, subtable) entries.
+    pub fn cmap(subtables: &[(u16, u16, Vec<u8>)]) -> Vec<u8> {
+        let mut v = vec![0, 0];
+        be16(&mut v, subtables.len());
+        let mut offset = 4 + 8 * subtables.len();
+        for (p, e, data) in subtables {
+            be16(&mut v, usize::from(*p));
+            be16(&mut v, usize::from(*e));
+            v.extend(u32::try_from(offset).expect("small").to_be_bytes());
+            offset += data.len();
+        }
+        for (_, _, data) in subtables {
+            v.extend(data);
+        }
+        v
+    }
+
+    /// A format 4 subtable mapping each (code, glyph) pair, one segment each.
+    pub fn format4(pairs: &[(u16, u16)]) -> Vec<u8> {
+        let mut pairs = pairs.to_vec();
+        pairs.sort_unstable();
+        pairs.push((0xFFFF, 0));
+        let seg = pairs.len();
+        let mut v = Vec::new();
+        be16(&mut v, 4);
+        be16(&mut v, 16 + 8 * seg);
+        be16(&mut v, 0);
+        be16(&mut v, 2 * seg);
+        v.extend([0; 6]);
+        for (c, _) in &pairs {
+            be16(&mut v, usize::from(*c));
+        }
+        be16(&mut v, 0);
+        for (c, _) in &pairs {
+            be16(&mut v, usize::from(*c));
+        }
+        for (c, g) in &pairs {
+            let delta = if *c == 0xFFFF { 1 } else { g.wrapping_sub(*c) };
+            be16(&mut v, usize::from(delta));
+        }
+        for _ in &pairs {
+            be16(&mut v, 0);
+        }
+        v
+    }
+
+    /// A format 0 subtable (single-byte codes).
+    pub fn format0(pairs: &[(u8, u8)]) -> Vec<u8> {
+        let mut v = vec![0, 0, 1, 6, 0, 0];
+        let mut glyphs = [0u8; 256];
+        for (c, g) in pairs {
+            glyphs[usize::from(*c)] = *g;
+        }
+        v.extend(glyphs);
+        v
+    }
+
+    /// A `post` table, format 2, naming glyphs 0.. in order. `.notdef`, `space` and `A` use the
+    /// Macintosh standard names (indexes 0, 3 and 36), every other name is stored.
+    pub fn post(names: &[&str]) -> Vec<u8> {
+        let mut v = vec![0, 2, 0, 0];
+        v.extend([0; 28]);
+        be16(&mut v, names.len());
+        let mut custom: Vec<&str> = Vec::new();
+        for n in names {
+            let index = match *n {
+                ".notdef" => 0,
+                "space" => 3,
+                "A" => 36,
+                _ => {
+                    custom.push(n);
+                    257 + custom.len()
+                }
+            };
+            be16(&mut v, index);
+        }
+        for n in custom {
+            v.push(u8::try_from(n.len()).expect("short name"));
+            v.extend(n.as_bytes());
+        }
+        v
+    }
+
+    fn index(items: &[&[u8]]) -> Vec<u8> {
+        let mut v = Vec::new();
+        be16(&mut v, items.len());
+        if items.is_empty() {
+            return v;
+        }
+        v.push(4);
+        let mut offset = 1u32;
+        v.extend(offset.to_be_bytes());
+        for it in items {
+            offset += u32::try_from(it.len()).expect("small");
+            v.extend(offset.to_be_bytes());
+        }
+        for it in items {
+            v.extend(*it);
+        }
+        v
+    }
+
+    fn int(v: &mut Vec<u8>, n: usize) {
+        v.push(29);
+        v.extend(u32::try_from(n).expect("small").to_be_bytes());
+    }
+
+    /// A bare CFF program with `charset[i]` for glyph i + 1 (a SID, or a CID when `cid`),
+    /// `strings` as its custom strings (SID 391 onwards) and empty glyphs.
+    pub fn cff(charset: &[u16], strings: &[&str], cid: bool) -> Vec<u8> {
+        let glyphs = charset.len() + 1;
+        let top = |charstrings: usize, charset: usize, fd_select: usize, fd_array: usize| {
+            let mut d = Vec::new();
+            if cid {
+                int(&mut d, 391);
+                int(&mut d, 392);
+                int(&mut d, 0);
+                d.extend([12, 30]);
+            }
+            int(&mut d, charset);
+            d.push(15);
+            int(&mut d, charstrings);
+            d.push(17);
+            if cid {
+                int(&mut d, fd_array);
+                d.extend([12, 36]);
+                int(&mut d, fd_select);
+                d.extend([12, 37]);
+            }
+            d
+        };
+        let header = [1u8, 0, 4, 4];
+        let name = index(&[b"T"]);
+        let string_bytes: Vec<&[u8]> = strings.iter().map(|s| s.as_bytes()).collect();
+        let string_index = index(&string_bytes);
+        let global_subrs = index(&[]);
+        let top_len = index(&[&top(0, 0, 0, 0)]).len();
+        let mut charset_bytes = vec![0u8];
+        for s in charset {
+            be16(&mut charset_bytes, usize::from(*s));
+        }
+        let mut fd_select = vec![3u8, 0, 1, 0, 0, 0];
+        be16(&mut fd_select, glyphs);
+        let fd_array = index(&[&[]]);
+        let endchar: &[u8] = &[14];
+        let charstrings = index(&vec![endchar; glyphs]);
+        let charset_at = header.len() + name.len() + top_len + string_index.len() + global_subrs.len();
+        let fd_select_at = charset_at + charset_bytes.len();
+        let fd_array_at = fd_select_at + fd_select.len();
+        let charstrings_at = fd_array_at + fd_array.len();
+        let mut v = header.to_vec();
+        v.extend(name);
+        v.extend(index(&[&top(charstrings_at, charset_at, fd_select_at, fd_array_at)]));
+        v.extend(string_index);
+        v.extend(global_subrs);
+        v.extend(charset_bytes);
+        v.extend(fd_select);
+        v.extend(fd_array);
+        v.extend(charstrings);
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::build::*;
+    use super::*;
+
+    fn tt(tables: &[(&[u8; 4], Vec<u8>)]) -> Program {
+        Program::parse(&sfnt(tables), ProgramKind::TrueType, None).expect("program reads")
+    }
+
+    #[test]
+    fn cmap_inverted_lowest_usable_code_point_wins() {
+        // Glyph 3 is both space and no-break space, and CR in the font's cmap; glyph 4 is
+        // reachable only through a Private Use code point.
+        let cmap = cmap(&[(
+            3,
+            1,
+            format4(&[(0x41, 1), (0x42, 2), (0x0D, 3), (0x20, 3), (0xA0, 3), (0xE01E, 4)]),
+        )]);
+        let p = tt(&[(b"cmap", cmap)]);
+        assert_eq!(p.unicode(1), Some("A"));
+        assert_eq!(p.unicode(2), Some("B"));
+        assert_eq!(p.unicode(3), Some(" "));
+        assert_eq!(p.unicode(4), None);
+        assert_eq!(p.unicode(0), None);
+        assert_eq!(p.recovered(), 3);
+    }
+
+    #[test]
+    fn post_names_fill_what_the_cmap_does_not_say() {
+        // Tables in reverse tag order, as some subsetters write them.
+        let names = post(&[".notdef", "A", "f_f", "g3", "uniFB01", "uniE01E", "space", "fi", "f_t"]);
+        let cmap = cmap(&[(3, 1, format4(&[(0x41, 1)]))]);
+        let p = tt(&[(b"post", names), (b"cmap", cmap)]);
+        assert_eq!(p.unicode(1), Some("A"));
+        assert_eq!(p.unicode(2), Some("ff"));
+        assert_eq!(p.unicode(3), None, "gNN names carry no text");
+        assert_eq!(p.unicode(4), Some("\u{FB01}"));
+        assert_eq!(p.unicode(5), None, "a Private Use name carries no text");
+        assert_eq!(p.unicode(6), Some(" "));
+        assert_eq!(p.unicode(7), Some("fi"));
+        assert_eq!(p.unicode(8), Some("ft"));
+    }
+
+    #[test]
+    fn a_name_picks_among_code_points_and_spells_ligatures_out() {
+        let cmap = cmap(&[(3, 1, format4(&[(0xB5, 1), (0x3BC, 1), (0xFB01, 2)]))]);
+        let p = tt(&[(b"cmap", cmap), (b"post", post(&[".notdef", "uni03BC", "fi"]))]);
+        assert_eq!(p.unicode(1), Some("\u{3BC}"));
+        assert_eq!(p.unicode(2), Some("fi"));
+    }
+
+    #[test]
+    fn a_stale_post_table_makes_the_program_untrusted() {
+        // The cmap says glyphs 1..=5 are A..E, the names say V..Z: one of them is stale.
+        let pairs: Vec<(u16, u16)> = (1..=5).map(|g| (0x40 + g, g)).collect();
+        let names = post(&[".notdef", "V", "W", "X", "Y", "Z"]);
+        let r = Program::parse(
+            &sfnt(&[(b"cmap", cmap(&[(3, 1, format4(&pairs))])), (b"post", names)]),
+            ProgramKind::TrueType,
+            None,
+        );
+        assert_eq!(r.err(), Some(ProgramError::Inconsistent(5)));
+    }
+
+    #[test]
+    fn simple_font_codes_find_their_glyph_as_a_viewer_does() {
+        // (3,0) symbol cmap at 0xF0xx, a (1,0) cmap, and post names for /Differences.
+        let symbol = format4(&[(0xF041, 1), (0xF042, 2)]);
+        let mac = format0(&[(0x43, 3)]);
+        let unicode = format4(&[(0x41, 1), (0x42, 2), (0x43, 3), (0x44, 4), (0xE000, 5)]);
+        let names = post(&[".notdef", "A", "B", "C", "D", "f_f", "g6"]);
+        let data = sfnt(&[
+            (b"cmap", cmap(&[(3, 0, symbol), (1, 0, mac), (3, 1, unicode)])),
+            (b"post", names),
+        ]);
+        let mut code_names: Vec<Option<String>> = vec![None; 256];
+        code_names[0x61] = Some("g6".into()); // a meaningless name, found in post
+        code_names[0x62] = Some("D".into()); // a real name, through the Unicode cmap
+        code_names[0x63] = Some("uniE000".into()); // a Private Use name, through the cmap
+        let p = Program::parse(&data, ProgramKind::TrueType, Some(&code_names)).expect("reads");
+        assert_eq!(p.code_unicode(0x41), Some("A"), "(3,0) at 0xF041");
+        assert_eq!(p.code_unicode(0x42), Some("B"));
+        assert_eq!(p.code_unicode(0x43), Some("C"), "(1,0)");
+        assert_eq!(p.code_unicode(0x61), None, "g6 is found but names nothing");
+        assert_eq!(p.code_unicode(0x62), Some("D"));
+        assert_eq!(p.code_unicode(0x63), Some("ff"));
+        assert_eq!(p.code_unicode(0x64), None);
+    }
+
+    #[test]
+    fn cff_charset_names_and_builtin_encoding() {
+        // SID 34 is "A" in the standard strings; 391 and 392 are the custom strings.
+        let data = cff(&[34, 391, 392], &["f_f", "glyph3"], false);
+        let p = Program::parse(&data, ProgramKind::Cff, Some(&vec![None; 256])).expect("reads");
+        assert_eq!(p.unicode(1), Some("A"));
+        assert_eq!(p.unicode(2), Some("ff"));
+        assert_eq!(p.unicode(3), None);
+        // No encoding in the program: StandardEncoding puts "A" at 0x41.
+        assert_eq!(p.code_unicode(0x41), Some("A"));
+        // A non-CID-keyed CFF under CIDFontType0 uses the CID as glyph id.
+        assert_eq!(p.cid_unicode(2, &CidToGid::Identity), Some("ff"));
+    }
+
+    #[test]
+    fn cid_keyed_cff_maps_cids_through_its_charset() {
+        // Glyphs 1 and 2 are CIDs 100 and 7; an OpenType wrapper's cmap names glyph 1.
+        let program = cff(&[100, 7], &["Adobe", "Identity"], true);
+        let bare = Program::parse(&program, ProgramKind::Cff, None).expect("reads");
+        assert_eq!(bare.recovered(), 0, "a bare CID-keyed CFF names no glyph");
+        let otf = sfnt(&[
+            (b"CFF ", program),
+            (b"cmap", cmap(&[(3, 1, format4(&[(0x41, 1), (0x42, 2)]))])),
+        ]);
+        let p = Program::parse(&otf, ProgramKind::OpenType, None).expect("reads");
+        assert_eq!(p.cid_unicode(100, &CidToGid::Identity), Some("A"));
+        assert_eq!(p.cid_unicode(7, &CidToGid::Identity), Some("B"));
+        assert_eq!(p.cid_unicode(1, &CidToGid::Identity), None);
+    }
+
+    #[test]
+    fn cid_to_gid_map_stream() {
+        let map = CidToGid::from_bytes(&[0, 0, 0, 2, 0, 1, 9]);
+        assert_eq!(map.gid(1), Some(2));
+        assert_eq!(map.gid(2), Some(1));
+        assert_eq!(map.gid(3), None, "the odd last byte is no entry");
+        let p = tt(&[(b"cmap", cmap(&[(3, 1, format4(&[(0x41, 1), (0x42, 2)]))]))]);
+        assert_eq!(p.cid_unicode(1, &map), Some("B"));
+        assert_eq!(p.cid_unicode(2, &map), Some("A"));
+        assert_eq!(p.cid_unicode(1, &CidToGid::Identity), Some("A"));
+        assert_eq!(CidToGid::Identity.gid(70_000), None);
+    }
+
+    #[test]
+    fn usable_text() {
+        assert!(usable("fi") && usable("\t") && usable("é"));
+        for bad in ["", "\u{E01E}", "\u{FFFD}", "a\u{F0B7}", "\0", "\u{10FFFD}", "\u{FFFF}"] {
+            assert!(!usable(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn hostile_programs_are_refused_without_panicking() {
+        assert!(Program::parse(b"", ProgramKind::TrueType, None).is_err());
+        assert!(Program::parse(&[1, 0, 4, 1, 0, 0], ProgramKind::Cff, None).is_err());
+        assert_eq!(
+            Program::parse(b"%!PS-AdobeFont", ProgramKind::Type1, None).err(),
+            Some(ProgramError::Type1)
+        );
+        let good = sfnt(&[
+            (b"cmap", cmap(&[(3, 1, format4(&[(0x41, 1)]))])),
+            (b"post", post(&[".notdef", "A", "f_f"])),
+        ]);
+        let names = vec![Some("A".to_string()); 256];
+        for cut in 0..good.len() {
+            let _ = Program::parse(&good[..cut], ProgramKind::TrueType, Some(&names));
+        }
+        let mut flipped = good.clone();
+        for i in 0..flipped.len() {
+            flipped[i] ^= 0xFF;
+            let _ = Program::parse(&flipped, ProgramKind::TrueType, Some(&names));
+            flipped[i] ^= 0xFF;
+        }
+        let cff = cff(&[34, 391], &["f_f"], false);
+        for cut in 0..cff.len() {
+            let _ = Program::parse(&cff[..cut], ProgramKind::Cff, Some(&names));
+        }
+    }
+
+    #[test]
+    fn huge_overlapping_cmap_ranges_are_read_once() {
+        // 20 000 format 12 groups each claiming every code point, and a format 4 subtable of
+        // overlapping full-range segments: enumerated naively, billions of code points.
+        let groups = 20_000u32;
+        let mut f12 = vec![0, 12, 0, 0];
+        f12.extend((16 + 12 * groups).to_be_bytes());
+        f12.extend([0; 4]);
+        f12.extend(groups.to_be_bytes());
+        for _ in 0..groups {
+            f12.extend(0u32.to_be_bytes());
+            f12.extend(u32::MAX.to_be_bytes());
+            f12.extend(1u32.to_be_bytes());
+        }
+        let mut f4 = format4(&[(0x41, 1)]);
+        // Widen every segment's end code to 0xFFFE (end codes start at byte 14).
+        for seg in 0..2 {
+            f4[14 + 2 * seg..16 + 2 * seg].copy_from_slice(&[0xFF, 0xFE]);
+        }
+        let started = std::time::Instant::now();
+        let data = sfnt(&[(b"cmap", cmap(&[(3, 10, f12), (3, 1, f4)]))]);
+        assert!(Program::parse(&data, ProgramKind::TrueType, None).is_ok());
+        assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
+    }
+
+    #[test]
+    #[allow(clippy::print_stderr)] // says why the test is skipped
+    fn system_truetype_font_round_trips_through_its_cmap() {
+        let path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+        let Ok(data) = std::fs::read(path) else {
+            eprintln!("{path} not installed: skipping");
+            return;
+        };
+        let face = ttf_parser::Face::parse(&data, 0).expect("DejaVu parses");
+        let p = Program::parse(&data, ProgramKind::TrueType, None).expect("DejaVu reads");
+        for c in ['a', 'Z', 'é', 'ë', '€', '’', 'ß', '0'] {
+            let gid = face.glyph_index(c).expect("DejaVu has it").0;
+            assert_eq!(p.unicode(gid), Some(c.to_string().as_str()), "{c}");
+        }
+        // DejaVu's ligature glyphs: the cmap maps U+FB01, whose name spells it out.
+        let fi = face.glyph_index('\u{FB01}').expect("fi ligature").0;
+        assert_eq!(p.unicode(fi), Some("fi"));
+        let ij = face.glyph_index('\u{133}').expect("ij").0;
+        assert_eq!(p.unicode(ij), Some("ij"));
     }
 }

@@ -1,0 +1,65 @@
+//! Unicode recovered from embedded font programs, checked against poppler's `pdftotext` as the
+//! independent reader: a real producer's fixture with its ToUnicode maps removed, and a real
+//! government file whose composite font has none (from `../shared`, skipped when absent).
+
+use crate::util::root;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+use woo_redact::text::fold::fold_str;
+
+fn pdftotext(p: &Path, page: Option<usize>) -> Option<String> {
+    let mut c = Command::new("pdftotext");
+    if let Some(n) = page {
+        c.args(["-f", &n.to_string(), "-l", &n.to_string()]);
+    }
+    let out = c.arg(p).arg("-").output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn words(s: &str) -> BTreeSet<String> {
+    fold_str(s)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 1)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn chromium_fixture_without_to_unicode_reads_as_poppler_reads_the_original() {
+    let path = root().join("fixtures/pdf/chromium/0004-email.pdf");
+    let original = std::fs::read(&path).unwrap();
+    let mut doc = lopdf::Document::load_mem(&original).unwrap();
+    let mut stripped = 0;
+    for obj in doc.objects.values_mut() {
+        if let Ok(d) = obj.as_dict_mut()
+            && d.get(b"Subtype")
+                .is_ok_and(|s| s.as_name().is_ok_and(|n| n == b"Type0"))
+            && d.remove(b"ToUnicode").is_some()
+        {
+            stripped += 1;
+        }
+    }
+    assert!(stripped >= 2, "the fixture's composite fonts carry ToUnicode maps");
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    let pdf = woo_redact::source::pdf::load(&bytes).unwrap();
+    let problems: Vec<&String> = pdf.pages.iter().flat_map(|p| &p.problems).collect();
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(!pdf.text.text.contains('\u{FFFD}'), "undecodable glyphs");
+    let with_to_unicode = woo_redact::source::pdf::load(&original).unwrap();
+    assert_eq!(
+        pdf.text.text, with_to_unicode.text.text,
+        "the font program gives the text ToUnicode gives"
+    );
+    let Some(reference) = pdftotext(&path, None) else {
+        assert!(std::env::var("CI").is_err(), "pdftotext missing in CI");
+        eprintln!("pdftotext not installed: skipping the comparison with poppler");
+        return;
+    };
+    let ours = words(&pdf.text.text);
+    let missing: Vec<String> = words(&reference).into_iter().filter(|w| !ours.contains(w)).collect();
+    assert!(missing.is_empty(), "words poppler finds that we miss: {missing:?}");
+}
