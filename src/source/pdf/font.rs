@@ -55,6 +55,10 @@ pub enum UnicodeSource {
     Encoding,
     /// The embedded font program: its cmap or its glyph names ([`super::fontprog`]).
     FontProgram,
+    /// Another font of the same family in the document draws this very glyph (same outline,
+    /// same advance) and states its Unicode ([`super::fontprog::outline_keys`]): Word writes
+    /// composite subsets without any Unicode next to simple subsets of the same face with it.
+    SameGlyph,
 }
 
 /// Where the embedded font program is, kept unread until a code needs it.
@@ -72,6 +76,20 @@ struct ProgramSource {
 struct Loaded {
     program: Program,
     cid_map: CidToGid,
+}
+
+impl Loaded {
+    /// A glyph's text from the program, or else from an identical glyph of another font.
+    fn glyph_text(&self, gid: u16) -> Option<(String, UnicodeSource)> {
+        let p = &self.program;
+        (p.unicode(gid).map(|t| (t, UnicodeSource::FontProgram)))
+            .or_else(|| p.matched(gid).map(|t| (t, UnicodeSource::SameGlyph)))
+            .map(|(t, s)| (t.to_string(), s))
+    }
+
+    fn code_matched(&self, code: u8) -> Option<&str> {
+        self.program.matched(self.program.code_gid(code)?)
+    }
 }
 
 /// A font ready to decode strings.
@@ -193,9 +211,58 @@ fn usable_text(t: Option<&str>) -> Option<&str> {
     t.filter(|t| usable(t))
 }
 
+/// Fonts of the family searched for glyphs drawn identically, at most.
+const MAX_DONORS: usize = 8;
+
+/// A `/BaseFont` without its subset tag and the CMap name some producers append.
+fn family(base_font: &str) -> &str {
+    let name = base_font.split_once('+').map_or(base_font, |(_, n)| n);
+    name.strip_suffix("-Identity-H")
+        .or_else(|| name.strip_suffix("-Identity-V"))
+        .unwrap_or(name)
+}
+
+/// Glyph outline keys of the fonts of `family` in the document, each with the text its font
+/// states for it (ToUnicode or encoding); `None` where fonts disagree about one outline.
+fn stated_outlines(doc: &Document, family_name: &str) -> FxHashMap<Box<[u8]>, Option<String>> {
+    let mut out = FxHashMap::default();
+    let mut donors = 0;
+    for obj in doc.objects.values() {
+        let Ok(d) = obj.as_dict() else { continue };
+        let subtype = name_of(get(doc, d, b"Subtype"));
+        let composite = match subtype.as_deref() {
+            Some("TrueType") => false,
+            // Only Identity-H fonts with ToUnicode, whose codes are CIDs, state a glyph's text.
+            Some("Type0") => true,
+            _ => continue,
+        };
+        if composite
+            && (get(doc, d, b"ToUnicode").is_none()
+                || name_of(get(doc, d, b"Encoding")).as_deref() != Some("Identity-H"))
+        {
+            continue;
+        }
+        if name_of(get(doc, d, b"BaseFont")).is_none_or(|b| family(&b) != family_name) {
+            continue;
+        }
+        donors += 1;
+        if donors > MAX_DONORS {
+            break;
+        }
+        Font::load_with(doc, d, false).add_stated_outlines(&mut out);
+    }
+    out
+}
+
 impl Font {
     /// Reads a font dictionary. Never fails: problems are recorded in `problem`.
     pub fn load(doc: &Document, dict: &Dictionary) -> Font {
+        Font::load_with(doc, dict, true)
+    }
+
+    /// `load`; `match_glyphs` allows looking for this font's glyphs in other fonts of the
+    /// document (off while loading those, so the search does not recurse).
+    fn load_with(doc: &Document, dict: &Dictionary, match_glyphs: bool) -> Font {
         let subtype = name_of(get(doc, dict, b"Subtype")).unwrap_or_default();
         let name = name_of(get(doc, dict, b"BaseFont")).unwrap_or_else(|| "(unnamed)".into());
         let mut font = Font {
@@ -229,13 +296,13 @@ impl Font {
         }
         match font.kind {
             FontKind::Type3 => font.problem = Some(format!("font {name} is a Type3 font (glyphs drawn as graphics)")),
-            FontKind::Simple => font.load_simple(doc, dict),
-            FontKind::Composite => font.load_composite(doc, dict),
+            FontKind::Simple => font.load_simple(doc, dict, match_glyphs),
+            FontKind::Composite => font.load_composite(doc, dict, match_glyphs),
         }
         font
     }
 
-    fn load_simple(&mut self, doc: &Document, dict: &Dictionary) {
+    fn load_simple(&mut self, doc: &Document, dict: &Dictionary, match_glyphs: bool) {
         let descriptor = get(doc, dict, b"FontDescriptor").and_then(|o| o.as_dict().ok());
         let flags = descriptor
             .and_then(|d| get(doc, d, b"Flags"))
@@ -292,8 +359,11 @@ impl Font {
                 .or_else(|| self.pictograph(self.simple_unicode[usize::from(c)].as_deref(), UnicodeSource::Encoding))
         };
         if !(0..=255u8).any(|c| self.simple_text(c).is_some() || pictograph(c).is_some()) {
+            if match_glyphs {
+                self.match_glyphs(doc);
+            }
             let why = match self.loaded() {
-                Ok(l) if (0..=255u8).any(|c| l.program.code_unicode(c).is_some()) => None,
+                Ok(l) if (0..=255u8).any(|c| l.program.code_unicode(c).or_else(|| l.code_matched(c)).is_some()) => None,
                 Ok(_) => Some("its embedded font program names none of its glyphs".to_string()),
                 Err(e) => Some(e.to_string()),
             };
@@ -328,7 +398,7 @@ impl Font {
         }
     }
 
-    fn load_composite(&mut self, doc: &Document, dict: &Dictionary) {
+    fn load_composite(&mut self, doc: &Document, dict: &Dictionary, match_glyphs: bool) {
         match get(doc, dict, b"Encoding") {
             Some(Object::Name(n)) if n == b"Identity-H" => {}
             Some(Object::Name(n)) if n == b"Identity-V" => {
@@ -363,6 +433,9 @@ impl Font {
         let cid_map = get(doc, cid, b"CIDToGIDMap").filter(|_| truetype);
         self.program_source = Some(program_source(doc, descriptor, cid_map));
         if self.to_unicode.is_none() && self.problem.is_none() {
+            if match_glyphs {
+                self.match_glyphs(doc);
+            }
             let why = match self.loaded() {
                 Ok(l) if l.program.recovered() > 0 => None,
                 Ok(_) => Some("its embedded font program names none of its glyphs".to_string()),
@@ -412,19 +485,107 @@ impl Font {
     }
 
     fn read_program(&self) -> Result<Loaded, ProgramError> {
+        self.read_program_from(&self.program_bytes()?)
+    }
+
+    fn program_bytes(&self) -> Result<Vec<u8>, ProgramError> {
         let src = self.program_source.as_ref().ok_or(ProgramError::Missing)?;
         let file = src.file.as_ref().ok_or(ProgramError::Missing)?;
         if src.kind == ProgramKind::Type1 {
             return Err(ProgramError::Type1);
         }
-        let bytes = stream_bytes(file, fontprog::MAX_PROGRAM_BYTES).ok_or(ProgramError::Unreadable)?;
+        stream_bytes(file, fontprog::MAX_PROGRAM_BYTES).ok_or(ProgramError::Unreadable)
+    }
+
+    fn read_program_from(&self, bytes: &[u8]) -> Result<Loaded, ProgramError> {
+        let src = self.program_source.as_ref().ok_or(ProgramError::Missing)?;
         let names = (self.kind == FontKind::Simple).then_some(self.glyph_names.as_slice());
-        let program = Program::parse(&bytes, src.kind, names)?;
+        let program = Program::parse(bytes, src.kind, names)?;
         let cid_map = match &src.cid_map {
             Some(o) => CidToGid::from_bytes(&stream_bytes(o, CMAP_LIMIT).ok_or(ProgramError::Unreadable)?),
             None => CidToGid::Identity,
         };
         Ok(Loaded { program, cid_map })
+    }
+
+    /// Reads the program and fills the glyphs it leaves without Unicode from identical glyphs
+    /// of other fonts of the same family ([`UnicodeSource::SameGlyph`]).
+    fn match_glyphs(&mut self, doc: &Document) {
+        let bytes = match self.program_bytes() {
+            Ok(b) => b,
+            Err(e) => {
+                let _ = self.program.set(Err(e));
+                return;
+            }
+        };
+        let mut loaded = self.read_program_from(&bytes);
+        if let Ok(l) = &mut loaded
+            && let Ok(ours) = fontprog::outline_keys(&bytes)
+        {
+            let unknown = |(gid, key): (usize, &Option<Box<[u8]>>)| {
+                let gid = u16::try_from(gid).ok()?;
+                (key.is_some() && l.program.unicode(gid).is_none()).then_some(gid)
+            };
+            if ours.iter().enumerate().any(|g| unknown(g).is_some()) {
+                let stated = stated_outlines(doc, family(&self.name));
+                for (gid, key) in ours.iter().enumerate() {
+                    if let (Ok(gid), Some(key)) = (u16::try_from(gid), key)
+                        && let Some(Some(text)) = stated.get(key)
+                    {
+                        l.program.adopt(gid, text);
+                    }
+                }
+            }
+        }
+        let _ = self.program.set(loaded);
+    }
+
+    /// Adds the outline key of every glyph whose text this font states (ToUnicode or encoding)
+    /// to `out`, marking keys with conflicting texts. A glyph that draws nothing counts only as
+    /// whitespace, and then as a space.
+    fn add_stated_outlines(&self, out: &mut FxHashMap<Box<[u8]>, Option<String>>) {
+        let Ok(bytes) = self.program_bytes() else { return };
+        let (Ok(keys), Ok(loaded)) = (fontprog::outline_keys(&bytes), self.read_program_from(&bytes)) else {
+            return;
+        };
+        let mut add = |gid: Option<u16>, text: &str| {
+            let Some(key) = gid.and_then(|g| keys.get(usize::from(g))).and_then(Option::as_ref) else {
+                return;
+            };
+            let text = if !fontprog::is_blank_key(key) {
+                Some(text.to_string())
+            } else if text.chars().all(char::is_whitespace) {
+                Some(" ".to_string())
+            } else {
+                None
+            };
+            match out.entry(key.clone()) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(text);
+                }
+                std::collections::hash_map::Entry::Occupied(mut e) if *e.get() != text => {
+                    e.insert(None);
+                }
+                std::collections::hash_map::Entry::Occupied(_) => {}
+            }
+        };
+        match self.kind {
+            FontKind::Simple => {
+                for code in 0..=255u8 {
+                    if let Some((text, _)) = self.simple_text(code) {
+                        add(loaded.program.code_gid(code), text);
+                    }
+                }
+            }
+            FontKind::Composite => {
+                for cid in 0..u32::try_from(keys.len()).unwrap_or(0) {
+                    if let Some(text) = usable_text(self.to_unicode_text(cid, 2)) {
+                        add(loaded.program.cid_gid(cid, &loaded.cid_map), text);
+                    }
+                }
+            }
+            FontKind::Type3 => {}
+        }
     }
 
     /// Whether this font's embedded program was read and names the Unicode of some glyph: then
@@ -466,7 +627,6 @@ impl Font {
 
     /// Decodes a string operand into codes with their Unicode and width.
     pub fn decode(&self, bytes: &[u8]) -> Vec<Decoded> {
-        let from_program = |t: Option<&str>| t.map(|t| (t.to_string(), UnicodeSource::FontProgram));
         match self.kind {
             FontKind::Composite => self
                 .encoding_cmap
@@ -479,7 +639,7 @@ impl Font {
                             .map(|t| (t.to_string(), UnicodeSource::ToUnicode))
                             .or_else(|| {
                                 let l = self.loaded().ok()?;
-                                from_program(l.program.cid_unicode(cid, &l.cid_map))
+                                l.glyph_text(l.program.cid_gid(cid, &l.cid_map)?)
                             })
                             .or_else(|| self.pictograph(self.to_unicode_text(c.code, c.len), UnicodeSource::ToUnicode))
                     } else {
@@ -504,7 +664,10 @@ impl Font {
                     let found = self
                         .simple_text(b)
                         .map(|(t, s)| (t.to_string(), s))
-                        .or_else(|| from_program(self.loaded().ok()?.program.code_unicode(b)))
+                        .or_else(|| {
+                            let l = self.loaded().ok()?;
+                            l.glyph_text(l.program.code_gid(b)?)
+                        })
                         .or_else(|| self.pictograph(self.to_unicode_text(u32::from(b), 1), UnicodeSource::ToUnicode))
                         .or_else(|| self.pictograph(self.simple_unicode[code].as_deref(), UnicodeSource::Encoding));
                     let (unicode, source) = found.unzip();
@@ -531,7 +694,7 @@ impl Font {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fontprog::build::{cmap, format0, format4, post, sfnt};
+    use super::super::fontprog::build::{cmap, composite_glyph, format0, format4, outlines, post, sfnt, simple_glyph};
     use super::*;
     use lopdf::{Stream, dictionary};
 
@@ -699,5 +862,77 @@ mod tests {
         let font = Font::load(&doc, &dict);
         let got: Vec<_> = text(&font, &[0, 0x44, 0, 0x45]).into_iter().map(|t| t.0).collect();
         assert_eq!(got, vec![Some("a".to_string()), Some("b".to_string())]);
+    }
+
+    #[test]
+    fn glyphs_without_unicode_take_it_from_identical_glyphs_of_the_family() {
+        let (a, b, e, acute, x) = (
+            simple_glyph(1),
+            simple_glyph(2),
+            simple_glyph(3),
+            simple_glyph(4),
+            simple_glyph(5),
+        );
+        // The donor: a simple subset with ToUnicode, codes → glyphs through its (1,0) cmap.
+        let mut tables = outlines(&[
+            (0, Vec::new()),
+            (600, a.clone()),
+            (600, b.clone()),
+            (500, composite_glyph([4, 5])),
+            (500, e.clone()),
+            (0, acute.clone()),
+            (250, Vec::new()),
+        ]);
+        tables.push((
+            b"cmap",
+            cmap(&[(1, 0, format0(&[(0x41, 1), (0x42, 2), (0x43, 3), (0x20, 6)]))]),
+        ));
+        let donor_program = sfnt(&tables);
+        // The font to decode: the same family renumbered, without ToUnicode, cmap or names.
+        let target_program = sfnt(&outlines(&[
+            (0, Vec::new()),
+            (600, b.clone()),
+            (500, e),
+            (0, acute),
+            (500, composite_glyph([2, 3])),
+            (700, a),
+            (250, Vec::new()),
+            (600, x),
+        ]));
+        let (mut doc, dict) = composite(&target_program, None, None);
+        let (donor_doc, mut donor) = simple(&donor_program, None, 4);
+        let tu = b"begincmap 1 begincodespacerange <00> <FF> endcodespacerange 4 beginbfchar <41> <0041> <42> <0042> <43> <00E9> <20> <0020> endbfchar endcmap";
+        // Move the donor's objects into the document under fresh ids.
+        let file = stream(&mut doc, &donor_program);
+        let descriptor = doc.add_object(dictionary! {"Type" => "FontDescriptor", "Flags" => 4, "FontFile2" => file});
+        donor.set("FontDescriptor", descriptor);
+        donor.set("ToUnicode", stream(&mut doc, tu));
+        donor.set("BaseFont", "GHIJKL+Test-Identity-H");
+        drop(donor_doc);
+        doc.add_object(donor.clone());
+        let font = Font::load(&doc, &dict);
+        assert_eq!(font.problem, None);
+        let got = text(&font, &[0, 1, 0, 4, 0, 5, 0, 6, 0, 7]);
+        assert_eq!(got[0], (Some("B".into()), Some(UnicodeSource::SameGlyph)));
+        assert_eq!(
+            got[1].0.as_deref(),
+            Some("\u{e9}"),
+            "a composite glyph matches through its components"
+        );
+        assert_eq!(
+            got[2],
+            (None, None),
+            "the same outline with another advance is another glyph"
+        );
+        assert_eq!(got[3].0.as_deref(), Some(" "), "a blank glyph matches a stated space");
+        assert_eq!(got[4], (None, None), "a glyph no other font has stays unknown");
+        // A second donor that states glyph B as another letter makes it ambiguous.
+        let tu2 =
+            b"begincmap 1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <42> <0058> endbfchar endcmap";
+        donor.set("ToUnicode", stream(&mut doc, tu2));
+        doc.add_object(donor);
+        let font = Font::load(&doc, &dict);
+        assert_eq!(text(&font, &[0, 1])[0], (None, None));
+        assert_eq!(text(&font, &[0, 4])[0].0.as_deref(), Some("\u{e9}"));
     }
 }

@@ -124,6 +124,8 @@ pub struct Program {
     cff_cids: Option<FxHashMap<u16, u16>>,
     /// Simple fonts: the glyph each single-byte code selects.
     code_gids: Vec<Option<u16>>,
+    /// Unicode of glyphs that another font of the document draws identically ([`Program::adopt`]).
+    matched: FxHashMap<u16, Box<str>>,
 }
 
 /// A program's tables, borrowed from its bytes.
@@ -189,7 +191,36 @@ impl Program {
 
     /// Number of glyphs whose Unicode the program gives.
     pub fn recovered(&self) -> usize {
-        self.by_gid.len()
+        self.by_gid.len() + self.matched.len()
+    }
+
+    /// Takes a glyph's Unicode from another font of the document that draws the same outline
+    /// with the same advance and states its Unicode ([`outline_keys`]). The program's own
+    /// knowledge of the glyph, if any, is kept.
+    pub fn adopt(&mut self, gid: u16, text: &str) {
+        if gid != 0 && !self.by_gid.contains_key(&gid) && usable(text) {
+            self.matched.insert(gid, text.into());
+        }
+    }
+
+    /// Unicode adopted for a glyph from an identical glyph of another font ([`Program::adopt`]).
+    pub fn matched(&self, gid: u16) -> Option<&str> {
+        self.matched.get(&gid).map(|s| &**s)
+    }
+
+    /// The glyph a composite font's CID selects: through a CID-keyed CFF program's charset, or
+    /// else through `map` (CIDFontType2's `/CIDToGIDMap`; pass [`CidToGid::Identity`] for
+    /// CIDFontType0, whose non-CID-keyed CFF uses the CID as the glyph id).
+    pub fn cid_gid(&self, cid: u32, map: &CidToGid) -> Option<u16> {
+        match &self.cff_cids {
+            Some(cids) => cids.get(&u16::try_from(cid).ok()?).copied(),
+            None => map.gid(cid),
+        }
+    }
+
+    /// The glyph a simple font's code selects.
+    pub fn code_gid(&self, code: u8) -> Option<u16> {
+        self.code_gids.get(usize::from(code)).copied().flatten()
     }
 
     /// Unicode of a glyph id, or `None` when the program does not say.
@@ -205,17 +236,136 @@ impl Program {
     /// [`CidToGid::Identity`] for CIDFontType0, whose non-CID-keyed CFF uses the CID as the
     /// glyph id).
     pub fn cid_unicode(&self, cid: u32, map: &CidToGid) -> Option<&str> {
-        let gid = match &self.cff_cids {
-            Some(cids) => cids.get(&u16::try_from(cid).ok()?).copied(),
-            None => map.gid(cid),
-        }?;
-        self.unicode(gid)
+        self.unicode(self.cid_gid(cid, map)?)
     }
 
     /// Unicode of a simple font's code, through the glyph that code selects.
     pub fn code_unicode(&self, code: u8) -> Option<&str> {
-        self.unicode(self.code_gids.get(usize::from(code)).copied().flatten()?)
+        self.unicode(self.code_gid(code)?)
     }
+}
+
+/// Deepest nesting of composite glyphs followed; real fonts nest two or three deep.
+const MAX_COMPOSITE_DEPTH: usize = 8;
+
+/// A comparable key for each glyph of a TrueType program, by glyph id: its advance width and
+/// its `glyf` record, with a composite glyph's component ids replaced by their components'
+/// keys (subsetters renumber glyphs, so the ids differ between two subsets of one font while
+/// the outlines do not). Two glyphs with equal keys draw the same shape with the same advance.
+/// A glyph without outline (a space) has a key of its advance alone, which
+/// [`is_blank_key`] tells; padding after a record is not part of its key. `None` for glyphs
+/// whose record cannot be read.
+///
+/// Errors for programs without `glyf` outlines (CFF): their charstrings depend on each subset's
+/// subroutines and are not compared.
+pub fn outline_keys(data: &[u8]) -> Result<Vec<Option<Box<[u8]>>>, ProgramError> {
+    use ttf_parser::{head, hhea, hmtx, loca, maxp};
+    let raw = RawFace::parse(data, 0).map_err(|_| ProgramError::Malformed("no TrueType header"))?;
+    let table = |tag| sfnt_table(&raw, tag).ok_or(ProgramError::Malformed("no glyf outlines"));
+    let glyphs = maxp::Table::parse(table(b"maxp")?)
+        .ok_or(ProgramError::Malformed("maxp"))?
+        .number_of_glyphs;
+    let head = head::Table::parse(table(b"head")?).ok_or(ProgramError::Malformed("head"))?;
+    let metrics = hhea::Table::parse(table(b"hhea")?)
+        .ok_or(ProgramError::Malformed("hhea"))?
+        .number_of_metrics;
+    let hmtx = hmtx::Table::parse(metrics, glyphs, table(b"hmtx")?).ok_or(ProgramError::Malformed("hmtx"))?;
+    let loca = loca::Table::parse(glyphs, head.index_to_location_format, table(b"loca")?)
+        .ok_or(ProgramError::Malformed("loca"))?;
+    let glyf = table(b"glyf")?;
+    let record = |gid: u16| glyf.get(loca.glyph_range(GlyphId(gid))?).filter(|r| !r.is_empty());
+    let mut keys: Vec<Option<Box<[u8]>>> = Vec::with_capacity(usize::from(glyphs.get()));
+    let mut memo: FxHashMap<u16, Option<u64>> = FxHashMap::default();
+    for gid in 0..glyphs.get() {
+        if gid % 1024 == 0 && crate::limits::check_time().is_err() {
+            return Err(ProgramError::Time);
+        }
+        // ttf-parser reports an empty record as no range at all.
+        let outline = match loca.glyph_range(GlyphId(gid)) {
+            None => Some(Vec::new()),
+            Some(_) => canonical(gid, &record, &mut memo, 0),
+        };
+        let key = outline.map(|mut k| {
+            k.splice(0..0, hmtx.advance(GlyphId(gid)).unwrap_or(0).to_be_bytes());
+            k.into_boxed_slice()
+        });
+        keys.push(key);
+    }
+    Ok(keys)
+}
+
+/// True for the key of a glyph that draws nothing ([`outline_keys`]).
+pub fn is_blank_key(key: &[u8]) -> bool {
+    key.len() == 2
+}
+
+/// A glyph's record with composite component ids replaced by a hash of the components' own
+/// canonical records (a hash, so nested composites cannot blow the key up).
+fn canonical<'a>(
+    gid: u16,
+    record: &impl Fn(u16) -> Option<&'a [u8]>,
+    memo: &mut FxHashMap<u16, Option<u64>>,
+    depth: usize,
+) -> Option<Vec<u8>> {
+    let r = record(gid)?;
+    if i16::from_be_bytes([*r.first()?, *r.get(1)?]) >= 0 {
+        // Subsetters pad records to 2 or 4 bytes differently. A simple glyph's point count
+        // comes first, so two different glyphs never differ only in trailing zeros.
+        let end = r.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+        return r.get(..end).map(<[u8]>::to_vec);
+    }
+    if depth >= MAX_COMPOSITE_DEPTH {
+        return None;
+    }
+    const ARGS_ARE_WORDS: u16 = 0x0001;
+    const SCALE: u16 = 0x0008;
+    const MORE: u16 = 0x0020;
+    const XY_SCALE: u16 = 0x0040;
+    const TWO_BY_TWO: u16 = 0x0080;
+    const INSTRUCTIONS: u16 = 0x0100;
+    let mut out = r.get(..10)?.to_vec();
+    let mut at = 10;
+    loop {
+        let flags = u16::from_be_bytes([*r.get(at)?, *r.get(at + 1)?]);
+        let component = u16::from_be_bytes([*r.get(at + 2)?, *r.get(at + 3)?]);
+        let mut len = 4 + if flags & ARGS_ARE_WORDS != 0 { 4 } else { 2 };
+        len += if flags & SCALE != 0 {
+            2
+        } else if flags & XY_SCALE != 0 {
+            4
+        } else if flags & TWO_BY_TWO != 0 {
+            8
+        } else {
+            0
+        };
+        let hash = match memo.get(&component) {
+            Some(h) => *h,
+            None => {
+                // Marked first, so a component that refers back to itself ends the walk.
+                memo.insert(component, None);
+                let h = canonical(component, record, memo, depth + 1).map(|k| {
+                    use std::hash::{Hash, Hasher};
+                    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                    k.hash(&mut hasher);
+                    hasher.finish()
+                });
+                memo.insert(component, h);
+                h
+            }
+        }?;
+        out.extend(flags.to_be_bytes());
+        out.extend(hash.to_be_bytes());
+        out.extend(r.get(at + 4..at + len)?);
+        at += len;
+        if flags & MORE == 0 {
+            if flags & INSTRUCTIONS != 0 {
+                let n = usize::from(u16::from_be_bytes([*r.get(at)?, *r.get(at + 1)?]));
+                out.extend(r.get(at..at + 2 + n)?);
+            }
+            break;
+        }
+    }
+    Some(out)
 }
 
 /// Linear search: the spec wants table records sorted, but PDF subsetters do not always sort
@@ -252,9 +402,6 @@ impl<'a> Tables<'a> {
             && let Some(cff) = &cff
         {
             names = cff_names(cff)?;
-        }
-        if cmap.is_none() && cff.is_none() && names.is_empty() {
-            return Err(ProgramError::Malformed("neither cmap, post nor CFF table"));
         }
         Ok(Tables {
             cmap,
@@ -611,6 +758,51 @@ pub(crate) mod build {
         v
     }
 
+    /// The tables of a TrueType program with `glyf` outlines: (advance, record) per glyph.
+    pub fn outlines(glyphs: &[(u16, Vec<u8>)]) -> Vec<(&'static [u8; 4], Vec<u8>)> {
+        let mut head = vec![0u8; 54];
+        head[18..20].copy_from_slice(&1000u16.to_be_bytes());
+        head[50..52].copy_from_slice(&1u16.to_be_bytes());
+        let mut hhea = vec![0u8; 36];
+        hhea[34..36].copy_from_slice(&u16::try_from(glyphs.len()).expect("few").to_be_bytes());
+        let mut maxp = vec![0, 0, 0x50, 0];
+        be16(&mut maxp, glyphs.len());
+        let (mut hmtx, mut loca, mut glyf) = (Vec::new(), Vec::new(), Vec::new());
+        for (advance, record) in glyphs {
+            be16(&mut hmtx, usize::from(*advance));
+            be16(&mut hmtx, 0);
+            loca.extend(u32::try_from(glyf.len()).expect("small").to_be_bytes());
+            glyf.extend(record);
+        }
+        loca.extend(u32::try_from(glyf.len()).expect("small").to_be_bytes());
+        vec![
+            (b"head", head),
+            (b"hhea", hhea),
+            (b"maxp", maxp),
+            (b"hmtx", hmtx),
+            (b"loca", loca),
+            (b"glyf", glyf),
+        ]
+    }
+
+    /// A simple glyph record whose points are `seed` (not a drawable outline; only compared).
+    pub fn simple_glyph(seed: u8) -> Vec<u8> {
+        vec![0, 1, 0, 0, 0, 0, 0, 9, 0, 9, 0, 0, 0, 0, 1, seed, seed, 7]
+    }
+
+    /// A composite glyph record placing `components` at (0, 0) and (10, 20).
+    pub fn composite_glyph(components: [u16; 2]) -> Vec<u8> {
+        let mut v = vec![0xFF, 0xFF, 0, 0, 0, 0, 0, 9, 0, 9];
+        for (i, c) in components.iter().enumerate() {
+            // ARG_1_AND_2_ARE_WORDS | ARGS_ARE_XY_VALUES, and MORE_COMPONENTS before the last.
+            be16(&mut v, if i == 0 { 0x0023 } else { 0x0003 });
+            be16(&mut v, usize::from(*c));
+            be16(&mut v, 10 * i);
+            be16(&mut v, 20 * i);
+        }
+        v
+    }
+
     fn index(items: &[&[u8]]) -> Vec<u8> {
         let mut v = Vec::new();
         be16(&mut v, items.len());
@@ -857,6 +1049,53 @@ mod tests {
         for cut in 0..cff.len() {
             let _ = Program::parse(&cff[..cut], ProgramKind::Cff, Some(&names));
         }
+        let glyphs = sfnt(&outlines(&[
+            (0, Vec::new()),
+            (500, simple_glyph(1)),
+            (500, composite_glyph([1, 3])),
+            (500, composite_glyph([2, 1])),
+        ]));
+        for cut in 0..glyphs.len() {
+            let _ = outline_keys(&glyphs[..cut]);
+        }
+        let mut flipped = glyphs.clone();
+        for i in 0..flipped.len() {
+            flipped[i] ^= 0xFF;
+            let _ = outline_keys(&flipped);
+            flipped[i] ^= 0xFF;
+        }
+    }
+
+    #[test]
+    fn outline_keys_survive_renumbering_and_padding() {
+        let (a, e) = (simple_glyph(1), simple_glyph(2));
+        let mut padded = a.clone();
+        padded.extend([0, 0]);
+        let one = sfnt(&outlines(&[
+            (0, Vec::new()),
+            (500, a),
+            (500, e.clone()),
+            (500, composite_glyph([2, 1])),
+            (250, Vec::new()),
+        ]));
+        let other = sfnt(&outlines(&[
+            (0, Vec::new()),
+            (500, e),
+            (500, composite_glyph([1, 3])),
+            (500, padded),
+            (250, Vec::new()),
+            // Refers to itself: no key, and no endless walk.
+            (500, composite_glyph([5, 1])),
+        ]));
+        let (k1, k2) = (outline_keys(&one).expect("reads"), outline_keys(&other).expect("reads"));
+        assert_eq!(k1[1], k2[3], "padding is not part of the outline");
+        assert_eq!(k1[2], k2[1]);
+        assert_eq!(k1[3], k2[2], "components compared by outline, not by id");
+        assert_ne!(k1[1], k1[2]);
+        assert!(k1[4].as_deref().is_some_and(is_blank_key) && k1[4] == k2[4]);
+        assert_eq!(k2[5], None);
+        // CFF outlines are not compared.
+        assert!(outline_keys(&cff(&[34], &[], false)).is_err());
     }
 
     #[test]
