@@ -6,9 +6,12 @@
 //! Precedence: `/ToUnicode` first; then, for simple fonts, the encoding (base encoding plus
 //! `/Differences`) through glyph names; then the embedded font program's own cmap and glyph
 //! names ([`super::fontprog`]), for codes the first two leave unmapped or map to the Private
-//! Use Area or U+FFFD (which say "unknown" and hide cairo's ligatures). A code none of these
-//! decodes has no Unicode (`Decoded::unicode` is `None`); a font that decodes nothing at all,
-//! or cannot be measured, carries a `problem`.
+//! Use Area or U+FFFD (which say "unknown" and hide cairo's ligatures); last, for a font that
+//! has no ToUnicode and whose program names nothing, identical glyphs of other fonts of its
+//! family in the document. A code none of these decodes has no Unicode (`Decoded::unicode` is
+//! `None`: the caller decides what an unknown glyph blocks); a font that decodes nothing at
+//! all, or cannot be measured, carries a `problem`. `Decoded::source` says where each code's
+//! text came from.
 
 use super::afm;
 use super::cmap::CMap;
@@ -99,7 +102,9 @@ pub struct Font {
     pub kind: FontKind,
     /// `/BaseFont`, for messages.
     pub name: String,
-    /// Why this font's text cannot be trusted (no Unicode mapping, no widths, Type3, vertical).
+    /// Why this font's text cannot be trusted as a whole: no code decodes at all, no widths,
+    /// Type3, vertical writing, an unsupported encoding. Single codes without Unicode are not a
+    /// problem of the font: they decode to `None`.
     pub problem: Option<String>,
     to_unicode: Option<CMap>,
     encoding_cmap: CMap,
@@ -578,7 +583,11 @@ impl Font {
                 }
             }
             FontKind::Composite => {
-                for cid in 0..u32::try_from(keys.len()).unwrap_or(0) {
+                let cids = match &loaded.cid_map {
+                    CidToGid::Identity => keys.len(),
+                    CidToGid::Map(m) => m.len(),
+                };
+                for cid in 0..u32::try_from(cids).unwrap_or(0) {
                     if let Some(text) = usable_text(self.to_unicode_text(cid, 2)) {
                         add(loaded.program.cid_gid(cid, &loaded.cid_map), text);
                     }
