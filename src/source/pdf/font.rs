@@ -16,7 +16,7 @@
 use super::afm;
 use super::cmap::CMap;
 use super::encoding::{BaseEncoding, glyph_to_unicode};
-use super::fontprog::{self, CidToGid, Program, ProgramError, ProgramKind, usable};
+use super::fontprog::{self, CidToGid, Program, ProgramError, ProgramKind, SimpleCodes, usable};
 use lopdf::{Dictionary, Document, Object};
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
@@ -112,6 +112,8 @@ pub struct Font {
     simple_unicode: Vec<Option<String>>,
     /// Simple fonts: glyph name by code (for standard-14 widths).
     glyph_names: Vec<Option<String>>,
+    /// Simple fonts without a base encoding: unnamed codes use the program's built-in one.
+    builtin_encoding: bool,
     /// Simple fonts: width by code from `/Widths`.
     widths: Vec<Option<f32>>,
     missing_width: f32,
@@ -282,6 +284,7 @@ impl Font {
             encoding_cmap: CMap::identity(),
             simple_unicode: vec![None; 256],
             glyph_names: vec![None; 256],
+            builtin_encoding: false,
             widths: vec![None; 256],
             missing_width: 0.0,
             std14: afm::std14_name(&name),
@@ -327,6 +330,10 @@ impl Font {
             _ => None,
         };
         let has_encoding = enc.is_some();
+        // A symbolic font's own encoding (its cmap) selects the glyph of every code the PDF
+        // names no glyph for, also when a standard-14 look-alike name gets StandardEncoding
+        // names below (Neevia's symbolic Arial subsets show ö that way).
+        self.builtin_encoding = base.is_none() && symbolic;
         if base.is_none() && (!symbolic || self.std14.is_some_and(|s| s != "Symbol" && s != "ZapfDingbats")) {
             // Non-symbolic fonts without an encoding use StandardEncoding (PDF 32000-1 §9.6.6).
             base = Some(BaseEncoding::Standard);
@@ -504,8 +511,11 @@ impl Font {
 
     fn read_program_from(&self, bytes: &[u8]) -> Result<Loaded, ProgramError> {
         let src = self.program_source.as_ref().ok_or(ProgramError::Missing)?;
-        let names = (self.kind == FontKind::Simple).then_some(self.glyph_names.as_slice());
-        let program = Program::parse(bytes, src.kind, names)?;
+        let codes = (self.kind == FontKind::Simple).then_some(SimpleCodes {
+            names: &self.glyph_names,
+            builtin: self.builtin_encoding,
+        });
+        let program = Program::parse(bytes, src.kind, codes)?;
         let cid_map = match &src.cid_map {
             Some(o) => CidToGid::from_bytes(&stream_bytes(o, CMAP_LIMIT).ok_or(ProgramError::Unreadable)?),
             None => CidToGid::Identity,

@@ -138,19 +138,27 @@ struct Tables<'a> {
     cff: Option<cff::Table<'a>>,
 }
 
+/// How the PDF names a simple font's codes, for finding the glyph each code selects.
+#[derive(Debug, Clone, Copy)]
+pub struct SimpleCodes<'a> {
+    /// The glyph name the PDF's encoding gives each code 0..=255 (`None` where it gives none).
+    pub names: &'a [Option<String>],
+    /// The font has no base encoding of its own (a symbolic font without `/Encoding`, or with
+    /// only `/Differences`): codes without a name select glyphs through the program's built-in
+    /// encoding. Otherwise such codes are undefined.
+    pub builtin: bool,
+}
+
 impl Program {
-    /// Reads a program. For a simple font, `code_names` holds the glyph name the PDF's encoding
-    /// gives each code 0..=255 (`None` where it gives none): each code's glyph is then found
-    /// as a viewer finds it (PDF 32000-1 §9.6.6.4: by name, else through the (3,0) or (1,0)
-    /// cmap, or a CFF program's built-in encoding). Composite fonts pass `None`.
+    /// Reads a program. A simple font passes its `codes`: each code's glyph is then found as a
+    /// viewer finds it (PDF 32000-1 §9.6.6.4): by name (the Unicode cmap, then the glyph
+    /// names), else, for a name the program does not know or a code of the built-in encoding,
+    /// through the (3,0) or (1,0) cmap, or a CFF program's built-in encoding. Composite fonts
+    /// pass `None`.
     ///
     /// Errors when the program cannot be read or its tables contradict each other; a program
     /// that reads but names no glyph is `Ok` with [`Program::recovered`] 0.
-    pub fn parse(
-        data: &[u8],
-        kind: ProgramKind,
-        code_names: Option<&[Option<String>]>,
-    ) -> Result<Program, ProgramError> {
+    pub fn parse(data: &[u8], kind: ProgramKind, codes: Option<SimpleCodes<'_>>) -> Result<Program, ProgramError> {
         if data.len() > MAX_PROGRAM_BYTES {
             return Err(ProgramError::Unreadable);
         }
@@ -183,8 +191,8 @@ impl Program {
             }
             program.cff_cids = Some(cids);
         }
-        if let Some(names) = code_names {
-            program.code_gids = tables.code_gids(names);
+        if let Some(codes) = codes {
+            program.code_gids = tables.code_gids(codes);
         }
         Ok(program)
     }
@@ -506,7 +514,7 @@ impl<'a> Tables<'a> {
     }
 
     /// The glyph each code 0..=255 of a simple font selects.
-    fn code_gids(&self, code_names: &[Option<String>]) -> Vec<Option<u16>> {
+    fn code_gids(&self, codes: SimpleCodes<'_>) -> Vec<Option<u16>> {
         let mut by_name: FxHashMap<&str, u16> = FxHashMap::default();
         for (gid, name) in self.names.iter().enumerate() {
             if let (Some(name), Ok(gid)) = (name, u16::try_from(gid)) {
@@ -524,7 +532,7 @@ impl<'a> Tables<'a> {
         let (symbol, mac) = (subtable(PlatformId::Windows, 0), subtable(PlatformId::Macintosh, 0));
         (0..=255u8)
             .map(|code| {
-                let name = code_names.get(usize::from(code)).and_then(Option::as_deref);
+                let name = codes.names.get(usize::from(code)).and_then(Option::as_deref);
                 let by_text = || {
                     let text = glyph_to_unicode(name?)?;
                     let mut t = text.chars();
@@ -535,6 +543,9 @@ impl<'a> Tables<'a> {
                 };
                 let named = name.and_then(|n| by_name.get(n).copied()).filter(|&g| g != 0);
                 let by_code = || {
+                    if name.is_none() && !codes.builtin {
+                        return None;
+                    }
                     let c = u32::from(code);
                     [0xF000 | c, c, 0xF100 | c, 0xF200 | c]
                         .into_iter()
@@ -543,7 +554,7 @@ impl<'a> Tables<'a> {
                 };
                 // A CFF program's built-in encoding applies only to codes the PDF leaves unnamed.
                 let builtin = || match (&self.cff, name) {
-                    (Some(cff), None) => cff.glyph_index(code),
+                    (Some(cff), None) if codes.builtin => cff.glyph_index(code),
                     _ => None,
                 };
                 by_text()
@@ -962,7 +973,11 @@ mod tests {
         code_names[0x61] = Some("g6".into()); // a meaningless name, found in post
         code_names[0x62] = Some("D".into()); // a real name, through the Unicode cmap
         code_names[0x63] = Some("uniE000".into()); // a Private Use name, through the cmap
-        let p = Program::parse(&data, ProgramKind::TrueType, Some(&code_names)).expect("reads");
+        let codes = SimpleCodes {
+            names: &code_names,
+            builtin: true,
+        };
+        let p = Program::parse(&data, ProgramKind::TrueType, Some(codes)).expect("reads");
         assert_eq!(p.code_unicode(0x41), Some("A"), "(3,0) at 0xF041");
         assert_eq!(p.code_unicode(0x42), Some("B"));
         assert_eq!(p.code_unicode(0x43), Some("C"), "(1,0)");
@@ -976,7 +991,12 @@ mod tests {
     fn cff_charset_names_and_builtin_encoding() {
         // SID 34 is "A" in the standard strings; 391 and 392 are the custom strings.
         let data = cff(&[34, 391, 392], &["f_f", "glyph3"], false);
-        let p = Program::parse(&data, ProgramKind::Cff, Some(&vec![None; 256])).expect("reads");
+        let unnamed = vec![None; 256];
+        let codes = SimpleCodes {
+            names: &unnamed,
+            builtin: true,
+        };
+        let p = Program::parse(&data, ProgramKind::Cff, Some(codes)).expect("reads");
         assert_eq!(p.unicode(1), Some("A"));
         assert_eq!(p.unicode(2), Some("ff"));
         assert_eq!(p.unicode(3), None);
@@ -1036,18 +1056,22 @@ mod tests {
             (b"post", post(&[".notdef", "A", "f_f"])),
         ]);
         let names = vec![Some("A".to_string()); 256];
+        let names = SimpleCodes {
+            names: &names,
+            builtin: false,
+        };
         for cut in 0..good.len() {
-            let _ = Program::parse(&good[..cut], ProgramKind::TrueType, Some(&names));
+            let _ = Program::parse(&good[..cut], ProgramKind::TrueType, Some(names));
         }
         let mut flipped = good.clone();
         for i in 0..flipped.len() {
             flipped[i] ^= 0xFF;
-            let _ = Program::parse(&flipped, ProgramKind::TrueType, Some(&names));
+            let _ = Program::parse(&flipped, ProgramKind::TrueType, Some(names));
             flipped[i] ^= 0xFF;
         }
         let cff = cff(&[34, 391], &["f_f"], false);
         for cut in 0..cff.len() {
-            let _ = Program::parse(&cff[..cut], ProgramKind::Cff, Some(&names));
+            let _ = Program::parse(&cff[..cut], ProgramKind::Cff, Some(names));
         }
         let glyphs = sfnt(&outlines(&[
             (0, Vec::new()),
