@@ -121,3 +121,45 @@ fn real_composite_font_without_to_unicode_is_read_from_same_glyphs_of_its_family
         assert!(unknown <= 4, "page {n}: {unknown} glyphs without Unicode");
     }
 }
+
+#[test]
+fn cairo_ligature_in_the_private_use_area_is_unknown_not_dropped() {
+    // cairo 1.16 (pdftocairo of the lo-docx fixture) writes WinAnsi TrueType subsets plus a Type0
+    // subset of the same face holding the `fi` ligature glyph, which its ToUnicode maps to "fi".
+    // Firefox's cairo maps such glyphs into the Private Use Area instead (PDF.md §3); cairo's
+    // TrueType subsets keep neither cmap nor post, so the glyph's text cannot be recovered: it
+    // must come out unknown, never as a silently dropped or Private Use character.
+    let path = root().join("fixtures/fontprog/cairo-0004-email.pdf");
+    let original = std::fs::read(&path).unwrap();
+    let pdf = woo_redact::source::pdf::load(&original).unwrap();
+    let problems: Vec<&String> = pdf.pages.iter().flat_map(|p| &p.problems).collect();
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(!pdf.text.text.contains('\u{FFFD}'));
+    if let Some(reference) = pdftotext(&path, None) {
+        let ours = words(&pdf.text.text);
+        let missing: Vec<String> = words(&reference).into_iter().filter(|w| !ours.contains(w)).collect();
+        assert!(missing.is_empty(), "words poppler finds that we miss: {missing:?}");
+    }
+    let mut doc = lopdf::Document::load_mem(&original).unwrap();
+    let to_unicode: Vec<lopdf::ObjectId> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| {
+            d.get(b"Subtype")
+                .is_ok_and(|s| s.as_name().is_ok_and(|n| n == b"Type0"))
+        })
+        .filter_map(|d| d.get(b"ToUnicode").ok()?.as_reference().ok())
+        .collect();
+    assert_eq!(to_unicode.len(), 1, "one ligature font");
+    let cmap = b"begincmap 1 begincodespacerange <0000> <ffff> endcodespacerange 1 beginbfchar <0001> <e01e> endbfchar endcmap";
+    let stream = lopdf::Stream::new(lopdf::Dictionary::new(), cmap.to_vec());
+    doc.objects.insert(to_unicode[0], lopdf::Object::Stream(stream));
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    let pua = woo_redact::source::pdf::load(&bytes).unwrap();
+    assert!(!pua.text.text.chars().any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c)));
+    let unknown = pua.text.text.matches('\u{FFFD}').count();
+    assert!(unknown > 0, "the ligature glyphs are unknown");
+    assert_eq!(pua.text.text.replace('\u{FFFD}', "fi"), pdf.text.text);
+}

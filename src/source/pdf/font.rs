@@ -954,4 +954,31 @@ mod tests {
         assert_eq!(text(&font, &[0, 1])[0], (None, None));
         assert_eq!(text(&font, &[0, 4])[0].0.as_deref(), Some("\u{e9}"));
     }
+
+    #[test]
+    fn codes_an_encoding_leaves_unnamed_use_the_built_in_encoding_only_of_symbolic_fonts() {
+        // Neevia's symbolic Arial subset without /Encoding: StandardEncoding names most codes
+        // (Arial looks like Helvetica), but not 0xF6, which its (1,0) cmap maps to ö.
+        let program = sfnt(&[(
+            b"cmap",
+            cmap(&[
+                (1, 0, format0(&[(0x41, 1), (0xF6, 2)])),
+                (3, 1, format4(&[(0x41, 1), (0xF6, 2)])),
+            ]),
+        )]);
+        let (doc, mut dict) = simple(&program, None, 4);
+        dict.set("BaseFont", "UJAQZT+Arial-BoldMT");
+        let font = Font::load(&doc, &dict);
+        assert_eq!(
+            text(&font, &[0x41, 0xF6]),
+            vec![
+                (Some("A".into()), Some(UnicodeSource::Encoding)),
+                (Some("\u{f6}".into()), Some(UnicodeSource::FontProgram)),
+            ]
+        );
+        // With an encoding of the PDF's, a code it leaves undefined selects no glyph.
+        let (doc, dict) = simple(&program, Some(Object::Name(b"StandardEncoding".to_vec())), 4);
+        let font = Font::load(&doc, &dict);
+        assert_eq!(text(&font, &[0xF6]), vec![(None, None)]);
+    }
 }
