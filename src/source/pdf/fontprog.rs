@@ -11,6 +11,11 @@
 //! more than a few glyphs, one of them is stale (a subsetter renumbered glyphs and kept the
 //! other table) and nothing from that program is trusted.
 //!
+//! A program that states nothing (Word's and cairo's TrueType subsets keep neither cmap nor
+//! post) can still be compared with the other fonts of the document: [`outline_keys`] gives
+//! each glyph a key of its outline and advance, and a glyph drawn identically by a font of the
+//! same family whose Unicode the PDF states takes that Unicode ([`Program::adopt`]).
+//!
 //! Font programs are hostile input: ttf-parser reads them without panicking, and the work done
 //! here is bounded by the program's size, its glyph count (at most 65 536) and the document's
 //! time limit.
