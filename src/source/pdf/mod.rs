@@ -8,6 +8,7 @@ pub mod cmap;
 pub mod content;
 pub mod encoding;
 pub mod font;
+pub mod fontprog;
 pub mod image;
 pub mod interp;
 pub mod layer;
