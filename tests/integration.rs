@@ -7,6 +7,7 @@ mod hostile;
 mod library;
 mod package;
 mod pdf;
+mod pdf_cases;
 mod review;
 mod scale;
 mod util;
