@@ -9,6 +9,7 @@ mod image;
 mod library;
 mod package;
 mod pdf;
+mod pdf_cases;
 mod render;
 mod review;
 mod scale;
