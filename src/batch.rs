@@ -340,6 +340,9 @@ pub struct RedactOptions<'a> {
     pub decisions: Option<&'a crate::triage::Decisions>,
     /// Per-document limits (time, decompressed bytes, pages).
     pub limits: Limits,
+    /// Render every written PDF and its input with poppler and compare what a reader sees
+    /// ([`redact::render`]); without the renderer a PDF then needs review.
+    pub render_check: bool,
 }
 
 /// Pass 1: scan every document and collect the names it confirms, for batch propagation.
@@ -663,6 +666,8 @@ pub fn redact_bytes(
         decisions: None,
         names: None,
         limits: *limits,
+        // Embedding and fuzzing run without a subprocess per document.
+        render_check: false,
     };
     let (entry, output) = process(rel, kind, bytes, scan, detector, &batch, &opts);
     match output {
@@ -742,8 +747,12 @@ fn process(
             .map(|b| (b, Vec::new()))
             .map_err(|r| (r, None)),
         Loaded::Pdf(pdf, _, input, problems) if !problems.is_empty() => {
-            // Not publishable as is: the best effort goes to the reviewer, unverified.
+            // Not publishable as is: the best effort goes to the reviewer, unverified, unless
+            // the reading itself was cut short (then even the best effort is not one).
             let mut e = entry(DocStatus::NeedsReview, Some(problem_text(problems)));
+            if problems.iter().any(|p| p.review == source::pdf::Review::Unreadable) {
+                return (e, Output::None);
+            }
             let copy = redact_pdf_unverified(rel, pdf, input, &scan, closing.as_deref());
             return match copy {
                 Ok(done) => {
@@ -754,6 +763,15 @@ fn process(
             };
         }
         Loaded::Pdf(pdf, _, input, _) => redact_pdf(rel, pdf, input, &scan, closing.as_deref(), &verifier)
+            .and_then(|done| {
+                if !opts.render_check {
+                    return Ok(done);
+                }
+                match render_check(input, &done) {
+                    Ok(()) => Ok(done),
+                    Err(reason) => Err((reason, Some(Box::new(done)))),
+                }
+            })
             .map(|done| (done.bytes.clone(), cleaning(&done, notes)))
             .map_err(|(reason, done)| (reason, done.map(|d| d.bytes))),
     };
@@ -882,7 +900,7 @@ fn redact_pdf(
     scan: &DocScan,
     closing: Option<&str>,
     v: &Verifier,
-) -> std::result::Result<redact::pdf::Redacted, (String, Option<redact::pdf::Redacted>)> {
+) -> std::result::Result<redact::pdf::Redacted, Unverified> {
     let done = redact_pdf_unverified(rel, pdf, input, scan, closing).map_err(|r| (r, None))?;
     // Needles are the redacted texts, with the parts of one span that a line break split
     // joined again: "12 augustus" alone would also match an ordinary date elsewhere.
@@ -910,9 +928,46 @@ fn redact_pdf(
         .collect();
     match verify::pdf(&done.bytes, &needles, v.detector, v.batch, v.kept) {
         Ok(()) => Ok(done),
-        Err(reason) => Err((reason, Some(done))),
+        Err(reason) => Err((reason, Some(Box::new(done)))),
     }
 }
+
+/// What a reader sees: the input and the output rendered by poppler must look the same
+/// outside the boxes, and dark inside them.
+fn render_check(input: &[u8], done: &redact::pdf::Redacted) -> std::result::Result<(), String> {
+    use redact::render::{PageMask, RenderError, RenderOptions, compare};
+    let mut masks: Vec<PageMask> = Vec::new();
+    for b in &done.boxes {
+        match masks.iter_mut().find(|m| m.page == b.page) {
+            Some(m) => m.dark.push(b.rect),
+            None => masks.push(PageMask {
+                page: b.page,
+                changed: Vec::new(),
+                dark: vec![b.rect],
+            }),
+        }
+    }
+    for &(page, area) in &done.painted_areas {
+        match masks.iter_mut().find(|m| m.page == page) {
+            Some(m) => m.changed.push(area),
+            None => masks.push(PageMask {
+                page,
+                changed: vec![area],
+                dark: Vec::new(),
+            }),
+        }
+    }
+    match compare(input, &done.bytes, &masks, &RenderOptions::default()) {
+        Ok(_) => Ok(()),
+        Err(RenderError::NotInstalled { .. }) => Err(
+            "the rendered comparison cannot run: poppler's pdftoppm is not installed (apt-get install poppler-utils, or --no-render-check)".into(),
+        ),
+        Err(e) => Err(format!("verification (rendered comparison): {e}")),
+    }
+}
+
+/// Why verification failed, and the redaction that failed it (for the reviewer's copy).
+type Unverified = (String, Option<Box<redact::pdf::Redacted>>);
 
 /// Removes, paints, draws and sanitises, without verifying.
 fn redact_pdf_unverified(

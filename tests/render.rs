@@ -196,11 +196,20 @@ fn without_smallest_line(bytes: &[u8]) -> (Vec<u8>, [f32; 4]) {
         ];
     }
     let mut doc = pdf.doc.clone();
-    let streams = doc.get_page_contents(page_id(&doc, 0));
+    // The page's streams are read as one: give the page that one stream, so operation
+    // numbers of the page content address it.
+    let pid = page_id(&doc, 0);
+    let joined = woo_redact::source::pdf::interp::page_content(&doc, pid).unwrap();
+    let one = doc.add_object(lopdf::Stream::new(lopdf::Dictionary::new(), joined));
+    doc.get_object_mut(pid)
+        .unwrap()
+        .as_dict_mut()
+        .unwrap()
+        .set("Contents", Object::Reference(one));
     let mut ops: Vec<(ObjectId, usize)> = line
         .iter()
         .map(|g| match g.addr.stream {
-            StreamRef::Page(i) => (streams[i], g.addr.op),
+            StreamRef::Page => (one, g.addr.op),
             StreamRef::Form(id) => (id, g.addr.op),
         })
         .collect();

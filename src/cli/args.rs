@@ -144,6 +144,10 @@ pub struct RedactArgs {
     /// Page limit per PDF; a document over it needs review.
     #[arg(long, value_name = "PAGES", default_value_t = woo_redact::limits::Limits::default().max_pages)]
     pub max_pages: usize,
+    /// Do not render PDFs with poppler's pdftoppm to compare what a reader sees (by default
+    /// every written PDF is rendered, and a PDF that cannot be compared needs review).
+    #[arg(long)]
+    pub no_render_check: bool,
     /// Process only shard K of N (1-based; by a hash of each relative path) and write
     /// shard.json for `merge`. With N > 1, --names is required.
     #[arg(long, value_name = "K/N")]

@@ -165,6 +165,7 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
                 max_decompressed: a.max_decompressed_mib.saturating_mul(1 << 20),
                 max_pages: a.max_pages,
             },
+            render_check: !a.no_render_check,
         },
         &mut |e| {
             if !e.status.incomplete() {

@@ -63,6 +63,9 @@ pub struct Redacted {
     pub hidden: Vec<HiddenRemoved>,
     /// Images whose pixels under a box were painted: (0-based page, object).
     pub painted: Vec<(usize, ObjectId)>,
+    /// Where painting may have changed pixels beyond a box (a JPEG is painted in whole 16×16
+    /// blocks so the black survives compression): (0-based page, area in page space).
+    pub painted_areas: Vec<(usize, [f32; 4])>,
 }
 
 /// Redacts `pdf` per the redacted findings (spans in `pdf.text.text`); returns the new file's
@@ -176,7 +179,7 @@ pub fn redact_with(pdf: &PdfDoc, findings: &[Finding], seed: &[u8], closing: Opt
         }
     }
     // Images under a box: their pixels there are painted black.
-    let painted = paint_images(&mut doc, pdf, &boxes)?;
+    let (painted, painted_areas) = paint_images(&mut doc, pdf, &boxes)?;
     // Rewrite every affected content. Page content becomes one new stream (copy-on-write);
     // a form is redacted in place (its text is the same wherever it is drawn).
     let mut keys: Vec<(Option<usize>, StreamRef)> = remove.keys().copied().collect();
@@ -297,6 +300,7 @@ pub fn redact_with(pdf: &PdfDoc, findings: &[Finding], seed: &[u8], closing: Opt
             .map(|((page, kind), chars)| HiddenRemoved { page, kind, chars })
             .collect(),
         painted,
+        painted_areas,
     })
 }
 
@@ -339,13 +343,12 @@ fn box_ops(list: &[&BoxOnPage]) -> String {
 
 /// Paints, in every image drawn under a box, the part under the box black (the painter
 /// decodes, paints and re-encodes). Returns the images painted.
-fn paint_images(
-    doc: &mut lopdf::Document,
-    pdf: &PdfDoc,
-    boxes: &[BoxOnPage],
-) -> Result<Vec<(usize, ObjectId)>, String> {
+type PaintedImages = (Vec<(usize, ObjectId)>, Vec<(usize, [f32; 4])>);
+
+fn paint_images(doc: &mut lopdf::Document, pdf: &PdfDoc, boxes: &[BoxOnPage]) -> Result<PaintedImages, String> {
     // Regions per image, in the image's unit square.
     let mut regions: BTreeMap<ObjectId, (usize, Vec<[f32; 4]>)> = BTreeMap::new();
+    let mut areas = Vec::new();
     for b in boxes {
         let scan = &pdf.pages[b.page];
         for im in &scan.images {
@@ -365,6 +368,20 @@ fn paint_images(
                 && u[3] > u[1]
             {
                 regions.entry(id).or_insert((b.page, Vec::new())).1.push(u);
+                // Seventeen samples around the box: a JPEG block and the margin.
+                let dims = |k: &[u8]| {
+                    pdf.doc
+                        .get_object(id)
+                        .and_then(|o| o.as_stream())
+                        .and_then(|s| s.dict.get(k).and_then(|w| w.as_i64()))
+                        .unwrap_or(1)
+                        .max(1) as f32
+                };
+                let (sx, sy) = ((i[2] - i[0]) / dims(b"Width"), (i[3] - i[1]) / dims(b"Height"));
+                areas.push((
+                    b.page,
+                    [r[0] - 17.0 * sx, r[1] - 17.0 * sy, r[2] + 17.0 * sx, r[3] + 17.0 * sy],
+                ));
             }
         }
     }
@@ -391,7 +408,7 @@ fn paint_images(
         }
         done.push((page, id));
     }
-    Ok(done)
+    Ok((done, areas))
 }
 
 /// Glyphs to remove, per (page for page content, content) and operation.

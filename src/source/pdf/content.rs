@@ -357,10 +357,10 @@ fn number(w: &[u8]) -> Option<Object> {
         return None;
     }
     let s = std::str::from_utf8(w).ok()?;
-    if !s.contains('.') {
-        if let Ok(i) = s.parse::<i64>() {
-            return Some(Object::Integer(i));
-        }
+    if !s.contains('.')
+        && let Ok(i) = s.parse::<i64>()
+    {
+        return Some(Object::Integer(i));
     }
     // Viewers accept "4." and "-.5"; Rust parses both. Anything else with digits (e.g. "1-2",
     // "--5") is a malformed number that viewers read as 0.

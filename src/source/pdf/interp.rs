@@ -1005,6 +1005,7 @@ pub fn classify(page: &mut PageScan) {
         crop,
         ..
     } = page;
+    #[allow(clippy::needless_range_loop)] // the index is the glyph's place in drawing order
     for i in 0..glyphs.len() {
         let g = &glyphs[i];
         let b = g.bbox;
