@@ -194,7 +194,6 @@ fn redact_case(dir: &Path, c: &Case, tools: bool) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "enabled when issue 14 lands"]
 fn real_world_pdf_cases() {
     let dir = root().join("fixtures/pdf-cases");
     let expect: Expect = toml::from_str(&std::fs::read_to_string(dir.join("expect.toml")).unwrap()).unwrap();
