@@ -267,7 +267,27 @@ pub fn box_label(on: &str, beside: &[String], grounds: &GroundTable) -> BoxLabel
                 };
             }
         }
-        let unknown: Vec<String> = split(&on).into_iter().filter(|p| code_like(p)).collect();
+        // A code cut short by its box (`10.2` of `10.2.e`) labels the box without naming the
+        // ground; only a code no ground starts with is unknown.
+        let squash = |s: &str| -> String {
+            s.chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+                .to_lowercase()
+        };
+        let truncated = |p: &str| {
+            let p = squash(p);
+            !p.is_empty()
+                && grounds.all().iter().any(|g| {
+                    std::iter::once(&g.code)
+                        .chain(&g.aliases)
+                        .any(|c| squash(c).starts_with(&p))
+                })
+        };
+        let unknown: Vec<String> = split(&on)
+            .into_iter()
+            .filter(|p| code_like(p) && !truncated(p))
+            .collect();
         return BoxLabel {
             grounds: Vec::new(),
             unknown,
