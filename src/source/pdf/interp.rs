@@ -1174,6 +1174,11 @@ pub fn classify(page: &mut PageScan) {
     } = page;
     #[allow(clippy::needless_range_loop)] // the index is the glyph's place in drawing order
     for i in 0..glyphs.len() {
+        // Glyphs times shapes: a hostile page of both must not outlast the time limit (the
+        // loader reports the limit when this stops early).
+        if i % 1024 == 0 && crate::limits::check_time().is_err() {
+            return;
+        }
         let g = &glyphs[i];
         let b = g.bbox;
         let over_image = images.iter().any(|im| !im.stencil && center_in(&b, &im.bbox));
