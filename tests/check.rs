@@ -3,7 +3,7 @@
 //! parsers (SARIF against the official schema, JUnit with junitparser), snapshots of every
 //! format, baselines, inventory consistency, decisions, and the exit codes.
 
-use crate::util::{cmd, copy_example, root, tmp, write};
+use crate::util::{cmd, copy_example, kinds_by_doc, root, tmp, write};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -32,23 +32,6 @@ fn json(args: &[&str]) -> (i32, Value) {
     a.extend(["--format", "json"]);
     let (code, out) = check(&a);
     (code, serde_json::from_str(&out).expect("check --format json is JSON"))
-}
-
-fn kinds_by_doc(v: &Value) -> BTreeMap<String, Vec<String>> {
-    v["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            let kinds = d["issues"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| i["kind"].as_str().unwrap().to_string())
-                .collect();
-            (d["path"].as_str().unwrap().to_string(), kinds)
-        })
-        .collect()
 }
 
 #[test]

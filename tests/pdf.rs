@@ -2,26 +2,12 @@
 //! layer must hold the words poppler's `pdftotext` finds, and the fonts must decode without
 //! problems. `.ci/run` installs poppler-utils; without it (outside CI) the test says so.
 
-use crate::util::{cmd, root, snapshot, tmp, write};
+use crate::util::{cmd, fixtures, root, snapshot, tmp, write};
 use lopdf::dictionary;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use woo_redact::redact::verify::contains_word;
 use woo_redact::text::fold::fold_str;
-
-fn fixtures() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for producer in std::fs::read_dir(root().join("fixtures/pdf")).unwrap() {
-        let dir = producer.unwrap().path();
-        if dir.is_dir() {
-            for f in std::fs::read_dir(dir).unwrap() {
-                out.push(f.unwrap().path());
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 fn pdftotext(p: &Path) -> Option<String> {
     let out = Command::new("pdftotext").arg(p).arg("-").output().ok()?;
