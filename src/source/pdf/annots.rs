@@ -6,8 +6,8 @@
 //! drawn into the page after its own content, as viewers draw it; the interpreter then sees it
 //! like any other drawing (a box over text hides that text, a label on a box labels it).
 //!
-//! Links, pop-ups, form widgets (failed closed elsewhere), attachments and multimedia are not
-//! drawn; nor is an annotation a viewer would not show (the Hidden or NoView flag).
+//! Links, notes (their icon), pop-ups, form widgets (failed closed elsewhere), attachments and
+//! multimedia are not drawn; nor is an annotation a viewer would not show (the Hidden or NoView flag).
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
@@ -23,8 +23,10 @@ pub struct Flattened {
 }
 
 /// Annotations with nothing to show on the page, or handled elsewhere.
-const NOT_DRAWN: [&[u8]; 10] = [
+const NOT_DRAWN: [&[u8]; 11] = [
     b"Link",
+    // A note's icon hides nothing; its text is a comment, which sanitising removes.
+    b"Text",
     b"Popup",
     b"Widget",
     b"FileAttachment",

@@ -487,6 +487,8 @@ struct Path {
     /// Points of `m`/`l` subpaths, to recognise a rectangle drawn with lines.
     points: Vec<(f32, f32)>,
     rects: usize,
+    /// Each `re` of the path in page space (a redaction tool may fill many boxes at once).
+    rect_list: Vec<[f32; 4]>,
     curves: bool,
     subpaths: usize,
 }
@@ -732,13 +734,20 @@ impl Interp<'_> {
                 b"re" => {
                     if let Some(v) = nums(o).filter(|v| v.len() == 4) {
                         path.rects += 1;
+                        let mut one: Option<[f32; 4]> = None;
                         for (x, y) in [
                             (v[0], v[1]),
                             (v[0] + v[2], v[1] + v[3]),
                             (v[0] + v[2], v[1]),
                             (v[0], v[1] + v[3]),
                         ] {
-                            path.extend(apply(&gs.ctm, x, y));
+                            let p = apply(&gs.ctm, x, y);
+                            path.extend(p);
+                            let r = one.get_or_insert([p.0, p.1, p.0, p.1]);
+                            *r = [r[0].min(p.0), r[1].min(p.1), r[2].max(p.0), r[3].max(p.1)];
+                        }
+                        if path.rect_list.len() < 4096 {
+                            path.rect_list.extend(one);
                         }
                         // A rectangle under a rotation is not axis-aligned in page space.
                         if gs.ctm[1].abs() > 1e-3 || gs.ctm[2].abs() > 1e-3 {
@@ -760,13 +769,33 @@ impl Interp<'_> {
                                     Blend::Darkening => gs.fill < 0.35,
                                     Blend::Other => false,
                                 };
-                            self.out.fills.push(Fill {
-                                rect: within,
-                                lum: gs.fill,
-                                after_glyphs: self.out.glyphs.len(),
-                                opaque,
-                                rectangle: painted.rectangle(),
-                            });
+                            // Boxes filled in one path (`re re re f`) are each a box.
+                            let several = painted.rects > 1
+                                && painted.subpaths == 0
+                                && !painted.curves
+                                && painted.rect_list.len() == painted.rects;
+                            if several {
+                                for r in &painted.rect_list {
+                                    let within = intersect(r, &gs.clip);
+                                    if !empty(&within) {
+                                        self.out.fills.push(Fill {
+                                            rect: within,
+                                            lum: gs.fill,
+                                            after_glyphs: self.out.glyphs.len(),
+                                            opaque,
+                                            rectangle: true,
+                                        });
+                                    }
+                                }
+                            } else {
+                                self.out.fills.push(Fill {
+                                    rect: within,
+                                    lum: gs.fill,
+                                    after_glyphs: self.out.glyphs.len(),
+                                    opaque,
+                                    rectangle: painted.rectangle(),
+                                });
+                            }
                         }
                         // A thick straight stroke (a marker line over a name) covers like a box.
                         let scale = (gs.ctm[0] * gs.ctm[3] - gs.ctm[1] * gs.ctm[2]).abs().sqrt();
