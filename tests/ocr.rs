@@ -384,3 +384,100 @@ fn a_missing_model_is_not_installed_and_named() {
         );
     }
 }
+
+/// Real scanned pages of `../shared/real-dev` (read by path, never copied; only counts are
+/// printed, the words name real people): each is read about as well as Tesseract reads
+/// poppler's rendering of the page at 300 dpi, the independent route. Covers RGB JPEGs at
+/// 300 dpi on a page with `/Rotate 270` and images at 144 dpi (upsampled).
+#[test]
+#[ignore = "reads real PDFs and runs Tesseract 14 times: cargo test --test integration real_scans -- --ignored"]
+fn real_scans_are_read_like_the_rendered_page() {
+    let Some(opts) = engine() else { return };
+    let dir = root().join("../shared/real-dev");
+    if !dir.is_dir() {
+        eprintln!("skipped: {} not present (real published PDFs)", dir.display());
+        return;
+    }
+    let files = [
+        "wob-letter-extraction/02_besluit_wob-verzoek_mail.pdf",
+        "wob-letter-extraction/10_wob-besluit_woningdelen_-_mail_wethouder_6-12.pdf",
+        "pzh-wooverzicht/9ba65b69a449b2794c0558720ea22e19_240620_Verslag_BO_ATT.pdf",
+        "plooi/blg-1007826.pdf",
+    ];
+    let mut bad = Vec::new();
+    for file in files {
+        let path = dir.join(file);
+        let pdf = load(&std::fs::read(&path).expect("real PDF")).expect("loads");
+        for (n, (page_id, scan)) in pdf.doc.get_pages().into_values().zip(&pdf.pages).enumerate() {
+            let rotate = inherited_rotate(&pdf.doc, page_id);
+            let Some(im) = scan.images.iter().max_by(|a, b| area(a.bbox).total_cmp(&area(b.bbox))) else {
+                continue;
+            };
+            let t = std::time::Instant::now();
+            let words = ocr_image(&pdf.doc, im, rotate, &opts).unwrap_or_else(|e| panic!("{file} p{}: {e}", n + 1));
+            let secs = t.elapsed().as_secs_f64();
+            let rendered = rendered_words(&path, n + 1);
+            let conf = words.iter().map(|w| w.conf).sum::<f32>() / words.len().max(1) as f32;
+            eprintln!(
+                "{file} p{} /Rotate {rotate}: {} words (rendered page: {rendered}), mean confidence {conf:.1}, {secs:.2} s",
+                n + 1,
+                words.len()
+            );
+            if words.len() * 10 < rendered * 9 || conf < 80.0 {
+                bad.push(format!(
+                    "{file} p{}: {} words of {rendered}, confidence {conf:.1}",
+                    n + 1,
+                    words.len()
+                ));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+fn area(b: [f32; 4]) -> f32 {
+    (b[2] - b[0]).max(0.0) * (b[3] - b[1]).max(0.0)
+}
+
+/// A page's `/Rotate`, inherited from its parents.
+fn inherited_rotate(doc: &Document, page: ObjectId) -> i64 {
+    let mut id = Some(page);
+    for _ in 0..32 {
+        let Some(d) = id.and_then(|i| doc.get_dictionary(i).ok()) else {
+            break;
+        };
+        if let Ok(r) = d.get(b"Rotate").and_then(Object::as_i64) {
+            return r;
+        }
+        id = d.get(b"Parent").and_then(Object::as_reference).ok();
+    }
+    0
+}
+
+/// Words Tesseract reads in poppler's 300 dpi rendering of a page (piped, never on disk).
+fn rendered_words(pdf: &std::path::Path, page: usize) -> usize {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let p = page.to_string();
+    let pgm = Command::new("pdftoppm")
+        .args(["-r", "300", "-gray", "-f", &p, "-l", &p])
+        .arg(pdf)
+        .output()
+        .expect("pdftoppm (poppler-utils)");
+    let mut child = Command::new("tesseract")
+        .args(["stdin", "stdout", "-l", "nld", "--psm", "3", "--dpi", "300", "tsv"])
+        .env("OMP_THREAD_LIMIT", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tesseract");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(&pgm.stdout));
+    let out = child.wait_with_output().expect("tesseract runs");
+    let _ = writer.join();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("5\t") && l.rsplit('\t').next().is_some_and(|t| !t.trim().is_empty()))
+        .count()
+}
