@@ -10,7 +10,7 @@ use lopdf::{Document, Object, ObjectId, Stream, dictionary};
 use woo_redact::redact::image::{paint, region_in_image};
 use woo_redact::source::pdf::image::decode;
 use woo_redact::source::pdf::interp::{ImageUse, Matrix, mul, scan_page};
-use woo_redact::source::pdf::ocr::{OcrOptions, OcrWord, available, ocr_image, ocr_stream};
+use woo_redact::source::pdf::ocr::{OcrOptions, OcrWord, available, ocr_image, ocr_stream, page_rotation};
 use woo_redact::source::pdf::{PdfDoc, load};
 
 use crate::util::root;
@@ -409,7 +409,7 @@ fn real_scans_are_read_like_the_rendered_page() {
         let path = dir.join(file);
         let pdf = load(&std::fs::read(&path).expect("real PDF")).expect("loads");
         for (n, (page_id, scan)) in pdf.doc.get_pages().into_values().zip(&pdf.pages).enumerate() {
-            let rotate = inherited_rotate(&pdf.doc, page_id);
+            let rotate = page_rotation(&pdf.doc, page_id);
             let Some(im) = scan.images.iter().max_by(|a, b| area(a.bbox).total_cmp(&area(b.bbox))) else {
                 continue;
             };
@@ -437,21 +437,6 @@ fn real_scans_are_read_like_the_rendered_page() {
 
 fn area(b: [f32; 4]) -> f32 {
     (b[2] - b[0]).max(0.0) * (b[3] - b[1]).max(0.0)
-}
-
-/// A page's `/Rotate`, inherited from its parents.
-fn inherited_rotate(doc: &Document, page: ObjectId) -> i64 {
-    let mut id = Some(page);
-    for _ in 0..32 {
-        let Some(d) = id.and_then(|i| doc.get_dictionary(i).ok()) else {
-            break;
-        };
-        if let Ok(r) = d.get(b"Rotate").and_then(Object::as_i64) {
-            return r;
-        }
-        id = d.get(b"Parent").and_then(Object::as_reference).ok();
-    }
-    0
 }
 
 /// Words Tesseract reads in poppler's 300 dpi rendering of a page (piped, never on disk).

@@ -6,8 +6,14 @@
 //! `/Rotate`), upsampled when it is placed at less than [`OcrOptions::min_dpi`], and written to
 //! Tesseract's standard input as a PGM; the words come back on its standard output as TSV. No
 //! pixel or word ever touches the disk: the pages hold personal data. The program runs under a
-//! timeout and an output cap, one thread per page (`OMP_THREAD_LIMIT=1`) because callers
-//! parallelise over pages.
+//! timeout and an output cap, on one core per image (`OMP_THREAD_LIMIT=1`: callers parallelise
+//! over pages, and OpenMP's threads on a busy machine made one page four times slower), and is
+//! killed as well when the run is interrupted ([`crate::interrupt`]) or the document on this
+//! thread goes over its time budget ([`crate::limits`]).
+//!
+//! What is read is the image's own samples: a soft mask or colour-key mask is not applied (text
+//! a mask hides is read too, which errs on the side of redacting), and an image partly clipped
+//! off the page is read whole.
 //!
 //! Without Tesseract or its language model, every entry point fails with
 //! [`OcrError::NotInstalled`], whose message names the Debian packages to install.
@@ -18,7 +24,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use lopdf::{Document, Stream};
+use lopdf::{Document, Object, ObjectId, Stream};
 
 use super::image::{ImageError, decode};
 use super::interp::{ImageUse, Matrix};
@@ -174,7 +180,9 @@ pub enum OcrError {
     Io(String),
 }
 
-/// Checks that Tesseract runs and has the model of every language of `opts.lang`.
+/// Checks that Tesseract runs and has the model of every language of `opts.lang` (one short
+/// run of `tesseract --list-langs`): call it once before reading pages, to say early and once
+/// which packages are missing.
 pub fn available(opts: &OcrOptions) -> Result<(), OcrError> {
     opts.check()?;
     let mut args: Vec<std::ffi::OsString> = vec!["--list-langs".into()];
@@ -201,8 +209,10 @@ pub fn available(opts: &OcrOptions) -> Result<(), OcrError> {
     Ok(())
 }
 
-/// Reads the words of an image drawn on a page. `page_rotate` is the page's `/Rotate` (0 when
-/// it has none): the image is read the way a viewer shows it.
+/// Reads the words of an image drawn on a page, with their boxes in page space.
+/// `page_rotate` is the page's `/Rotate` ([`page_rotation`]): the image is read the way a viewer
+/// shows the page, upright. Fails for an inline image ([`OcrError::InlineImage`]) and for an
+/// image that cannot be decoded; a placement of no area reads nothing.
 pub fn ocr_image(
     doc: &Document,
     image: &ImageUse,
@@ -266,6 +276,29 @@ pub fn ocr_gray(
             line: w.line,
         })
         .collect())
+}
+
+/// A page's `/Rotate` (inherited from its parents, as viewers read it) in quarter turns
+/// clockwise, as 0, 90, 180 or 270: the `page_rotate` of [`ocr_image`]. A value that is not a
+/// multiple of 90 is rounded to the nearest one; a missing or broken one is 0.
+pub fn page_rotation(doc: &Document, page: ObjectId) -> i64 {
+    let mut id = Some(page);
+    // Bounded: a /Parent cycle in a broken file ends here.
+    for _ in 0..64 {
+        let Some(dict) = id.and_then(|i| doc.get_dictionary(i).ok()) else {
+            break;
+        };
+        if let Ok(r) = dict.get(b"Rotate") {
+            let degrees = match doc.dereference(r).map(|(_, o)| o) {
+                Ok(Object::Integer(i)) => *i as f64,
+                Ok(Object::Real(f)) if f.is_finite() => f64::from(*f),
+                _ => 0.0,
+            };
+            return ((degrees / 90.0).round() as i64).rem_euclid(4) * 90;
+        }
+        id = dict.get(b"Parent").and_then(Object::as_reference).ok();
+    }
+    0
 }
 
 fn not_installed(opts: &OcrOptions, detail: String) -> OcrError {
@@ -888,6 +921,37 @@ mod tests {
             Err(OcrError::Placement(_))
         ));
         assert_eq!(ocr_gray(&[0; 6], 3, 2, &[0.0; 6], 0, &o), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn page_rotation_is_inherited_and_normalised() {
+        use lopdf::dictionary;
+        let mut doc = Document::with_version("1.7");
+        let pages = doc.new_object_id();
+        let cases: [(Option<Object>, i64); 6] = [
+            (None, 270),
+            (Some(90.into()), 90),
+            (Some((-90).into()), 270),
+            (Some(450.into()), 90),
+            (Some(Object::Real(179.0)), 180),
+            (Some("x".into()), 0),
+        ];
+        let mut kids = Vec::new();
+        for (r, _) in &cases {
+            let mut d = dictionary! { "Type" => "Page", "Parent" => pages };
+            if let Some(r) = r {
+                d.set("Rotate", r.clone());
+            }
+            kids.push(doc.add_object(d));
+        }
+        doc.objects.insert(
+            pages,
+            Object::Dictionary(dictionary! { "Type" => "Pages", "Rotate" => -90, "Parent" => pages }),
+        );
+        for (id, (_, want)) in kids.iter().zip(&cases) {
+            assert_eq!(page_rotation(&doc, *id), *want);
+        }
+        assert_eq!(page_rotation(&doc, (999, 0)), 0);
     }
 
     #[test]
