@@ -13,6 +13,7 @@ pub mod fontprog;
 pub mod image;
 pub mod interp;
 pub mod layer;
+pub mod ocr;
 
 use interp::{PageScan, scan_page};
 use lopdf::Document;
