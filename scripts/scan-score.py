@@ -22,7 +22,9 @@ Reported, per document and in total:
       addresses and phone numbers of the staff list read in the OUTPUT. Must be 0.
   (d) must-keep items read in the input and lost in the output (over-redaction, lost %).
   (e) whether each output has a text layer (`pdftotext` finds non-blank text) and carries
-      ground labels (5.1.2e / 5.1.1e; in pdftotext output or in the OCR).
+      ground labels (5.1.2e / 5.1.1e; in pdftotext output or in the OCR). A Woo decision may
+      cite the grounds itself, so a document counts as labelled only when the output holds
+      more of a label than the input's OCR does (column labels+: label + how many more).
 Matching: NFKC, dashes/spaces/quotes unified, whitespace collapsed, case folded, word
 boundaries; needles of >= 8 characters also match with whitespace and hyphens removed
 (letter-spaced or hyphenated OCR). Phone numbers, IBAN, BSN and V-numbers (and public
@@ -221,7 +223,7 @@ def text_layer(pdf: Path) -> str:
 
 
 # ------------------------------------------------------------------ scoring
-def score_doc(rel, inp_text, out_text, out_layer, truth, staff):
+def score_doc(rel, inp_text, inp_layer, out_text, out_layer, truth, staff):
     hin = Haystack(inp_text)
     readable = [it for it in truth.get("sensitive", []) if found(it, hin)]
     keep_read = [it for it in truth.get("must_keep", []) if found(it, hin)]
@@ -244,6 +246,16 @@ def score_doc(rel, inp_text, out_text, out_layer, truth, staff):
     staff_hits = [it for it in staff if found(it, hout)]
     labels_layer = count_labels(out_layer)
     labels_ocr = count_labels(out_text)
+    labels_in_ocr = count_labels(inp_text)
+    labels_in_layer = count_labels(inp_layer)
+    # A woobesluit may cite the grounds in its own text: count only labels beyond the input's,
+    # like for like (OCR against OCR; text layer against the input's text layer or OCR).
+    labels_added = {}
+    for g in set(labels_layer) | set(labels_ocr):
+        n = max(labels_ocr.get(g, 0) - labels_in_ocr.get(g, 0),
+                labels_layer.get(g, 0) - max(labels_in_layer.get(g, 0), labels_in_ocr.get(g, 0)))
+        if n > 0:
+            labels_added[g] = n
     doc.update({
         "leaks": len(leaks),
         "leaked": [{"text": mask(it["text"]), "category": it["category"], "role": it.get("role")}
@@ -256,7 +268,10 @@ def score_doc(rel, inp_text, out_text, out_layer, truth, staff):
         "text_layer": bool(out_layer.strip()),
         "labels_text_layer": labels_layer,
         "labels_ocr": labels_ocr,
-        "labelled": bool(labels_layer or labels_ocr),
+        "labels_input_ocr": labels_in_ocr,
+        "labels_input_text_layer": labels_in_layer,
+        "labels_added": labels_added,
+        "labelled": bool(labels_added),
     })
     return doc
 
@@ -286,9 +301,9 @@ def print_report(groups, missing, out=sys.stdout):
         if not docs:
             continue
         p(f"\n== {name}: {len(docs)} document(s)")
-        p(f"{'file':34} {'read':>4} {'leak':>4} {'staff':>5} {'keep':>4} {'lost':>4} {'layer':>5} labels  leaked (masked)")
+        p(f"{'file':34} {'read':>4} {'leak':>4} {'staff':>5} {'keep':>4} {'lost':>4} {'layer':>5} labels+ leaked (masked)")
         for d in docs:
-            lab = ",".join(sorted(set(d["labels_text_layer"]) | set(d["labels_ocr"]))) or "-"
+            lab = ",".join(f"{g}+{n}" for g, n in sorted(d["labels_added"].items())) or "-"
             leaked = ", ".join(x["text"] for x in d["leaked"] + d["staff_read"])
             p(f"{d['file'][:34]:34} {d['readable']:4} {d['leaks']:4} {d['staff_hits']:5} "
               f"{d['keep_read']:4} {d['keep_lost']:4} {'yes' if d['text_layer'] else 'NO':>5} {lab:7} {leaked}")
@@ -352,10 +367,10 @@ def main(argv=None):
         truth = json.loads(tpath.read_text(encoding="utf-8"))
         inp_text = "\n".join(texts[inp])
         if out is None:
-            d = score_doc(str(rel), inp_text, None, "", truth, staff)
+            d = score_doc(str(rel), inp_text, "", None, "", truth, staff)
             missing.append(d)
             continue
-        d = score_doc(str(rel), inp_text, "\n".join(texts[out]), text_layer(out), truth, staff)
+        d = score_doc(str(rel), inp_text, text_layer(inp), "\n".join(texts[out]), text_layer(out), truth, staff)
         d["output"] = str(out)
         d["pages_in"], d["pages_out"] = len(texts[inp]), len(texts[out])
         groups[group].append(d)
