@@ -64,7 +64,7 @@ fn bench(c: &mut Criterion) {
             })
             .collect();
         let (out, _) = woo_redact::redact::pdf::redact(&doc, &scan.findings, rel.as_bytes(), None).expect("redacts");
-        assert!(verify::pdf(&out, &needles, &det, &batch, &[]).is_ok(), "{rel} verifies");
+        assert!(verify::pdf(&out, &needles, &det, &batch, &[], &Default::default()).is_ok(), "{rel} verifies");
 
         g.bench_function(format!("interpret/{producer}"), |b| {
             b.iter(|| pdf::load(black_box(&bytes)))
@@ -74,7 +74,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| woo_redact::redact::pdf::redact(black_box(&doc), &scan.findings, rel.as_bytes(), None))
         });
         g.bench_function(format!("verify/{producer}"), |b| {
-            b.iter(|| verify::pdf(black_box(&out), &needles, &det, &batch, &[]))
+            b.iter(|| verify::pdf(black_box(&out), &needles, &det, &batch, &[], &Default::default()))
         });
         g.bench_function(format!("baseline-recompress/{producer}"), |b| {
             b.iter(|| {

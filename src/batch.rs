@@ -8,6 +8,7 @@ use crate::limits::{Budget, Limits};
 use crate::redact::verify::{self, collapse};
 use crate::report::json::{DocEntry, doc_entry};
 use crate::source::pdf::PdfDoc;
+use crate::source::pdf::scanned::Ocr;
 use crate::text::TextLayer;
 use crate::text::fold::{fold_keep_case, fold_str};
 use crate::{redact, source};
@@ -284,9 +285,10 @@ impl Loaded {
 }
 
 /// Loads a document, or says why it cannot be read with certainty (fail closed).
+/// Scans are not read here: this serves the names pass and review, OCR only the redaction.
 fn load(doc: &DocRef) -> std::result::Result<Loaded, (DocStatus, String)> {
     let bytes = read_doc(&doc.path).map_err(|r| (DocStatus::Failed, r))?;
-    load_bytes(doc.kind, bytes)
+    load_bytes(doc.kind, bytes, &Ocr::Off)
 }
 
 /// Reads a document's bytes, or says why not. Only regular files: reading a named pipe or a
@@ -300,7 +302,7 @@ pub fn read_doc(path: &Path) -> std::result::Result<Vec<u8>, String> {
 }
 
 /// Loads a document from its bytes (within the current [`crate::limits::Budget`]).
-fn load_bytes(kind: DocKind, bytes: Vec<u8>) -> std::result::Result<Loaded, (DocStatus, String)> {
+fn load_bytes(kind: DocKind, bytes: Vec<u8>, ocr: &Ocr) -> std::result::Result<Loaded, (DocStatus, String)> {
     // An empty file is a broken export or save, not a document with nothing to redact.
     if bytes.is_empty() {
         return Err((
@@ -313,11 +315,12 @@ fn load_bytes(kind: DocKind, bytes: Vec<u8>) -> std::result::Result<Loaded, (Doc
             .map(Loaded::Text)
             .map_err(|r| (DocStatus::Failed, r)),
         DocKind::Pdf => {
-            let pdf = source::pdf::load(&bytes).map_err(|r| (DocStatus::NeedsReview, r))?;
+            let pdf = source::pdf::load_with(&bytes, ocr).map_err(|r| (DocStatus::NeedsReview, r))?;
             // Problems do not stop the reading: the names it confirms still propagate, and a
             // best-effort copy is made for the reviewer.
             let problems = source::pdf::page_problems(&pdf);
-            let layer = TextLayer::plain(pdf.text.text.clone());
+            // Numbers OCR read with a letter for a digit are detected as the numbers they are.
+            let layer = TextLayer::plain(source::pdf::scanned::text_for_detection(&pdf));
             Ok(Loaded::Pdf(Box::new(pdf), layer, bytes, problems))
         }
     }
@@ -343,6 +346,10 @@ pub struct RedactOptions<'a> {
     /// Render every written PDF and its input with poppler and compare what a reader sees
     /// ([`redact::render`]); without the renderer a PDF then needs review.
     pub render_check: bool,
+    /// Read scanned pages with OCR ([`source::pdf::scanned`]).
+    pub ocr: Ocr,
+    /// Write the OCR words that stay as an invisible text layer over the scan.
+    pub ocr_layer: bool,
 }
 
 /// Pass 1: scan every document and collect the names it confirms, for batch propagation.
@@ -650,7 +657,9 @@ pub fn redact_bytes(
 ) -> (DocEntry, Option<Vec<u8>>) {
     let _budget = Budget::enter(limits);
     // The names this document confirms propagate within it, as in a batch of one.
-    let scan = load_bytes(kind, bytes.clone()).ok().map(|l| detector.scan(l.layer()));
+    let scan = load_bytes(kind, bytes.clone(), &Ocr::Off)
+        .ok()
+        .map(|l| detector.scan(l.layer()));
     let mut batch = BatchNames::default();
     if let Some(s) = &scan {
         batch.surnames.extend(s.surnames.iter().cloned());
@@ -668,6 +677,8 @@ pub fn redact_bytes(
         limits: *limits,
         // Embedding and fuzzing run without a subprocess per document.
         render_check: false,
+        ocr: Ocr::Off,
+        ocr_layer: true,
     };
     let (entry, output) = process(rel, kind, bytes, scan, detector, &batch, &opts);
     match output {
@@ -712,7 +723,7 @@ fn process(
             Output::None,
         )
     };
-    let loaded = match load_bytes(kind, bytes) {
+    let loaded = match load_bytes(kind, bytes, &opts.ocr) {
         Ok(l) => l,
         Err((status, reason)) => return (doc_entry(rel, status, Some(reason), "", &[], &[]), Output::None),
     };
@@ -721,10 +732,19 @@ fn process(
     }
     let layer = loaded.layer();
     let (scan, verifier_kept) = detect_one(rel, layer, scan, detector, batch, opts.decisions);
+    // A page read by OCR is read again from the written pixels: its invisible layer is ours,
+    // and must not stand in for what the image still shows.
+    let reread = match (&opts.ocr, &loaded) {
+        (Ocr::On(o), Loaded::Pdf(pdf, ..)) if pdf.pages.iter().any(|p| p.ocr.iter().any(|r| r.error.is_none())) => {
+            Ocr::Reread(o.clone())
+        }
+        _ => Ocr::Off,
+    };
     let verifier = Verifier {
         detector,
         batch,
         kept: &verifier_kept,
+        ocr: &reread,
     };
     let places = match &loaded {
         Loaded::Pdf(pdf, _, _, _) => pdf_places(pdf, &scan.findings),
@@ -753,27 +773,29 @@ fn process(
             if problems.iter().any(|p| p.review == source::pdf::Review::Unreadable) {
                 return (e, Output::None);
             }
-            let copy = redact_pdf_unverified(rel, pdf, input, &scan, closing.as_deref());
+            let copy = redact_pdf_unverified(rel, pdf, input, &scan, closing.as_deref(), opts.ocr_layer);
             return match copy {
                 Ok(done) => {
-                    e.cleaned = cleaning(&done, &pdf.flattened, notes);
+                    e.cleaned = cleaning(&done, pdf, notes, opts.ocr_layer);
                     (e, Output::Review(done.bytes))
                 }
                 Err(_) => (e, Output::None),
             };
         }
-        Loaded::Pdf(pdf, _, input, _) => redact_pdf(rel, pdf, input, &scan, closing.as_deref(), &verifier)
-            .and_then(|done| {
-                if !opts.render_check {
-                    return Ok(done);
-                }
-                match render_check(input, pdf, &done) {
-                    Ok(()) => Ok(done),
-                    Err(reason) => Err((reason, Some(Box::new(done)))),
-                }
-            })
-            .map(|done| (done.bytes.clone(), cleaning(&done, &pdf.flattened, notes)))
-            .map_err(|(reason, done)| (reason, done.map(|d| d.bytes))),
+        Loaded::Pdf(pdf, _, input, _) => {
+            redact_pdf(rel, pdf, input, &scan, closing.as_deref(), &verifier, opts.ocr_layer)
+                .and_then(|done| {
+                    if !opts.render_check {
+                        return Ok(done);
+                    }
+                    match render_check(input, pdf, &done) {
+                        Ok(()) => Ok(done),
+                        Err(reason) => Err((reason, Some(Box::new(done)))),
+                    }
+                })
+                .map(|done| (done.bytes.clone(), cleaning(&done, pdf, notes, opts.ocr_layer)))
+                .map_err(|(reason, done)| (reason, done.map(|d| d.bytes)))
+        }
     };
     let (bytes, cleaned) = match result {
         Ok(b) => b,
@@ -813,9 +835,11 @@ fn earlier_grounds(pdf: &PdfDoc, grounds: &crate::rules::grounds::GroundTable) -
 /// the grounds table's template.
 fn cleaning(
     done: &redact::pdf::Redacted,
-    flattened: &[source::pdf::annots::Flattened],
+    pdf: &PdfDoc,
     notes: &std::collections::BTreeMap<String, String>,
+    ocr_layer: bool,
 ) -> Vec<crate::report::json::Cleaning> {
+    let flattened = &pdf.flattened;
     use crate::source::pdf::interp::Hidden;
     let note = |kind: &str| notes.get(kind).cloned().unwrap_or_else(|| kind.to_string());
     let mut out: Vec<crate::report::json::Cleaning> = Vec::new();
@@ -863,6 +887,31 @@ fn cleaning(
             });
         }
     }
+    // Scanned pages read by OCR: the characters read, and the searchable layer written.
+    for (i, scan) in pdf.pages.iter().enumerate() {
+        let read = scan
+            .glyphs
+            .iter()
+            .filter(|g| g.addr.stream == source::pdf::interp::StreamRef::Ocr && g.has_text())
+            .count();
+        if read == 0 {
+            continue;
+        }
+        out.push(crate::report::json::Cleaning {
+            page: i + 1,
+            kind: "ocr".into(),
+            chars: read,
+            note: note("ocr"),
+        });
+        if ocr_layer {
+            out.push(crate::report::json::Cleaning {
+                page: i + 1,
+                kind: "ocr-layer".into(),
+                chars: 0,
+                note: note("ocr-layer"),
+            });
+        }
+    }
     out.sort_by(|a, b| (a.page, &a.kind).cmp(&(b.page, &b.kind)));
     out
 }
@@ -873,6 +922,8 @@ struct Verifier<'a> {
     detector: &'a Detector,
     batch: &'a BatchNames,
     kept: &'a [String],
+    /// How the written PDF's scanned images are read back.
+    ocr: &'a Ocr,
 }
 
 /// Text: labels in place of the spans; verified by scanning the output again.
@@ -929,11 +980,12 @@ fn redact_pdf(
     scan: &DocScan,
     closing: Option<&str>,
     v: &Verifier,
+    ocr_layer: bool,
 ) -> std::result::Result<redact::pdf::Redacted, Unverified> {
-    let done = redact_pdf_unverified(rel, pdf, input, scan, closing).map_err(|r| (r, None))?;
+    let done = redact_pdf_unverified(rel, pdf, input, scan, closing, ocr_layer).map_err(|r| (r, None))?;
     // Needles are the redacted texts, with the parts of one span that a line break split
     // joined again: "12 augustus" alone would also match an ordinary date elsewhere.
-    let text = &pdf.text.text;
+    let text = &source::pdf::scanned::text_for_detection(pdf);
     let mut spans: Vec<(usize, usize)> = Vec::new();
     for f in scan.findings.iter().filter(|f| f.redacted()) {
         match spans.last_mut() {
@@ -955,7 +1007,7 @@ fn redact_pdf(
             text: n,
         })
         .collect();
-    match verify::pdf(&done.bytes, &needles, v.detector, v.batch, v.kept) {
+    match verify::pdf(&done.bytes, &needles, v.detector, v.batch, v.kept, v.ocr) {
         Ok(()) => Ok(done),
         Err(reason) => Err((reason, Some(Box::new(done)))),
     }
@@ -1016,11 +1068,12 @@ fn redact_pdf_unverified(
     input: &[u8],
     scan: &DocScan,
     closing: Option<&str>,
+    ocr_layer: bool,
 ) -> std::result::Result<redact::pdf::Redacted, String> {
     let mut seed = rel.as_bytes().to_vec();
     seed.extend_from_slice(&(input.len() as u64).to_be_bytes());
     seed.extend_from_slice(&input[..input.len().min(4096)]);
-    redact::pdf::redact_with(pdf, &scan.findings, &seed, closing)
+    redact::pdf::redact_with(pdf, &scan.findings, &seed, closing, ocr_layer)
 }
 
 #[cfg(test)]

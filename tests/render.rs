@@ -196,6 +196,7 @@ fn without_smallest_line(bytes: &[u8]) -> (Vec<u8>, [f32; 4]) {
         .map(|g| match g.addr.stream {
             StreamRef::Page => (one, g.addr.op),
             StreamRef::Form(id) => (id, g.addr.op),
+            StreamRef::Ocr => unreachable!("this document is not read by OCR"),
         })
         .collect();
     ops.sort();

@@ -148,6 +148,18 @@ pub struct RedactArgs {
     /// every written PDF is rendered, and a PDF that cannot be compared needs review).
     #[arg(long)]
     pub no_render_check: bool,
+    /// Do not read scanned pages with OCR (Tesseract): a page that is only an image then needs
+    /// review. By default scans are read, redacted in their pixels and verified by reading the
+    /// written page again.
+    #[arg(long)]
+    pub no_ocr: bool,
+    /// Do not write the OCR words that stay as an invisible text layer over a scanned page
+    /// (by default the published scan is searchable).
+    #[arg(long)]
+    pub no_ocr_layer: bool,
+    /// Tesseract language models for OCR, joined with `+` (`nld`, `nld+eng`).
+    #[arg(long, value_name = "LANGS", default_value = "nld")]
+    pub ocr_lang: String,
     /// Process only shard K of N (1-based; by a hash of each relative path) and write
     /// shard.json for `merge`. With N > 1, --names is required.
     #[arg(long, value_name = "K/N")]

@@ -166,6 +166,8 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
                 max_pages: a.max_pages,
             },
             render_check: !a.no_render_check,
+            ocr: ocr_mode(a.no_ocr, &a.ocr_lang),
+            ocr_layer: !a.no_ocr_layer,
         },
         &mut |e| {
             if !e.status.incomplete() {
@@ -536,4 +538,21 @@ pub(super) fn say_incomplete(e: &woo_redact::report::json::DocEntry) {
         e.status.as_str(),
         e.reason.as_deref().unwrap_or("")
     );
+}
+
+/// OCR as asked: off, on, or wanted but not installed (scans then need review, and the report
+/// says which packages to install).
+fn ocr_mode(off: bool, lang: &str) -> woo_redact::source::pdf::scanned::Ocr {
+    use woo_redact::source::pdf::{ocr, scanned::Ocr};
+    if off {
+        return Ocr::Off;
+    }
+    let opts = ocr::OcrOptions {
+        lang: lang.to_string(),
+        ..Default::default()
+    };
+    match ocr::available(&opts) {
+        Ok(()) => Ocr::On(opts),
+        Err(e) => Ocr::Unavailable(e.to_string()),
+    }
 }

@@ -76,24 +76,43 @@ pub fn redact(
     seed: &[u8],
     closing: Option<&str>,
 ) -> Result<(Vec<u8>, Vec<BoxOnPage>), String> {
-    redact_with(pdf, findings, seed, closing).map(|r| (r.bytes, r.boxes))
+    redact_with(pdf, findings, seed, closing, true).map(|r| (r.bytes, r.boxes))
 }
 
-/// [`redact`], with the hidden text it removed and the images it painted.
-pub fn redact_with(pdf: &PdfDoc, findings: &[Finding], seed: &[u8], closing: Option<&str>) -> Result<Redacted, String> {
+/// [`redact`], with the hidden text it removed and the images it painted. With `ocr_layer`,
+/// the words OCR read on a scanned page ([`crate::source::pdf::scanned`]) that were not
+/// redacted are written over the image as invisible text, so the published scan is
+/// searchable.
+pub fn redact_with(
+    pdf: &PdfDoc,
+    findings: &[Finding],
+    seed: &[u8],
+    closing: Option<&str>,
+    ocr_layer: bool,
+) -> Result<Redacted, String> {
     let mut doc = pdf.doc.clone();
     let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
     // Glyphs to remove per content and operation, and boxes per page.
     let mut remove: Removals = BTreeMap::new();
     let mut boxes: Vec<BoxOnPage> = Vec::new();
+    let mut redacted_glyphs: FxHashSet<(usize, usize)> = FxHashSet::default();
     for f in findings.iter().filter(|f| f.redacted()) {
         let mut run: Option<BoxOnPage> = None;
         for (page, gi) in pdf.text.glyphs_in(f.start, f.end) {
+            redacted_glyphs.insert((page, gi));
             let g: &Glyph = &pdf.pages[page].glyphs[gi];
             if !g.tj_advance.is_finite() {
                 return Err(format!("page {}: a redacted glyph has font size 0", page + 1));
             }
             add_cut(&mut remove, page, g);
+            // OCR boxes hug the ink; a margin takes the anti-aliased edge and a misjudged
+            // stroke with it.
+            let bbox = if g.addr.stream == StreamRef::Ocr {
+                let m = (0.15 * g.size).max(1.0);
+                [g.bbox[0] - m, g.bbox[1] - m, g.bbox[2] + m, g.bbox[3] + m]
+            } else {
+                g.bbox
+            };
             // Runs follow the baseline (any direction) and break at line or page changes.
             let (dx, dy) = g.dir;
             let u = g.origin.0 * dx + g.origin.1 * dy;
@@ -108,10 +127,10 @@ pub fn redact_with(pdf: &PdfDoc, findings: &[Finding], seed: &[u8], closing: Opt
                         && u >= r.along.0 - g.size =>
                 {
                     r.rect = [
-                        r.rect[0].min(g.bbox[0]),
-                        r.rect[1].min(g.bbox[1]),
-                        r.rect[2].max(g.bbox[2]),
-                        r.rect[3].max(g.bbox[3]),
+                        r.rect[0].min(bbox[0]),
+                        r.rect[1].min(bbox[1]),
+                        r.rect[2].max(bbox[2]),
+                        r.rect[3].max(bbox[3]),
                     ];
                     r.along.1 = r.along.1.max(u + len);
                 }
@@ -121,7 +140,7 @@ pub fn redact_with(pdf: &PdfDoc, findings: &[Finding], seed: &[u8], closing: Opt
                     }
                     run = Some(BoxOnPage {
                         page,
-                        rect: g.bbox,
+                        rect: bbox,
                         ground: f.ground.to_string(),
                         dir: g.dir,
                         along: (u, u + len, v),
@@ -215,6 +234,8 @@ pub fn redact_with(pdf: &PdfDoc, findings: &[Finding], seed: &[u8], closing: Opt
                 }
             }
             (None, StreamRef::Page) => return Err("internal: page content without its page".into()),
+            // OCR glyphs are in no content: nothing is ever cut there.
+            (_, StreamRef::Ocr) => {}
         }
     }
     // Per page: its content (new or as it was), wrapped in q … Q balanced against the page's
@@ -223,10 +244,19 @@ pub fn redact_with(pdf: &PdfDoc, findings: &[Finding], seed: &[u8], closing: Opt
     for b in &boxes {
         by_page.entry(b.page).or_default().push(b);
     }
+    let mut layers: BTreeMap<usize, String> = BTreeMap::new();
+    if ocr_layer {
+        for (page, scan) in pdf.pages.iter().enumerate() {
+            if let Some(ops) = ocr_layer_ops(scan, page, &redacted_glyphs) {
+                layers.insert(page, ops);
+            }
+        }
+    }
     let mut touched: Vec<usize> = by_page
         .keys()
         .copied()
         .chain(new_page_content.keys().copied())
+        .chain(layers.keys().copied())
         .collect();
     touched.sort();
     touched.dedup();
@@ -247,12 +277,16 @@ pub fn redact_with(pdf: &PdfDoc, findings: &[Finding], seed: &[u8], closing: Opt
                 .map(Object::Reference)
                 .collect(),
         };
-        if list.is_empty() && scan.stray_q == 0 {
+        let layer = layers.remove(&page);
+        if list.is_empty() && scan.stray_q == 0 && layer.is_none() {
             set_contents(&mut doc, pid, contents);
             continue;
         }
         let open = "q\n".repeat(1 + scan.stray_q);
         let mut close = "Q\n".repeat(1 + scan.open_q);
+        if let Some(ops) = &layer {
+            close.push_str(ops);
+        }
         if !list.is_empty() {
             close.push_str(&box_ops(list));
         }
@@ -264,7 +298,7 @@ pub fn redact_with(pdf: &PdfDoc, findings: &[Finding], seed: &[u8], closing: Opt
             doc.add_object(Stream::new(Dictionary::new(), close.into_bytes())),
         ));
         set_contents(&mut doc, pid, contents);
-        if !list.is_empty() {
+        if !list.is_empty() || layer.is_some() {
             let mut res = page_resources(&pdf.doc, pid);
             let mut fonts = match res.get(b"Font") {
                 Ok(Object::Dictionary(d)) => d.clone(),
@@ -340,6 +374,57 @@ fn box_ops(list: &[&BoxOnPage]) -> String {
     }
     ops.push_str("Q\n");
     ops
+}
+
+/// The invisible text layer of a scanned page: every word OCR read there and no redaction
+/// touched, in render mode 3 on the word's own box (Helvetica, stretched to the word's
+/// width), as OCR software writes it. `None` when OCR read nothing on the page.
+fn ocr_layer_ops(
+    scan: &crate::source::pdf::interp::PageScan,
+    page: usize,
+    redacted: &FxHashSet<(usize, usize)>,
+) -> Option<String> {
+    let words = crate::source::pdf::scanned::ocr_words(scan);
+    if words.is_empty() {
+        return None;
+    }
+    let mut ops = String::from("q BT 3 Tr\n");
+    let mut any = false;
+    for w in words {
+        if w.iter().any(|&gi| redacted.contains(&(page, gi))) {
+            continue;
+        }
+        let glyphs: Vec<&Glyph> = w.iter().map(|&gi| &scan.glyphs[gi]).collect();
+        let (Some(first), Some(last)) = (glyphs.first(), glyphs.last()) else {
+            continue;
+        };
+        let (dx, dy) = first.dir;
+        let along = |g: &Glyph| g.origin.0 * dx + g.origin.1 * dy;
+        let length = along(last) - along(first)
+            + (last.bbox[2] - last.bbox[0]) * dx.abs()
+            + (last.bbox[3] - last.bbox[1]) * dy.abs();
+        let mut codes = Vec::new();
+        let mut natural = 0.0;
+        for g in &glyphs {
+            for c in g.text.as_deref().unwrap_or("").chars() {
+                let (code, w) = win_ansi(c);
+                codes.push(code);
+                natural += w / 1000.0;
+            }
+        }
+        let size = (first.size * 0.8).max(1.0);
+        let scale = (length / (natural * size).max(0.01) * 100.0).clamp(10.0, 1000.0);
+        let (ox, oy) = first.origin;
+        ops.push_str(&format!(
+            "/{} {size:.2} Tf {scale:.1} Tz {dx:.4} {dy:.4} {:.4} {dx:.4} {ox:.2} {oy:.2} Tm <{}> Tj\n",
+            String::from_utf8_lossy(LABEL_FONT),
+            -dy,
+            codes.iter().map(|b| format!("{b:02X}")).collect::<String>()
+        ));
+        any = true;
+    }
+    ops.push_str("ET Q\n");
+    any.then_some(ops)
 }
 
 /// Paints, in every image drawn under a box, the part under the box black (the painter
@@ -418,6 +503,10 @@ type Removals = BTreeMap<(Option<usize>, StreamRef), FxHashMap<usize, Vec<Cut>>>
 /// Records that glyph `g` of `page` is to be removed (once).
 fn add_cut(remove: &mut Removals, page: usize, g: &Glyph) {
     let a = g.addr;
+    // A word read by OCR is in the image's pixels, painted under its box instead.
+    if a.stream == StreamRef::Ocr {
+        return;
+    }
     // Page content is keyed with its page; forms are shared.
     let key = (matches!(a.stream, StreamRef::Page).then_some(page), a.stream);
     let cuts = remove.entry(key).or_default().entry(a.op).or_default();

@@ -25,15 +25,19 @@ pub struct Needle {
 /// Checks a redacted PDF: re-extracted with our interpreter and with lopdf's extractor, every
 /// object (streams decompressed, strings, reachable or not) scanned for the redacted texts
 /// (`needles`, folded with case kept: a redacted surname may stay as a lower-case word), the
-/// PDF audit run on it, and the detector run again on the new text.
+/// PDF audit run on it, and the detector run again on the new text. With `ocr` the written
+/// scans are read again by OCR ([`pdf::scanned::Ocr::Reread`]), and what it reads counts as
+/// text of the page.
 pub fn pdf(
     bytes: &[u8],
     needles: &[Needle],
     detector: &Detector,
     batch: &BatchNames,
     kept_by_decision: &[String],
+    ocr: &pdf::scanned::Ocr,
 ) -> Result<(), String> {
-    let back = pdf::load(bytes).map_err(|e| format!("verification: the written PDF cannot be read back ({e})"))?;
+    let back =
+        pdf::load_with(bytes, ocr).map_err(|e| format!("verification: the written PDF cannot be read back ({e})"))?;
     if let Some(p) = pdf::page_problems(&back).first() {
         return Err(format!(
             "verification: the written PDF cannot be read with certainty: {}",
@@ -50,17 +54,21 @@ pub fn pdf(
     if let Some(h) = pdf::audit::audit(&back, bytes, &personal).first() {
         return Err(format!("verification: the written PDF still holds {}", h.message));
     }
-    let again = detector.scan_with(&TextLayer::plain(back.text.text.clone()), Some(batch));
-    if let Some(f) = again.findings.iter().find(|f| {
-        f.redacted() && !kept_by_decision.contains(&crate::text::fold::fold_str(&back.text.text[f.start..f.end]))
-    }) {
+    // Read as the detector read the input: numbers OCR read with a letter for a digit as numbers.
+    let text = pdf::scanned::text_for_detection(&back);
+    let again = detector.scan_with(&TextLayer::plain(text.clone()), Some(batch));
+    if let Some(f) = again
+        .findings
+        .iter()
+        .find(|f| f.redacted() && !kept_by_decision.contains(&crate::text::fold::fold_str(&text[f.start..f.end])))
+    {
         return Err(format!(
             "verification found {} ({}) in the written PDF",
             f.category.as_str(),
             f.rule
         ));
     }
-    let ours = collapse(&fold_keep_case(&back.text.text));
+    let ours = collapse(&fold_keep_case(&text));
     let pages: Vec<u32> = back.doc.get_pages().keys().copied().collect();
     let theirs = collapse(&fold_keep_case(&back.doc.extract_text(&pages).unwrap_or_default()));
     // Content (page streams, forms) is read by the extractors above, glyph by glyph; its raw

@@ -43,6 +43,9 @@ pub enum StreamRef {
     Page,
     /// A Form XObject.
     Form(ObjectId),
+    /// Read from a page's image by OCR ([`super::scanned`]): in no content at all, so there is
+    /// nothing to cut; redacting it means painting the image's pixels under its box.
+    Ocr,
 }
 
 /// Where a glyph's code sits: content, operation index, element of a `TJ` array, byte range in
@@ -176,6 +179,9 @@ pub struct PageScan {
     pub off_ops: Vec<(StreamRef, usize)>,
     /// The visible area (crop box within the media box) in page space, if known.
     pub crop: Option<[f32; 4]>,
+    /// What OCR made of the page's scanned images ([`super::scanned::read_scans`]); empty when
+    /// OCR did not run.
+    pub ocr: Vec<super::scanned::OcrRead>,
 }
 
 /// A filled path: its bounding box in page space, colour, and when it was painted.

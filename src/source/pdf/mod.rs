@@ -14,6 +14,7 @@ pub mod image;
 pub mod interp;
 pub mod layer;
 pub mod ocr;
+pub mod scanned;
 
 use interp::{PageScan, scan_page};
 use lopdf::Document;
@@ -37,7 +38,14 @@ pub struct PdfDoc {
 
 /// Loads and interprets a PDF, or says why it cannot be read. Within a [`crate::limits::Budget`]
 /// a document over a limit (pages, time, decompressed bytes) is refused with the limit named.
+/// Scanned pages are not read ([`load_with`] does).
 pub fn load(bytes: &[u8]) -> Result<PdfDoc, String> {
+    load_with(bytes, &scanned::Ocr::Off)
+}
+
+/// [`load`], reading scanned images with OCR as `ocr` says: their words become glyphs of the
+/// page ([`scanned::read_scans`]).
+pub fn load_with(bytes: &[u8], ocr: &scanned::Ocr) -> Result<PdfDoc, String> {
     let opts = lopdf::LoadOptions {
         max_decompressed_size: Some(crate::limits::decompress_allowance(MAX_DECOMPRESSED)),
         ..Default::default()
@@ -62,6 +70,7 @@ pub fn load(bytes: &[u8]) -> Result<PdfDoc, String> {
         crate::limits::check_time().map_err(|e| e.to_string())?;
         let mut scan = scan_page(&doc, id);
         interp::classify(&mut scan);
+        scanned::read_scans(&doc, id, &mut scan, ocr);
         pages.push(scan);
     }
     // A limit reached inside a page (time, decompressed bytes) makes the reading incomplete.
@@ -105,16 +114,9 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Share of the visible page an image must cover before it is taken to hold text of its own
-/// (a scanned letter, a printed e-mail pasted as a picture).
-const LARGE_IMAGE: f32 = 0.3;
-/// Readable characters over a large image below which the image is the page's content rather
-/// than a background under real text.
-const TEXT_OVER_IMAGE: usize = 150;
-
 /// Reasons the pages cannot be read with certainty (PDF.md §6.7): problems found by the
 /// interpreter, and pages where an image that may hold text covers much of the page without a
-/// text layer for it (a scan: OCR is the next step).
+/// text layer for it (a scan) that OCR did not read, or read without confidence.
 pub fn page_problems(pdf: &PdfDoc) -> Vec<Problem> {
     let mut out = document_problems(&pdf.doc);
     for (i, p) in pdf.pages.iter().enumerate() {
@@ -131,35 +133,30 @@ pub fn page_problems(pdf: &PdfDoc) -> Vec<Problem> {
                 message: format!("page {n}: {problem}"),
             });
         }
-        let area = |r: &[f32; 4]| (r[2] - r[0]).max(0.0) * (r[3] - r[1]).max(0.0);
-        let page_area = p.crop.map(|c| area(&c)).unwrap_or(612.0 * 792.0).max(1.0);
-        let scanned = p.images.iter().any(|im| {
-            let visible = match p.crop {
-                Some(c) => [
-                    im.bbox[0].max(c[0]),
-                    im.bbox[1].max(c[1]),
-                    im.bbox[2].min(c[2]),
-                    im.bbox[3].min(c[3]),
-                ],
-                None => im.bbox,
-            };
-            if im.stencil || area(&visible) < LARGE_IMAGE * page_area {
-                return false;
+        // One problem a page: the first scanned image that was not read with confidence.
+        let unread = scanned::scan_images(p).into_iter().find_map(|image| {
+            match p.ocr.iter().find(|r| r.image == image) {
+                None => Some(format!(
+                    "page {n}: an image without a text layer (a scan?): needs OCR (not enabled) or manual review"
+                )),
+                Some(r) => match &r.error {
+                    Some(e) => Some(format!("page {n}: a scanned image could not be read by OCR: {e}")),
+                    None if r.words > 0 && r.confidence < scanned::MIN_CONFIDENCE => Some(format!(
+                        "page {n}: OCR could not read the scan with confidence (mean {:.0} %; handwriting, a photo or a faint copy?): needs manual review",
+                        r.confidence
+                    )),
+                    None if r.words == 0 && !r.blank => Some(format!(
+                        "page {n}: an image without a text layer in which OCR read no words (a photo, a drawing or handwriting?): needs manual review"
+                    )),
+                    None => None,
+                },
             }
-            let over = |g: &&interp::Glyph| {
-                let (cx, cy) = ((g.bbox[0] + g.bbox[2]) / 2.0, (g.bbox[1] + g.bbox[3]) / 2.0);
-                g.readable() && g.has_text() && cx > visible[0] && cx < visible[2] && cy > visible[1] && cy < visible[3]
-            };
-            // An OCR layer over the image stands for its text.
-            let ocr = p.glyphs.iter().filter(over).filter(|g| g.ocr).count();
-            let shown = p.glyphs.iter().filter(over).count();
-            ocr == 0 && shown < TEXT_OVER_IMAGE
         });
-        if scanned {
+        if let Some(message) = unread {
             out.push(Problem {
                 page: Some(n),
                 review: Review::NoTextLayer,
-                message: format!("page {n}: an image without a text layer (a scan?): needs manual review or OCR"),
+                message,
             });
         }
     }
