@@ -64,7 +64,10 @@ fn bench(c: &mut Criterion) {
             })
             .collect();
         let (out, _) = woo_redact::redact::pdf::redact(&doc, &scan.findings, rel.as_bytes(), None).expect("redacts");
-        assert!(verify::pdf(&out, &needles, &det, &batch, &[], &Default::default()).is_ok(), "{rel} verifies");
+        assert!(
+            verify::pdf(&out, &needles, &det, &batch, &[], &Default::default()).is_ok(),
+            "{rel} verifies"
+        );
 
         g.bench_function(format!("interpret/{producer}"), |b| {
             b.iter(|| pdf::load(black_box(&bytes)))

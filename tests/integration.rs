@@ -15,4 +15,5 @@ mod real_dev;
 mod render;
 mod review;
 mod scale;
+mod scans;
 mod util;
