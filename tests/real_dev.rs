@@ -27,6 +27,9 @@ fn real_government_pdfs_are_processed_not_refused() {
             out.to_str().unwrap(),
             "--ext",
             "pdf",
+            // The text-layer half: scans stay needs-review here (OCR of them is measured by
+            // running without this flag; two of them still fail verification there).
+            "--no-ocr",
             "-q",
         ])
         .output()
