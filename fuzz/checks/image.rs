@@ -123,7 +123,7 @@ fn structured(input: &[u8]) -> Option<(Stream, Vec<[f32; 4]>)> {
     let width = match w >> 6 {
         0 | 1 => i64::from(w & 63) + 1,
         2 => 0,
-        _ => 100_000,
+        _ => 4_000_000_000,
     };
     d.set(key("Width", "W"), width);
     d.set(key("Height", "H"), i64::from(h & 63) + 1);
@@ -289,14 +289,32 @@ fn structured(input: &[u8]) -> Option<(Stream, Vec<[f32; 4]>)> {
     Some((Stream::new(d, content), regions))
 }
 
+/// Pixels over which an image is not tried: decoding a few megapixels takes the fuzzer's time
+/// without new paths (the size checks refuse what is over the library's limit before
+/// allocating, and those are still tried).
+const MANY_PIXELS: i64 = 1 << 22;
+
 /// The image an input describes, with the regions to paint.
 pub fn build(input: &[u8]) -> Option<(Stream, Vec<[f32; 4]>)> {
     let &mode = input.first()?;
-    if mode & 0x80 != 0 {
-        textual(&input[1..])
+    let (image, regions) = if mode & 0x80 != 0 {
+        textual(&input[1..])?
     } else {
-        structured(input)
+        structured(input)?
+    };
+    let side = |full: &[u8], short: &[u8]| {
+        let d = &image.dict;
+        match d.get(full).or_else(|_| d.get(short)) {
+            Ok(Object::Integer(v)) => *v,
+            _ => 1,
+        }
+    };
+    let pixels = side(b"Width", b"W").saturating_mul(side(b"Height", b"H"));
+    let limit = woo_redact::source::pdf::image::MAX_PIXELS as i64;
+    if pixels > MANY_PIXELS && pixels <= limit {
+        return None;
     }
+    Some((image, regions))
 }
 
 /// Decodes, paints and decodes again; panics when an invariant does not hold.
