@@ -756,7 +756,7 @@ fn process(
             let copy = redact_pdf_unverified(rel, pdf, input, &scan, closing.as_deref());
             return match copy {
                 Ok(done) => {
-                    e.cleaned = cleaning(&done, notes);
+                    e.cleaned = cleaning(&done, &pdf.flattened, notes);
                     (e, Output::Review(done.bytes))
                 }
                 Err(_) => (e, Output::None),
@@ -767,12 +767,12 @@ fn process(
                 if !opts.render_check {
                     return Ok(done);
                 }
-                match render_check(input, &done) {
+                match render_check(input, pdf, &done) {
                     Ok(()) => Ok(done),
                     Err(reason) => Err((reason, Some(Box::new(done)))),
                 }
             })
-            .map(|done| (done.bytes.clone(), cleaning(&done, notes)))
+            .map(|done| (done.bytes.clone(), cleaning(&done, &pdf.flattened, notes)))
             .map_err(|(reason, done)| (reason, done.map(|d| d.bytes))),
     };
     let (bytes, cleaned) = match result {
@@ -792,13 +792,28 @@ fn process(
     };
     let mut e = entry(status, None);
     e.cleaned = cleaned;
+    if let Loaded::Pdf(pdf, ..) = &loaded {
+        e.earlier_grounds = earlier_grounds(pdf, &detector.rules().grounds);
+    }
     (e, Output::Publish(bytes))
+}
+
+/// The grounds named by labelled boxes already in a PDF (an earlier redaction round).
+fn earlier_grounds(pdf: &PdfDoc, grounds: &crate::rules::grounds::GroundTable) -> Vec<String> {
+    let mut out: Vec<String> = source::pdf::audit::dark_boxes(pdf)
+        .iter()
+        .flat_map(|b| crate::rules::grounds::box_label(&b.label, &b.beside, grounds).grounds)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The report's account of what cleaning a PDF removed besides the redactions, worded from
 /// the grounds table's template.
 fn cleaning(
     done: &redact::pdf::Redacted,
+    flattened: &[source::pdf::annots::Flattened],
     notes: &std::collections::BTreeMap<String, String>,
 ) -> Vec<crate::report::json::Cleaning> {
     use crate::source::pdf::interp::Hidden;
@@ -813,6 +828,7 @@ fn cleaning(
             Hidden::Tiny => "tiny",
             Hidden::NotPainted => "invisible",
             Hidden::Transparent => "transparent",
+            Hidden::OffLayer => "hidden-layer",
         };
         match out.iter_mut().find(|c| c.page == h.page + 1 && c.kind == kind) {
             Some(c) => c.chars += h.chars,
@@ -822,6 +838,19 @@ fn cleaning(
                 chars: h.chars,
                 note: note(kind),
             }),
+        }
+    }
+    for f in flattened {
+        if !out
+            .iter()
+            .any(|c| c.page == f.page + 1 && c.kind == "annotation-flattened")
+        {
+            out.push(crate::report::json::Cleaning {
+                page: f.page + 1,
+                kind: "annotation-flattened".into(),
+                chars: 0,
+                note: note("annotation-flattened"),
+            });
         }
     }
     for &(page, _) in &done.painted {
@@ -934,9 +963,20 @@ fn redact_pdf(
 
 /// What a reader sees: the input and the output rendered by poppler must look the same
 /// outside the boxes, and dark inside them.
-fn render_check(input: &[u8], done: &redact::pdf::Redacted) -> std::result::Result<(), String> {
+fn render_check(input: &[u8], pdf: &PdfDoc, done: &redact::pdf::Redacted) -> std::result::Result<(), String> {
     use redact::render::{PageMask, RenderError, RenderOptions, compare};
     let mut masks: Vec<PageMask> = Vec::new();
+    // The input is rendered without its annotations; those drawn into the page may differ.
+    for f in &pdf.flattened {
+        match masks.iter_mut().find(|m| m.page == f.page) {
+            Some(m) => m.changed.push(f.rect),
+            None => masks.push(PageMask {
+                page: f.page,
+                changed: vec![f.rect],
+                dark: Vec::new(),
+            }),
+        }
+    }
     for b in &done.boxes {
         match masks.iter_mut().find(|m| m.page == b.page) {
             Some(m) => m.dark.push(b.rect),

@@ -307,8 +307,18 @@ impl<I: std::io::Write, L: std::io::Write> PackageRows<I, L> {
         self.n += 1;
         let number = document_number(&self.prefix, &d.path);
         let name = d.path.rsplit('/').next().unwrap_or(&d.path).to_string();
-        let codes: Vec<String> = grounds_of(d).into_keys().collect();
+        let mut codes: Vec<String> = grounds_of(d).into_keys().collect();
+        for g in &d.earlier_grounds {
+            if !codes.contains(g) {
+                codes.push(g.clone());
+            }
+        }
+        codes.sort();
+        // A document that already carried labelled redactions is published in part, on those
+        // grounds, even when this run removed nothing more.
+        let partial = d.status == DocStatus::Redacted || d.status == DocStatus::Clean && !d.earlier_grounds.is_empty();
         let (assessment, note) = match d.status {
+            _ if partial => (t.assessment_partial.clone(), String::new()),
             DocStatus::Redacted => (t.assessment_partial.clone(), String::new()),
             DocStatus::Clean => (t.assessment_public.clone(), String::new()),
             DocStatus::NeedsReview | DocStatus::Failed => (
@@ -316,11 +326,7 @@ impl<I: std::io::Write, L: std::io::Write> PackageRows<I, L> {
                 fill(&t.review_note, &[("reason", d.reason.clone().unwrap_or_default())]),
             ),
         };
-        let grounds = if d.status == DocStatus::Redacted {
-            codes.join("; ")
-        } else {
-            String::new()
-        };
+        let grounds = if partial { codes.join("; ") } else { String::new() };
         self.inv.write_record([
             self.n.to_string(),
             number.clone(),

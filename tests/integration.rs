@@ -10,6 +10,7 @@ mod library;
 mod package;
 mod pdf;
 mod pdf_cases;
+mod real_dev;
 mod render;
 mod review;
 mod scale;

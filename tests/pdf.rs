@@ -2,26 +2,12 @@
 //! layer must hold the words poppler's `pdftotext` finds, and the fonts must decode without
 //! problems. `.ci/run` installs poppler-utils; without it (outside CI) the test says so.
 
-use crate::util::{cmd, root, snapshot, tmp, write};
+use crate::util::{cmd, fixtures, root, snapshot, tmp, write};
 use lopdf::dictionary;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use woo_redact::redact::verify::contains_word;
 use woo_redact::text::fold::fold_str;
-
-fn fixtures() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for producer in std::fs::read_dir(root().join("fixtures/pdf")).unwrap() {
-        let dir = producer.unwrap().path();
-        if dir.is_dir() {
-            for f in std::fs::read_dir(dir).unwrap() {
-                out.push(f.unwrap().path());
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 fn pdftotext(p: &Path) -> Option<String> {
     let out = Command::new("pdftotext").arg(p).arg("-").output().ok()?;
@@ -411,7 +397,7 @@ fn type3_text_fails_closed() {
 }
 
 #[test]
-fn filled_form_fields_and_hidden_layers_fail_closed() {
+fn filled_form_fields_fail_closed_and_hidden_layers_are_removed() {
     let d = tmp();
     let input = d.path().join("in");
     std::fs::create_dir_all(&input).unwrap();
@@ -424,8 +410,16 @@ fn filled_form_fields_and_hidden_layers_fail_closed() {
         .unwrap()
         .set("AcroForm", dictionary! {"Fields" => vec![field.into()]});
     form.save(input.join("formulier.pdf")).unwrap();
-    let mut layers = one_page(b"BT /F1 11 Tf 72 700 Td (Lagen) Tj ET", None);
+    // A layer switched off by default holds a note and a drawing: removing the switch (as
+    // sanitising does) would show them, so they go from the content.
+    let mut layers = lopdf::Document::with_version("1.7");
+    let f1 = layers.add_object(dictionary! {"Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding"});
     let ocg = layers.add_object(dictionary! {"Type" => "OCG", "Name" => lopdf::Object::string_literal("verborgen")});
+    add_page(
+        &mut layers,
+        b"BT /F1 11 Tf 72 700 Td (Lagen) Tj ET /OC /L0 BDC BT /F1 11 Tf 72 650 Td (Notitie over Zwartendijk) Tj ET 0 g 72 600 100 20 re f EMC",
+        dictionary! {"Font" => dictionary! {"F1" => f1}, "Properties" => dictionary! {"L0" => ocg}},
+    );
     let root_id = layers.trailer.get(b"Root").unwrap().as_reference().unwrap();
     layers.get_object_mut(root_id).unwrap().as_dict_mut().unwrap().set(
         "OCProperties",
@@ -434,15 +428,26 @@ fn filled_form_fields_and_hidden_layers_fail_closed() {
     layers.save(input.join("lagen.pdf")).unwrap();
     let out = d.path().join("out");
     cmd()
-        .args(["redact", input.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args([
+            "redact",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--no-render-check",
+        ])
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
             "formulier.pdf: needs-review: a form field holds a value",
-        ))
-        .stderr(predicates::str::contains(
-            "lagen.pdf: needs-review: optional content is switched off",
         ));
+    let written = std::fs::read(out.join("lagen.pdf")).expect("the layered PDF is written");
+    let back = woo_redact::source::pdf::load(&written).unwrap();
+    assert!(back.text.text.contains("Lagen"), "{}", back.text.text);
+    assert!(
+        !raw_text(&written).contains("zwartendijk"),
+        "hidden layer text left in the file"
+    );
+    assert!(back.pages[0].fills.is_empty(), "the hidden drawing is painted now");
 }
 
 /// Redacts one PDF (written to a temp folder) and returns the output bytes, or panics with the

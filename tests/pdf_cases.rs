@@ -6,7 +6,7 @@
 //! (and qpdf for the raw bytes) as the independent reader, and what `check` must say about the
 //! input. Every case is run and every failure collected, so one run shows which cases pass.
 
-use crate::util::{cmd, root, tmp};
+use crate::util::{cmd, kinds_by_doc, root, tmp};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -100,20 +100,7 @@ fn check_kinds(dir: &Path) -> BTreeMap<String, Vec<String>> {
         .output()
         .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).expect("check --format json is JSON");
-    v["documents"]
-        .as_array()
-        .expect("documents")
-        .iter()
-        .map(|d| {
-            let kinds = d["issues"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| i["kind"].as_str().unwrap().to_string())
-                .collect();
-            (d["path"].as_str().unwrap().to_string(), kinds)
-        })
-        .collect()
+    kinds_by_doc(&v)
 }
 
 /// Redacts one case and returns what went wrong (empty: the case passes).
@@ -194,7 +181,6 @@ fn redact_case(dir: &Path, c: &Case, tools: bool) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "enabled when issue 14 lands"]
 fn real_world_pdf_cases() {
     let dir = root().join("fixtures/pdf-cases");
     let expect: Expect = toml::from_str(&std::fs::read_to_string(dir.join("expect.toml")).unwrap()).unwrap();

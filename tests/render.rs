@@ -4,10 +4,9 @@
 //! right. Needs poppler's `pdftoppm` (`.ci/run` installs it); without it the tests say so and
 //! pass, except in CI.
 
-use crate::util::root;
+use crate::util::{fixtures, root};
 use lopdf::content::{Content, Operation};
 use lopdf::{Object, ObjectId};
-use std::path::PathBuf;
 use woo_redact::detect::Detector;
 use woo_redact::redact::pdf::BoxOnPage;
 use woo_redact::redact::render::{Mismatch, PageMask, RenderError, RenderOptions, compare};
@@ -27,20 +26,6 @@ fn renderer() -> bool {
             false
         }
     }
-}
-
-fn fixtures() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for producer in std::fs::read_dir(root().join("fixtures/pdf")).unwrap() {
-        let dir = producer.unwrap().path();
-        if dir.is_dir() {
-            for f in std::fs::read_dir(dir).unwrap() {
-                out.push(f.unwrap().path());
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn name(p: &std::path::Path) -> String {

@@ -51,3 +51,36 @@ pub fn copy_example(dst: &Path) {
         write(dst, &rel, &bytes);
     }
 }
+
+/// The PDFs from real producers in `fixtures/pdf/<producer>/`, sorted.
+pub fn fixtures() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for producer in std::fs::read_dir(root().join("fixtures/pdf")).unwrap() {
+        let dir = producer.unwrap().path();
+        if dir.is_dir() {
+            for f in std::fs::read_dir(dir).unwrap() {
+                out.push(f.unwrap().path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The issue kinds per document of `check --format json` output.
+pub fn kinds_by_doc(v: &serde_json::Value) -> std::collections::BTreeMap<String, Vec<String>> {
+    v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let kinds = d["issues"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["kind"].as_str().unwrap().to_string())
+                .collect();
+            (d["path"].as_str().unwrap().to_string(), kinds)
+        })
+        .collect()
+}

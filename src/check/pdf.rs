@@ -4,9 +4,8 @@
 //! like a code but is no ground is an error; a box without any label is reported as a warning,
 //! since a dark box that hides nothing leaks nothing (text still under a box is its own error).
 
-use super::text::{code_like, split_codes};
 use super::{IssueKind, RawIssue};
-use crate::rules::grounds::GroundTable;
+use crate::rules::grounds::{GroundTable, box_label};
 use crate::source::pdf::audit::{self, HazardKind};
 use crate::source::pdf::{PdfDoc, page_problems};
 use std::collections::BTreeSet;
@@ -57,16 +56,7 @@ pub fn inspect(pdf: &PdfDoc, bytes: &[u8], grounds: &GroundTable, personal: &dyn
     }
     for b in audit::dark_boxes(pdf) {
         let page = b.page;
-        // The label on the box, else the nearest code-like word beside it.
-        let label = if b.label.is_empty() {
-            b.beside
-                .iter()
-                .find(|w| split_codes(trim_label(w)).any(|p| code_like(p) || grounds.resolve(p).is_some()))
-                .cloned()
-                .unwrap_or_default()
-        } else {
-            b.label.clone()
-        };
+        let label = box_label(&b.label, &b.beside, grounds);
         if label.is_empty() {
             if !b.covers_text {
                 found.issues.push(
@@ -83,27 +73,17 @@ pub fn inspect(pdf: &PdfDoc, bytes: &[u8], grounds: &GroundTable, personal: &dyn
             }
             continue;
         }
-        for part in split_codes(trim_label(&label)) {
-            match grounds.resolve(part) {
-                Some(gr) => {
-                    found.labels.insert(gr.code.clone());
-                }
-                None if code_like(part) => found.issues.push(
-                    RawIssue::new(
-                        IssueKind::UnknownGround,
-                        Some(page),
-                        format!("page {page}: box label {part} is not a Woo ground in the grounds table"),
-                    )
-                    .with_key(format!("{part} page {page}")),
-                ),
-                None => {}
-            }
+        found.labels.extend(label.grounds);
+        for part in label.unknown {
+            found.issues.push(
+                RawIssue::new(
+                    IssueKind::UnknownGround,
+                    Some(page),
+                    format!("page {page}: box label {part} is not a Woo ground in the grounds table"),
+                )
+                .with_key(format!("{part} page {page}")),
+            );
         }
     }
     found
-}
-
-/// A label without the brackets or punctuation around it.
-fn trim_label(s: &str) -> &str {
-    s.trim_matches(|c: char| c == '[' || c == ']' || c == '(' || c == ')' || c == ':' || c == ',' || c.is_whitespace())
 }

@@ -2,22 +2,14 @@
 //! characters without any label.
 
 use super::{IssueKind, RawIssue};
-use crate::rules::grounds::{GroundTable, parse_code_shape};
+use crate::rules::grounds::GroundTable;
 use regex::Regex;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 /// `[…]` with something code-like inside: a digit first, short.
 static LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\s*(\d[^\[\]\n]{0,40})\]").expect("valid regex"));
-/// Shaped like a ground code even when no ground has it (`5.1.9z`, `10.2`).
-static CODE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\d{1,2}\s*\.\s*\d{1,2}(\s*\.\s*\d{1,2})?\s*\.?\s*[a-z]?$").expect("valid regex")
-});
-
-/// Is this text a ground code, known or not?
-pub fn code_like(s: &str) -> bool {
-    parse_code_shape(s).is_some() || CODE_LIKE.is_match(s.trim())
-}
+pub use crate::rules::grounds::code_like;
 
 /// Runs of block characters people use to black out text by hand.
 static BLACKED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[█■▇▆]{2,}").expect("valid regex"));

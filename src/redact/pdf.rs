@@ -170,10 +170,11 @@ pub fn redact_with(pdf: &PdfDoc, findings: &[Finding], seed: &[u8], closing: Opt
             }
         }
     }
-    // Shows without a font draw nothing in a viewer; their bytes go.
+    // Shows without a font draw nothing in a viewer; their bytes go. So does the painting of
+    // hidden layers (the switch that hid it goes with the catalog).
     let mut drop_ops: BTreeMap<(Option<usize>, StreamRef), FxHashSet<usize>> = BTreeMap::new();
     for (page, scan) in pdf.pages.iter().enumerate() {
-        for &(stream, op) in &scan.fontless {
+        for &(stream, op) in scan.fontless.iter().chain(&scan.off_ops) {
             let key = (matches!(stream, StreamRef::Page).then_some(page), stream);
             drop_ops.entry(key).or_default().insert(op);
         }
@@ -478,7 +479,12 @@ fn splice(bytes: &[u8], cuts: &FxHashMap<usize, Vec<Cut>>, drops: &FxHashSet<usi
     let mut copied = 0;
     for (i, op) in Lexer::new(bytes).enumerate() {
         let replacement: Option<Vec<u8>> = if drops.contains(&i) {
-            Some(Vec::new())
+            // A path is still ended, unpainted, so the next painting does not pick it up.
+            let paints_path = matches!(
+                op.operator,
+                b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*" | b"S" | b"s"
+            );
+            Some(if paints_path { b"n".to_vec() } else { Vec::new() })
         } else if let Some(c) = cuts.get(&i) {
             Some(rewrite_show(&op.operands, op.operator, c))
         } else if strip_bdc(&op.operands, op.operator) {

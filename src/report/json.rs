@@ -60,6 +60,10 @@ pub struct DocEntry {
     /// `--out`, outside the publication), for the reviewer; never published as is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_copy: Option<String>,
+    /// PDF: grounds named by the labels of redactions already in the input (an earlier
+    /// redaction round), canonical codes: the published document withholds on them too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier_grounds: Vec<String>,
 }
 
 /// What cleaning a PDF removed or painted on one page besides the redactions: hidden text a
@@ -191,6 +195,7 @@ pub fn doc_entry(
         section5: None,
         cleaned: Vec::new(),
         review_copy: None,
+        earlier_grounds: Vec::new(),
     }
 }
 

@@ -213,6 +213,107 @@ pub fn parse_code_shape(s: &str) -> Option<String> {
     Some(code)
 }
 
+/// What the label of a redaction box in a PDF says: the grounds it names, and code-like parts
+/// that name no ground.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct BoxLabel {
+    /// Canonical codes of the grounds named.
+    pub grounds: Vec<String>,
+    /// Parts written on the box that look like a code but name no ground.
+    pub unknown: Vec<String>,
+}
+
+impl BoxLabel {
+    /// Neither a ground nor a code-like text: the box has no label.
+    pub fn is_empty(&self) -> bool {
+        self.grounds.is_empty() && self.unknown.is_empty()
+    }
+}
+
+/// Reads the label of a box: `on` is the text drawn on it, `beside` the words right next to it,
+/// nearest first. Text on the box counts first, also when its code runs on past the box edge
+/// (`10.2` on the box, `.e` beside it); words beside it count only when they name a ground
+/// (a time "8.00" in a table next to a shaded cell is no label).
+pub fn box_label(on: &str, beside: &[String], grounds: &GroundTable) -> BoxLabel {
+    let trim = |s: &str| -> String {
+        s.trim_matches(|c: char| matches!(c, '[' | ']' | '(' | ')' | ':' | ',') || c.is_whitespace())
+            .to_string()
+    };
+    let split = |s: &str| -> Vec<String> {
+        s.split([',', ';', '/', '|'])
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect()
+    };
+    let resolve_all = |s: &str| -> Option<Vec<String>> {
+        let parts = split(&trim(s));
+        let codes: Vec<String> = parts
+            .iter()
+            .filter_map(|p| grounds.resolve(p).map(|g| g.code.clone()))
+            .collect();
+        (!codes.is_empty()).then_some(codes)
+    };
+    let on = trim(on);
+    if !on.is_empty() {
+        let mut tries = vec![on.clone()];
+        if let Some(next) = beside.first() {
+            tries.push(format!("{on}{}", next.trim()));
+        }
+        for t in &tries {
+            if let Some(codes) = resolve_all(t) {
+                return BoxLabel {
+                    grounds: codes,
+                    unknown: Vec::new(),
+                };
+            }
+        }
+        // A code cut short by its box (`10.2` of `10.2.e`) labels the box without naming the
+        // ground; only a code no ground starts with is unknown.
+        let squash = |s: &str| -> String {
+            s.chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+                .to_lowercase()
+        };
+        let truncated = |p: &str| {
+            let p = squash(p);
+            !p.is_empty()
+                && grounds.all().iter().any(|g| {
+                    std::iter::once(&g.code)
+                        .chain(&g.aliases)
+                        .any(|c| squash(c).starts_with(&p))
+                })
+        };
+        let unknown: Vec<String> = split(&on)
+            .into_iter()
+            .filter(|p| code_like(p) && !truncated(p))
+            .collect();
+        return BoxLabel {
+            grounds: Vec::new(),
+            unknown,
+        };
+    }
+    for w in beside {
+        if let Some(codes) = resolve_all(w) {
+            return BoxLabel {
+                grounds: codes,
+                unknown: Vec::new(),
+            };
+        }
+    }
+    BoxLabel::default()
+}
+
+/// Shaped like a ground code even when no ground has it (`5.1.9z`, `10.2`).
+static CODE_LIKE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)^\d{1,2}\s*\.\s*\d{1,2}(\s*\.\s*\d{1,2})?\s*\.?\s*[a-z]?$").expect("valid regex")
+});
+
+/// Is this text a ground code, known or not?
+pub fn code_like(s: &str) -> bool {
+    parse_code_shape(s).is_some() || CODE_LIKE.is_match(s.trim())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

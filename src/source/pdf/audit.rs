@@ -196,6 +196,11 @@ fn hidden_text(page: usize, scan: &PageScan, out: &mut Vec<Hazard>) {
             Hidden::OffPage => (HazardKind::OffPageText, "text outside the visible page", ""),
             Hidden::Clipped => (HazardKind::ClippedText, "text outside its clipping path", ""),
             Hidden::Tiny => (HazardKind::TinyText, "text smaller than 1 point", ""),
+            Hidden::OffLayer => (
+                HazardKind::InvisibleText,
+                "text in a hidden layer (optional content switched off)",
+                " layer",
+            ),
         };
         out.push(
             Hazard::new(kind, Some(page), format!("page {page}: {n} characters of {what}"))
@@ -269,7 +274,12 @@ fn box_label(scan: &PageScan, fi: usize) -> (String, Vec<String>) {
         .iter()
         .filter(|g| {
             let (cx, cy) = center(g);
-            g.readable() && g.fill > 0.6 && g.has_text() && cx > r[0] && cx < r[2] && cy > r[1] && cy < r[3]
+            // A label stands out from its box: white on black, black on a red box. A label
+            // longer than its box is clipped to it; its clipped rest still names the code.
+            let on = g.readable() && cx > r[0] && cx < r[2];
+            let clipped_on =
+                g.hidden == Some(Hidden::Clipped) && g.bbox[0] >= r[0] - 0.5 && g.bbox[0] < r[2] + 3.0 * (r[3] - r[1]);
+            (on || clipped_on) && (g.fill - fill.lum).abs() > 0.25 && g.has_text() && cy > r[1] && cy < r[3]
         })
         .collect();
     let label: String = on_top.iter().filter_map(|g| g.text.as_deref()).collect();

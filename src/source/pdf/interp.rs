@@ -79,6 +79,8 @@ pub enum Hidden {
     /// Under an opaque shape drawn over it later (an earlier redaction that only covered the
     /// text, or a marker annotation); the index is the shape's in [`PageScan::fills`].
     UnderFill(usize),
+    /// In optional content that is switched off (a hidden layer).
+    OffLayer,
 }
 
 /// One shown glyph.
@@ -102,6 +104,8 @@ pub struct Glyph {
     pub alpha: f32,
     /// Entirely outside the clip in effect when it was drawn.
     pub clipped: bool,
+    /// Drawn in optional content that is switched off.
+    pub off_layer: bool,
     /// Set by [`classify`]: why a reader cannot see it, if so.
     pub hidden: Option<Hidden>,
     /// Set by [`classify`]: invisible text over an image, as OCR software writes it. It stands
@@ -165,6 +169,11 @@ pub struct PageScan {
     pub open_q: usize,
     /// Show operations that ran without a font (viewers draw nothing): (content, op).
     pub fontless: Vec<(StreamRef, usize)>,
+    /// Painting operations inside optional content that is switched off (a hidden layer), and
+    /// XObjects drawn under an off group: removed when the document is written (a path is
+    /// ended without painting), since the switch itself goes with the catalog's
+    /// `/OCProperties`. Text there is hidden glyphs ([`Hidden::OffLayer`]).
+    pub off_ops: Vec<(StreamRef, usize)>,
     /// The visible area (crop box within the media box) in page space, if known.
     pub crop: Option<[f32; 4]>,
 }
@@ -213,6 +222,10 @@ struct GState {
     text: TextState,
     /// Non-stroking colour as luminance.
     fill: f32,
+    /// Stroking colour as luminance.
+    stroke: f32,
+    /// Line width (user space).
+    line_width: f32,
     /// Non-stroking and stroking opacity.
     fill_alpha: f32,
     stroke_alpha: f32,
@@ -258,6 +271,10 @@ struct Interp<'a> {
     out: PageScan,
     form_stack: Vec<ObjectId>,
     placements: u32,
+    /// Optional content groups switched off in the default configuration.
+    off_groups: rustc_hash::FxHashSet<ObjectId>,
+    /// Depth of nesting in switched-off optional content (0: visible).
+    off_depth: usize,
 }
 
 fn num(o: &Object) -> Option<f32> {
@@ -338,6 +355,35 @@ pub fn page_area(doc: &Document, page: ObjectId) -> Option<[f32; 4]> {
     }
 }
 
+/// The optional content groups the document's default configuration switches off.
+fn off_groups(doc: &Document) -> rustc_hash::FxHashSet<ObjectId> {
+    let mut out = rustc_hash::FxHashSet::default();
+    let d = |o: &Object| doc.dereference(o).map(|(_, o)| o.clone()).unwrap_or_else(|_| o.clone());
+    if let Ok(cat) = doc.catalog()
+        && let Ok(oc) = cat.get(b"OCProperties").map(d)
+        && let Ok(oc) = oc.as_dict()
+        && let Ok(dflt) = oc.get(b"D").map(d)
+        && let Ok(dflt) = dflt.as_dict()
+    {
+        let base_off = dflt.get(b"BaseState").ok().and_then(|b| b.as_name().ok()) == Some(b"OFF");
+        if let Ok(Object::Array(off)) = dflt.get(b"OFF").map(d) {
+            out.extend(off.iter().filter_map(|o| o.as_reference().ok()));
+        }
+        if base_off && let Ok(Object::Array(all)) = oc.get(b"OCGs").map(d) {
+            let on: Vec<ObjectId> = match dflt.get(b"ON").map(d) {
+                Ok(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
+                _ => Vec::new(),
+            };
+            out.extend(
+                all.iter()
+                    .filter_map(|o| o.as_reference().ok())
+                    .filter(|id| !on.contains(id)),
+            );
+        }
+    }
+    out
+}
+
 /// Interprets one page.
 pub fn scan_page(doc: &Document, page: ObjectId) -> PageScan {
     let mut it = Interp {
@@ -347,6 +393,8 @@ pub fn scan_page(doc: &Document, page: ObjectId) -> PageScan {
         out: PageScan::default(),
         form_stack: Vec::new(),
         placements: 0,
+        off_groups: off_groups(doc),
+        off_depth: 0,
     };
     it.out.crop = page_area(doc, page);
     let resources = page_resources(doc, page);
@@ -363,6 +411,8 @@ pub fn scan_page(doc: &Document, page: ObjectId) -> PageScan {
             rise: 0.0,
         },
         fill: 0.0,
+        stroke: 0.0,
+        line_width: 1.0,
         fill_alpha: 1.0,
         stroke_alpha: 1.0,
         blend: Blend::Normal,
@@ -437,6 +487,8 @@ struct Path {
     /// Points of `m`/`l` subpaths, to recognise a rectangle drawn with lines.
     points: Vec<(f32, f32)>,
     rects: usize,
+    /// Each `re` of the path in page space (a redaction tool may fill many boxes at once).
+    rect_list: Vec<[f32; 4]>,
     curves: bool,
     subpaths: usize,
 }
@@ -493,6 +545,38 @@ impl Interp<'_> {
             self.font_ids.insert(id, k);
         }
         Some(k)
+    }
+
+    /// Is an optional-content group or membership dictionary (`/OC` of a `BDC` or an XObject)
+    /// switched off? A membership dictionary is off when its policy says so (default AnyOn:
+    /// off when all its groups are off).
+    fn oc_off(&self, o: &Object) -> bool {
+        if self.off_groups.is_empty() {
+            return false;
+        }
+        let (id, obj) = match self.doc.dereference(o) {
+            Ok(x) => x,
+            Err(_) => return false,
+        };
+        let Ok(d) = obj.as_dict() else { return false };
+        if d.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"OCMD") {
+            let groups: Vec<ObjectId> = match d.get(b"OCGs").map(|g| self.doc.dereference(g).map(|(_, g)| g.clone())) {
+                Ok(Ok(Object::Array(a))) => a.iter().filter_map(|x| x.as_reference().ok()).collect(),
+                Ok(Ok(Object::Reference(r))) => vec![r],
+                _ => d.get(b"OCGs").and_then(|x| x.as_reference()).into_iter().collect(),
+            };
+            if groups.is_empty() {
+                return false;
+            }
+            let off = |g: &ObjectId| self.off_groups.contains(g);
+            return match d.get(b"P").and_then(|p| p.as_name()).unwrap_or(b"AnyOn") {
+                b"AllOn" => groups.iter().any(off),
+                b"AnyOff" => groups.iter().any(off),
+                b"AllOff" => !groups.iter().all(off),
+                _ => groups.iter().all(off),
+            };
+        }
+        id.is_some_and(|id| self.off_groups.contains(&id))
     }
 
     /// Applies an ExtGState (`gs`): opacity, blend mode, soft mask, and a font set there.
@@ -566,6 +650,8 @@ impl Interp<'_> {
         let mut path = Path::default();
         // `W`/`W*` mark the current path as the next clip, applied when the path is painted.
         let mut pending_clip = false;
+        // Per marked-content level: did it switch optional content off?
+        let mut marked: Vec<bool> = Vec::new();
         for (op_index, op) in Lexer::new(bytes).enumerate() {
             // Many operators (or forms drawn many times) must not outlast the time limit.
             if op_index % 1024 == 0 && crate::limits::check_time().is_err() {
@@ -579,6 +665,47 @@ impl Interp<'_> {
                 return stray;
             }
             let o = &op.operands;
+            // Inside switched-off optional content nothing is drawn: the operations are
+            // recorded for removal; text is still read (its glyphs are hidden, not lost).
+            match op.operator {
+                b"BDC" => {
+                    let off = self.off_depth > 0
+                        || (matches!(o.first(), Some(Object::Name(n)) if n == b"OC")
+                            && match o.get(1) {
+                                Some(Object::Name(n)) => {
+                                    self.resource(res, b"Properties", n).is_some_and(|(id, obj)| match id {
+                                        Some(id) => self.oc_off(&Object::Reference(id)),
+                                        None => self.oc_off(obj),
+                                    })
+                                }
+                                Some(d @ Object::Dictionary(_)) => self.oc_off(d),
+                                _ => false,
+                            });
+                    if off {
+                        self.off_depth += 1;
+                    }
+                    marked.push(off);
+                }
+                b"BMC" => marked.push(self.off_depth > 0),
+                b"EMC" if marked.pop() == Some(true) => {
+                    self.off_depth = self.off_depth.saturating_sub(1);
+                }
+                _ => {}
+            }
+            if self.off_depth > 0 {
+                // Text state, positioning and the graphics state still run, so what follows
+                // the hidden content stays where it was; its text is hidden glyphs, and its
+                // painting is recorded for removal and skipped here.
+                if matches!(
+                    op.operator,
+                    b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*" | b"S" | b"s" | b"sh" | b"Do" | b"BI"
+                ) {
+                    self.out.off_ops.push((stream, op_index));
+                    path = Path::default();
+                    pending_clip = false;
+                    continue;
+                }
+            }
             match op.operator {
                 b"m" => {
                     if let Some(v) = nums(o).filter(|v| v.len() == 2) {
@@ -607,13 +734,20 @@ impl Interp<'_> {
                 b"re" => {
                     if let Some(v) = nums(o).filter(|v| v.len() == 4) {
                         path.rects += 1;
+                        let mut one: Option<[f32; 4]> = None;
                         for (x, y) in [
                             (v[0], v[1]),
                             (v[0] + v[2], v[1] + v[3]),
                             (v[0] + v[2], v[1]),
                             (v[0], v[1] + v[3]),
                         ] {
-                            path.extend(apply(&gs.ctm, x, y));
+                            let p = apply(&gs.ctm, x, y);
+                            path.extend(p);
+                            let r = one.get_or_insert([p.0, p.1, p.0, p.1]);
+                            *r = [r[0].min(p.0), r[1].min(p.1), r[2].max(p.0), r[3].max(p.1)];
+                        }
+                        if path.rect_list.len() < 4096 {
+                            path.rect_list.extend(one);
                         }
                         // A rectangle under a rotation is not axis-aligned in page space.
                         if gs.ctm[1].abs() > 1e-3 || gs.ctm[2].abs() > 1e-3 {
@@ -635,13 +769,61 @@ impl Interp<'_> {
                                     Blend::Darkening => gs.fill < 0.35,
                                     Blend::Other => false,
                                 };
-                            self.out.fills.push(Fill {
-                                rect: within,
-                                lum: gs.fill,
-                                after_glyphs: self.out.glyphs.len(),
-                                opaque,
-                                rectangle: painted.rectangle(),
-                            });
+                            // Boxes filled in one path (`re re re f`) are each a box.
+                            let several = painted.rects > 1
+                                && painted.subpaths == 0
+                                && !painted.curves
+                                && painted.rect_list.len() == painted.rects;
+                            if several {
+                                for r in &painted.rect_list {
+                                    let within = intersect(r, &gs.clip);
+                                    if !empty(&within) {
+                                        self.out.fills.push(Fill {
+                                            rect: within,
+                                            lum: gs.fill,
+                                            after_glyphs: self.out.glyphs.len(),
+                                            opaque,
+                                            rectangle: true,
+                                        });
+                                    }
+                                }
+                            } else {
+                                self.out.fills.push(Fill {
+                                    rect: within,
+                                    lum: gs.fill,
+                                    after_glyphs: self.out.glyphs.len(),
+                                    opaque,
+                                    rectangle: painted.rectangle(),
+                                });
+                            }
+                        }
+                        // A thick straight stroke (a marker line over a name) covers like a box.
+                        let scale = (gs.ctm[0] * gs.ctm[3] - gs.ctm[1] * gs.ctm[2]).abs().sqrt();
+                        let width = gs.line_width * scale;
+                        let straight = painted.rects == 0
+                            && !painted.curves
+                            && painted.points.len() == 2
+                            && (rect[3] - rect[1] < 0.01 || rect[2] - rect[0] < 0.01);
+                        if matches!(op.operator, b"S" | b"s" | b"B" | b"B*" | b"b" | b"b*") && straight && width >= 3.0
+                        {
+                            let half = width / 2.0;
+                            let band = [rect[0] - half, rect[1] - half, rect[2] + half, rect[3] + half];
+                            let within = intersect(&band, &gs.clip);
+                            if !empty(&within) {
+                                self.out.fills.push(Fill {
+                                    rect: within,
+                                    lum: gs.stroke,
+                                    after_glyphs: self.out.glyphs.len(),
+                                    opaque: !gs.soft_mask
+                                        && gs.stroke_alpha >= 0.95
+                                        && match gs.blend {
+                                            Blend::Normal => true,
+                                            Blend::Darkening => gs.stroke < 0.35,
+                                            Blend::Other => false,
+                                        },
+                                    rectangle: true,
+                                });
+                            }
                         }
                         if pending_clip {
                             gs.clip = intersect(&gs.clip, &rect);
@@ -670,6 +852,13 @@ impl Interp<'_> {
                         gs.fill = l;
                     }
                 }
+                b"G" | b"RG" | b"K" | b"SC" | b"SCN" => {
+                    if let Some(l) = nums(o).as_deref().and_then(luminance) {
+                        gs.stroke = l;
+                    }
+                }
+                b"CS" => gs.stroke = 0.0,
+                b"w" => gs.line_width = o.first().and_then(num).unwrap_or(1.0).abs(),
                 // A new colour space starts at its initial colour: black for the device spaces.
                 b"cs" => gs.fill = 0.0,
                 b"gs" => {
@@ -867,6 +1056,7 @@ impl Interp<'_> {
                 fill: gs.fill,
                 alpha,
                 clipped: empty(&intersect(&probe, &gs.clip)),
+                off_layer: self.off_depth > 0,
                 hidden: None,
                 ocr: false,
                 tj_advance: if t.size != 0.0 {
@@ -891,6 +1081,12 @@ impl Interp<'_> {
             return;
         };
         let Ok(xo) = obj.as_stream() else { return };
+        if let Ok(oc) = xo.dict.get(b"OC")
+            && self.oc_off(oc)
+        {
+            self.out.off_ops.push((stream, op));
+            return;
+        }
         let subtype = xo.dict.get(b"Subtype").and_then(|o| o.as_name()).unwrap_or(b"");
         if subtype == b"Image" {
             let stencil = xo.dict.get(b"ImageMask").and_then(|b| b.as_bool()).unwrap_or(false);
@@ -1007,10 +1203,17 @@ pub fn classify(page: &mut PageScan) {
     } = page;
     #[allow(clippy::needless_range_loop)] // the index is the glyph's place in drawing order
     for i in 0..glyphs.len() {
+        // Glyphs times shapes: a hostile page of both must not outlast the time limit (the
+        // loader reports the limit when this stops early).
+        if i % 1024 == 0 && crate::limits::check_time().is_err() {
+            return;
+        }
         let g = &glyphs[i];
         let b = g.bbox;
         let over_image = images.iter().any(|im| !im.stencil && center_in(&b, &im.bbox));
-        let hidden = if g.invisible {
+        let hidden = if g.off_layer {
+            Some(Hidden::OffLayer)
+        } else if g.invisible {
             if over_image && g.has_text() {
                 None
             } else {

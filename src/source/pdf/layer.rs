@@ -203,6 +203,7 @@ mod tests {
             fill: 0.0,
             alpha: 1.0,
             clipped: false,
+            off_layer: false,
             hidden: None,
             ocr: false,
             placement: 0,

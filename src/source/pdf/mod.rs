@@ -3,6 +3,7 @@
 //! this; until it exists the batch fails PDFs closed.
 
 pub mod afm;
+pub mod annots;
 pub mod audit;
 pub mod cmap;
 pub mod content;
@@ -29,6 +30,8 @@ pub struct PdfDoc {
     pub pages: Vec<PageScan>,
     /// Text of all pages with the glyph behind each piece.
     pub text: layer::GlyphText,
+    /// Annotations drawn into their pages while loading ([`annots::flatten`]).
+    pub flattened: Vec<annots::Flattened>,
 }
 
 /// Loads and interprets a PDF, or says why it cannot be read. Within a [`crate::limits::Budget`]
@@ -38,7 +41,7 @@ pub fn load(bytes: &[u8]) -> Result<PdfDoc, String> {
         max_decompressed_size: Some(crate::limits::decompress_allowance(MAX_DECOMPRESSED)),
         ..Default::default()
     };
-    let doc = Document::load_mem_with_options(bytes, opts).map_err(|e| {
+    let mut doc = Document::load_mem_with_options(bytes, opts).map_err(|e| {
         let m = e.to_string();
         if m.to_lowercase().contains("decrypt") || m.to_lowercase().contains("password") {
             format!("encrypted PDF that cannot be opened without a password ({m})")
@@ -51,6 +54,8 @@ pub fn load(bytes: &[u8]) -> Result<PdfDoc, String> {
     }
     let page_ids = doc.get_pages();
     crate::limits::check_pages(page_ids.len()).map_err(|e| e.to_string())?;
+    // What viewers show of the annotations becomes page content, read like the rest.
+    let flattened = annots::flatten(&mut doc);
     let mut pages: Vec<PageScan> = Vec::with_capacity(page_ids.len());
     for &id in page_ids.values() {
         crate::limits::check_time().map_err(|e| e.to_string())?;
@@ -64,7 +69,12 @@ pub fn load(bytes: &[u8]) -> Result<PdfDoc, String> {
     }
     let glyphs: Vec<&[interp::Glyph]> = pages.iter().map(|p| p.glyphs.as_slice()).collect();
     let text = layer::build(&glyphs);
-    Ok(PdfDoc { doc, pages, text })
+    Ok(PdfDoc {
+        doc,
+        pages,
+        text,
+        flattened,
+    })
 }
 
 /// Why a PDF (or one of its pages) cannot be processed with certainty: the categories a
@@ -81,8 +91,6 @@ pub enum Review {
     Unreadable,
     /// A form field holds a value.
     FormField,
-    /// Optional content is switched off.
-    HiddenLayer,
 }
 
 /// One reason a PDF cannot be processed with certainty.
@@ -191,20 +199,6 @@ fn document_problems(doc: &Document) -> Vec<Problem> {
                 stack.extend(kids.iter().map(deref));
             }
         }
-    }
-    if let Ok(oc) = cat.get(b"OCProperties").map(deref)
-        && let Ok(oc) = oc.as_dict()
-        && let Ok(d) = oc.get(b"D").map(deref)
-        && let Ok(d) = d.as_dict()
-        && d.get(b"OFF")
-            .map(deref)
-            .is_ok_and(|o| o.as_array().is_ok_and(|a| !a.is_empty()))
-    {
-        out.push(Problem {
-            page: None,
-            review: Review::HiddenLayer,
-            message: "optional content is switched off (hidden layers may hold text): needs manual review".into(),
-        });
     }
     out
 }
