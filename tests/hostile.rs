@@ -426,6 +426,12 @@ fn limits_send_a_document_to_review_and_the_batch_goes_on() {
     );
 }
 
+// The checks of the `pdf_read` and `image` fuzz targets, compiled here as they are there.
+#[path = "../fuzz/checks/image.rs"]
+mod image_checks;
+#[path = "../fuzz/checks/pdf_read.rs"]
+mod pdf_read_checks;
+
 mod replay {
     //! Every fuzz seed and every crash found by fuzzing (`fuzz/regressions/<target>/`), replayed
     //! with the fuzz targets' own checks.
@@ -436,6 +442,29 @@ mod replay {
     use woo_redact::limits::Limits;
     use woo_redact::rules::RuleSet;
     use woo_redact::source::pdf::cmap::CMap;
+
+    use super::{image_checks, pdf_read_checks};
+
+    /// Runs `check` on every input of `target`, naming the input that fails.
+    fn replay(target: &str, check: impl Fn(&[u8])) {
+        for (p, data) in inputs(target) {
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&data))).is_err() {
+                panic!("{}: the {target} target's checks fail", p.display());
+            }
+        }
+    }
+
+    #[test]
+    fn pdf_read() {
+        replay("pdf_read", pdf_read_checks::check);
+    }
+
+    #[test]
+    fn image() {
+        let doc = image_checks::fixed_doc();
+        assert!(inputs("image").iter().any(|(_, i)| image_checks::build(i).is_some()));
+        replay("image", |i| image_checks::check(&doc, i));
+    }
 
     fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
         let mut out = Vec::new();

@@ -1311,6 +1311,56 @@ fn jbig2_error(e: hayro_jbig2::DecodeError) -> ImageError {
     }
 }
 
+/// Segment types that start with region segment information (ISO 14492 §7.4.1): text,
+/// halftone, generic and refinement regions, intermediate or immediate.
+const JBIG2_REGION_TYPES: [u8; 10] = [6, 7, 22, 23, 36, 38, 39, 40, 42, 43];
+
+/// The first region segment of an embedded JBIG2 stream larger than the page, as (width,
+/// height). The decoder allocates and decodes a region at the size its segment states (up to
+/// 65535 x 65535) whatever the page: 80 bytes made it spend seconds per decode, and half a
+/// gigabyte. Nothing of a region outside the page is shown, so a sane encoder never writes one.
+fn jbig2_oversized_region(data: &[u8], page_width: u32, page_height: u32) -> Option<(u32, u32)> {
+    let be32 = |at: usize| {
+        data.get(at..at.checked_add(4)?)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let mut at = 0usize;
+    // Each segment header is at least 11 bytes, so the loop is bounded by the data.
+    while at < data.len() {
+        let number = be32(at)?;
+        let flags = *data.get(at + 4)?;
+        let kind = flags & 0x3F;
+        let first = *data.get(at + 5)?;
+        let (referred, mut h) = if first >> 5 == 7 {
+            let n = be32(at + 5)? & 0x1FFF_FFFF;
+            (n as usize, at + 9 + (n as usize + 8) / 8)
+        } else {
+            (usize::from(first >> 5), at + 6)
+        };
+        let width = match number {
+            0..=256 => 1,
+            257..=65536 => 2,
+            _ => 4,
+        };
+        h = h.checked_add(referred.checked_mul(width)?)?;
+        h = h.checked_add(if flags & 0x40 != 0 { 4 } else { 1 })?;
+        let length = be32(h)?;
+        let body = h.checked_add(4)?;
+        if JBIG2_REGION_TYPES.contains(&kind) {
+            let (w, ht) = (be32(body)?, be32(body + 4)?);
+            if w > page_width || ht > page_height {
+                return Some((w, ht));
+            }
+        }
+        if length == u32::MAX {
+            // An immediate generic region of unknown length runs to the end of the stream.
+            return None;
+        }
+        at = body.checked_add(length as usize)?;
+    }
+    None
+}
+
 fn decode_jbig2(
     doc: &Document,
     data: &[u8],
@@ -1331,6 +1381,11 @@ fn decode_jbig2(
         }
         None => None,
     };
+    if let Some((w, h)) = jbig2_oversized_region(data, width, height) {
+        return Err(ImageError::Unsupported(format!(
+            "JBIG2 region of {w} x {h} in an image of {width} x {height}"
+        )));
+    }
     let settings = DecodeSettings::default();
     let stride = width.div_ceil(8) as usize;
     guarded("JBIG2", || {
