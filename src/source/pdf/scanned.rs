@@ -52,6 +52,19 @@ pub struct OcrRead {
     pub blank: bool,
 }
 
+impl OcrRead {
+    /// An image that could not be read, and why.
+    fn failed(image: usize, why: String) -> Self {
+        OcrRead {
+            image,
+            words: 0,
+            confidence: 0.0,
+            error: Some(why),
+            blank: false,
+        }
+    }
+}
+
 /// The images of a page that cover much of it (drawn with their own colours, not stencils)
 /// and have too little text over them to be anything but the page's content: scans without a
 /// text layer. Text read by OCR does not count as a text layer here.
@@ -105,13 +118,7 @@ pub fn read_scans(doc: &Document, page: ObjectId, scan: &mut PageScan, ocr: &Ocr
         Ocr::Off => return,
         Ocr::Unavailable(why) => {
             for image in scan_images(scan) {
-                scan.ocr.push(OcrRead {
-                    image,
-                    words: 0,
-                    confidence: 0.0,
-                    error: Some(why.clone()),
-                    blank: false,
-                });
+                scan.ocr.push(OcrRead::failed(image, why.clone()));
             }
             return;
         }
@@ -125,13 +132,7 @@ pub fn read_scans(doc: &Document, page: ObjectId, scan: &mut PageScan, ocr: &Ocr
     let mut line_base = 0u32;
     for image in targets {
         if let Err(e) = crate::limits::check_time() {
-            scan.ocr.push(OcrRead {
-                image,
-                words: 0,
-                confidence: 0.0,
-                error: Some(e.to_string()),
-                blank: false,
-            });
+            scan.ocr.push(OcrRead::failed(image, e.to_string()));
             continue;
         }
         match ocr_image(doc, &scan.images[image], rotate, opts) {
@@ -153,13 +154,7 @@ pub fn read_scans(doc: &Document, page: ObjectId, scan: &mut PageScan, ocr: &Ocr
                 scan.glyphs.extend(glyphs(&words, reading_direction(rotate), line_base));
                 line_base += lines;
             }
-            Err(e) => scan.ocr.push(OcrRead {
-                image,
-                words: 0,
-                confidence: 0.0,
-                error: Some(e.to_string()),
-                blank: false,
-            }),
+            Err(e) => scan.ocr.push(OcrRead::failed(image, e.to_string())),
         }
     }
 }
