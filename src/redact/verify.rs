@@ -56,17 +56,25 @@ pub fn pdf(
     }
     // Read as the detector read the input: numbers OCR read with a letter for a digit as numbers.
     let text = pdf::scanned::text_for_detection(&back);
-    let again = detector.scan_with(&TextLayer::plain(text.clone()), Some(batch));
-    if let Some(f) = again
-        .findings
-        .iter()
-        .find(|f| f.redacted() && !kept_by_decision.contains(&crate::text::fold::fold_str(&text[f.start..f.end])))
-    {
-        return Err(format!(
-            "verification found {} ({}) in the written PDF",
-            f.category.as_str(),
-            f.rule
-        ));
+    // With OCR read again, also as `check` reads the file (the written layer alone): the
+    // re-read words interleave with it on one line and can hide a name the gate then finds.
+    let layer_only = match ocr {
+        pdf::scanned::Ocr::Reread(_) => pdf::load(bytes).ok().map(|p| pdf::scanned::text_for_detection(&p)),
+        _ => None,
+    };
+    for t in std::iter::once(&text).chain(layer_only.as_ref()) {
+        let again = detector.scan_with(&TextLayer::plain(t.clone()), Some(batch));
+        if let Some(f) = again
+            .findings
+            .iter()
+            .find(|f| f.redacted() && !kept_by_decision.contains(&crate::text::fold::fold_str(&t[f.start..f.end])))
+        {
+            return Err(format!(
+                "verification found {} ({}) in the written PDF",
+                f.category.as_str(),
+                f.rule
+            ));
+        }
     }
     let ours = collapse(&fold_keep_case(&text));
     let pages: Vec<u32> = back.doc.get_pages().keys().copied().collect();
