@@ -3,7 +3,7 @@
 false-positives.py OUT_DIR CORPUS"""
 import json, sys, unicodedata
 out, corpus = sys.argv[1], sys.argv[2]
-rep = json.load(open(f"{out}/report.json"))
+rep = json.load(open(f"{out}/werkbestanden/report.json"))
 for d in rep["documents"]:
     if not d["path"].startswith("txt/"):
         continue

@@ -9,8 +9,9 @@ and `must_keep`, each item `{text, category, ...}`).
         --truth /work/shared/corpus-dev/truth \
         [--staff /work/shared/corpus-dev/lists/staff_list.csv] [--json FILE]
 
-For every INPUT_DIR/**/*.pdf the output is OUTPUT_DIR/<same relative path>; if that is
-missing, OUTPUT_DIR/_review/<same relative path> is used and reported separately (a
+For every INPUT_DIR/**/*.pdf the output is OUTPUT_DIR/publicatie/<same relative path> (or
+OUTPUT_DIR/<same relative path> for another tool's folder); if that is missing,
+OUTPUT_DIR/werkbestanden/ter-beoordeling/<same relative path> is used and reported separately (a
 reviewer's copy, not for publication); if both are missing the document counts as not
 processed. Non-PDF files in OUTPUT_DIR (report.json, toelichting, ...) are ignored.
 
@@ -32,7 +33,7 @@ phone numbers among the must-keep items) are compared on their digits only, with
 line or two consecutive lines (the number may wrap).
 
 Exit status: 0 when (b) and (c) are zero for the published outputs, 1 otherwise, 2 on usage
-errors. Leaks in `_review/` copies are reported but do not fail the run.
+errors. Leaks in review copies are reported but do not fail the run.
 
 OCR results are cached per (PDF bytes, dpi, language, tesseract version) under
 $XDG_CACHE_HOME/woo-scan-score (default ~/.cache/woo-scan-score); --no-cache disables this.
@@ -54,7 +55,7 @@ from pathlib import Path
 DIGIT_CATEGORIES = {"phone", "iban", "bsn", "vnummer", "public_phone"}
 DIGIT_MIN = 6
 COMPACT_MIN = 8
-REVIEW_DIR = "_review"
+REVIEW_DIR = "ter-beoordeling"
 LABEL_RE = re.compile(r"(?<![0-9])5\s*[.,]\s*1\s*[.,]\s*([12])\s*([a-z])(?![a-z])", re.I)
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"), "-")
@@ -345,8 +346,11 @@ def main(argv=None):
     jobs = []  # (rel, input, output or None, group)
     for inp in inputs:
         rel = inp.relative_to(a.input_dir)
-        out = a.output_dir / rel
-        rev = a.output_dir / REVIEW_DIR / rel
+        # woo-redact's --out: the publication set and, apart, the reviewer's copies; another
+        # tool's folder holds the outputs directly.
+        pub = a.output_dir / "publicatie"
+        out = (pub if pub.is_dir() else a.output_dir) / rel
+        rev = a.output_dir / "werkbestanden" / REVIEW_DIR / rel
         if out.is_file():
             jobs.append((rel, inp, out, "published"))
         elif rev.is_file():
@@ -375,7 +379,7 @@ def main(argv=None):
         d["pages_in"], d["pages_out"] = len(texts[inp]), len(texts[out])
         groups[group].append(d)
 
-    print_report({"published outputs": groups["published"], "_review copies": groups["review"]}, missing)
+    print_report({"published outputs": groups["published"], "review copies": groups["review"]}, missing)
     pub = summarize(groups["published"])
     result = {
         "input_dir": str(a.input_dir), "output_dir": str(a.output_dir),

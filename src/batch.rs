@@ -90,6 +90,38 @@ fn rel_string(p: &Path) -> String {
         .join("/")
 }
 
+/// Every file under `dir` by the relative path a report gives it ([`DocRef::rel`]), with its
+/// relative path as named on disk: the way back from a report to a file whose name is not
+/// UTF-8.
+pub fn files_by_rel(dir: &Path) -> Result<std::collections::HashMap<String, PathBuf>> {
+    let mut out = std::collections::HashMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let rd = std::fs::read_dir(&d).map_err(|e| Error::Io {
+            path: d.clone(),
+            source: e,
+        })?;
+        for entry in rd {
+            let entry = entry.map_err(|e| Error::Io {
+                path: d.clone(),
+                source: e,
+            })?;
+            let p = entry.path();
+            let ft = entry.file_type().map_err(|e| Error::Io {
+                path: p.clone(),
+                source: e,
+            })?;
+            if ft.is_dir() {
+                stack.push(p);
+            } else if ft.is_file() {
+                let rel = p.strip_prefix(dir).unwrap_or(&p).to_path_buf();
+                out.insert(rel_string(&rel), rel);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// A file name as text; bytes that are not UTF-8 (a Latin-1 name from an old archive) are
 /// escaped, not replaced, so distinct names stay distinct.
 fn name_string(n: &std::ffi::OsStr) -> String {
@@ -328,8 +360,8 @@ fn load_bytes(kind: DocKind, bytes: Vec<u8>, ocr: &Ocr) -> std::result::Result<L
 
 /// Options of a redaction run.
 pub struct RedactOptions<'a> {
-    /// Output folder.
-    pub out: &'a Path,
+    /// Where the publication set and the working files go.
+    pub out: &'a crate::layout::OutLayout,
     /// Called once per finished document (progress).
     pub progress: &'a (dyn Fn() + Sync),
     /// Batch-wide names from a `names` pass. When set they replace the names this run would
@@ -626,10 +658,11 @@ fn redact_one(
     let (mut entry, output) = process(&doc.rel, doc.kind, bytes, scan, detector, batch, opts);
     let (path, bytes) = match output {
         Output::None => return entry,
-        Output::Publish(b) => (opts.out.join(&doc.out_rel), b),
+        Output::Publish(b) => (opts.out.publication().join(&doc.out_rel), b),
         Output::Review(b) => {
-            entry.review_copy = Some(format!("{REVIEW_DIR}/{}", doc.rel));
-            (opts.out.join(REVIEW_DIR).join(&doc.out_rel), b)
+            // Relative to the working folder, where the report that names it lies.
+            entry.review_copy = Some(format!("{}/{}", crate::layout::REVIEW, doc.rel));
+            (opts.out.review().join(&doc.out_rel), b)
         }
     };
     // Checked last: a document finished after the interrupt is dropped, not half-written.
@@ -668,8 +701,9 @@ pub fn redact_bytes(
         }
     }
     batch.index();
+    let nowhere = crate::layout::OutLayout::new(Path::new(""));
     let opts = RedactOptions {
-        out: Path::new(""),
+        out: &nowhere,
         progress: &|| {},
         justification: None,
         decisions: None,
@@ -687,15 +721,11 @@ pub fn redact_bytes(
     }
 }
 
-/// Folder under `--out` for the best-effort copies of documents that need review: they help the
-/// reviewer, and are never part of the publication.
-pub const REVIEW_DIR: &str = "_review";
-
 /// What processing one document gives to write.
 enum Output {
     /// Verified: published at its path under `--out`.
     Publish(Vec<u8>),
-    /// Not verified or not complete: a best-effort copy for the reviewer, under [`REVIEW_DIR`].
+    /// Not verified or not complete: a best-effort copy for the reviewer, under [`crate::layout::REVIEW`].
     Review(Vec<u8>),
     /// Nothing.
     None,

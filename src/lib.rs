@@ -24,6 +24,7 @@ pub mod detect;
 pub mod error;
 pub mod interrupt;
 pub mod justify;
+pub mod layout;
 pub mod limits;
 pub mod people;
 pub mod publish;

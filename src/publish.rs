@@ -4,6 +4,7 @@
 
 use crate::batch::{DocStatus, write_atomic};
 use crate::error::{Error, Result};
+use crate::layout::{self, OutLayout};
 use crate::report::json::{DocEntry, Report, Totals};
 use crate::rules::grounds::GroundTable;
 use rayon::prelude::*;
@@ -104,8 +105,10 @@ pub struct Spill {
 }
 
 impl Spill {
-    /// A new spill file in `dir` (the out folder: same disk, and cleaned up with it).
-    pub fn create(dir: &Path) -> Result<Self> {
+    /// A new spill file in the working folder of `out` (same disk, and cleaned up with it).
+    pub fn create(out: &OutLayout) -> Result<Self> {
+        let dir = out.work();
+        std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
         let path = dir.join(format!(".woo-redact-entries-{}.jsonl", std::process::id()));
         crate::interrupt::track(&path);
         let f = std::fs::File::create(&path).map_err(|e| io_error(&path, e))?;
@@ -156,7 +159,7 @@ fn add_to_totals(t: &mut Totals, d: &DocEntry) {
 /// Writes `report.json` and the package of a finished run from its spilled entries; returns
 /// the totals. `stale` are the reviewer decisions no document used.
 pub fn write_spilled(
-    out: &Path,
+    out: &OutLayout,
     mut spill: Spill,
     stale: Vec<String>,
     grounds: &GroundTable,
@@ -179,7 +182,7 @@ pub fn write_spilled(
 
 /// Writes `report.json` and the package of a report held in memory (`merge`); returns the
 /// totals.
-pub fn write(out: &Path, rep: Report, grounds: &GroundTable, opts: &PackageOptions) -> Result<Totals> {
+pub fn write(out: &OutLayout, rep: Report, grounds: &GroundTable, opts: &PackageOptions) -> Result<Totals> {
     write_stream(
         out,
         rep.totals,
@@ -194,7 +197,7 @@ pub fn write(out: &Path, rep: Report, grounds: &GroundTable, opts: &PackageOptio
 /// `redactielog.csv` and gathers the section-5 text; then `toelichting.md`, `.html` and, if
 /// asked, `inventaris.xlsx`. Each document gets its own section-5 block in the report.
 fn write_stream(
-    out: &Path,
+    out: &OutLayout,
     totals: Totals,
     stale: Vec<String>,
     docs: impl Iterator<Item = Result<Pending>>,
@@ -204,9 +207,15 @@ fn write_stream(
     let mut frame = crate::report::json::build(Vec::new());
     frame.totals = totals;
     frame.stale_decisions = stale;
-    let mut report = AtomicFile::create(&out.join("report.json"))?;
-    let inv = AtomicFile::create(&out.join("inventaris.csv"))?;
-    let log = AtomicFile::create(&out.join("redactielog.csv"))?;
+    let (publication, work) = (out.publication(), out.work());
+    for d in [&publication, &work] {
+        std::fs::create_dir_all(d).map_err(|e| io_error(d, e))?;
+    }
+    let inv_path = publication.join(layout::INVENTORY);
+    let report_path = work.join(layout::REPORT);
+    let mut report = AtomicFile::create(&report_path)?;
+    let inv = AtomicFile::create(&inv_path)?;
+    let log = AtomicFile::create(&work.join(layout::LOG))?;
     let mut rows = crate::justify::PackageRows::new(inv, log, &opts.document_prefix, &opts.decision_name);
     let mut section = crate::justify::Section5::default();
     let annotate = |mut d: DocEntry| {
@@ -217,29 +226,27 @@ fn write_stream(
     };
     write_report(&mut report, &frame, docs, annotate, |d| {
         section.add(d);
-        rows.add(d, grounds)
-            .map_err(|e| io_error(&out.join("inventaris.csv"), e.into()))
+        rows.add(d, grounds).map_err(|e| io_error(&inv_path, e.into()))
     })
     .map_err(|e| match e {
-        ReportError::Io(e) => io_error(&out.join("report.json"), e),
+        ReportError::Io(e) => io_error(&report_path, e),
         ReportError::Doc(e) => e,
     })?;
     report.commit()?;
-    let (inv, log) = rows.finish().map_err(|e| io_error(&out.join("inventaris.csv"), e))?;
+    let (inv, log) = rows.finish().map_err(|e| io_error(&inv_path, e))?;
     inv.commit()?;
     log.commit()?;
     let md = section.render(grounds);
-    write_atomic(&out.join("toelichting.md"), md.as_bytes())?;
+    write_atomic(&publication.join(layout::JUSTIFICATION_MD), md.as_bytes())?;
     write_atomic(
-        &out.join("toelichting.html"),
+        &publication.join(layout::JUSTIFICATION_HTML),
         crate::justify::toelichting_html(&md).as_bytes(),
     )?;
     if opts.xlsx {
-        let csv_path = out.join("inventaris.csv");
-        let csv = std::fs::read(&csv_path).map_err(|e| io_error(&csv_path, e))?;
-        let xlsx = crate::justify::inventory_xlsx(&csv)
-            .map_err(|e| io_error(&out.join("inventaris.xlsx"), std::io::Error::other(e)))?;
-        write_atomic(&out.join("inventaris.xlsx"), &xlsx)?;
+        let csv = std::fs::read(&inv_path).map_err(|e| io_error(&inv_path, e))?;
+        let xlsx_path = publication.join(layout::INVENTORY_XLSX);
+        let xlsx = crate::justify::inventory_xlsx(&csv).map_err(|e| io_error(&xlsx_path, std::io::Error::other(e)))?;
+        write_atomic(&xlsx_path, &xlsx)?;
     }
     Ok(frame.totals)
 }
@@ -397,15 +404,16 @@ mod tests {
             decision_name: "Besluit".into(),
             xlsx: true,
         };
-        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let mut spill = Spill::create(a.path()).unwrap();
+        let (ta, tb) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (a, b) = (OutLayout::new(ta.path()), OutLayout::new(tb.path()));
+        let mut spill = Spill::create(&a).unwrap();
         for d in &report(5).documents {
             spill.push(d).unwrap();
         }
         let mut rep = report(5);
         rep.stale_decisions = vec!["keep abc".into()];
-        let t1 = write_spilled(a.path(), spill, rep.stale_decisions.clone(), &grounds, &opts).unwrap();
-        let t2 = write(b.path(), rep, &grounds, &opts).unwrap();
+        let t1 = write_spilled(&a, spill, rep.stale_decisions.clone(), &grounds, &opts).unwrap();
+        let t2 = write(&b, rep, &grounds, &opts).unwrap();
         assert_eq!(format!("{t1:?}"), format!("{t2:?}"));
         let files = |d: &Path| {
             let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(d)
@@ -421,21 +429,22 @@ mod tests {
             v.sort();
             v
         };
-        let (fa, fb) = (files(a.path()), files(b.path()));
-        let names: Vec<&str> = fa.iter().map(|(n, _)| n.as_str()).collect();
+        let names = |f: &[(String, Vec<u8>)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        let (pa, pb) = (files(&a.publication()), files(&b.publication()));
         assert_eq!(
-            names,
+            names(&pa),
             [
                 "inventaris.csv",
                 "inventaris.xlsx",
-                "redactielog.csv",
-                "report.json",
                 "toelichting.html",
                 "toelichting.md"
             ]
         );
-        assert!(fa == fb);
-        let report = String::from_utf8(fa[3].1.clone()).unwrap();
+        let (wa, wb) = (files(&a.work()), files(&b.work()));
+        // The spill file is gone: only the report and the log are left.
+        assert_eq!(names(&wa), ["redactielog.csv", "report.json"]);
+        assert!(pa == pb && wa == wb);
+        let report = String::from_utf8(wa[1].1.clone()).unwrap();
         assert!(report.contains("\"section5\"") && report.contains("keep abc"));
     }
 }

@@ -10,13 +10,14 @@
 use crate::batch::{DocRef, DocStatus, write_atomic};
 use crate::detect::BatchNames;
 use crate::error::{Error, Result};
+use crate::layout::OutLayout;
 use crate::publish::PackageOptions;
 use crate::report::json::{DocEntry, Report};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-/// The file a shard writes beside its report.
-pub const SHARD_FILE: &str = "shard.json";
+/// The file a shard writes beside its report (in the working folder).
+pub const SHARD_FILE: &str = crate::layout::SHARD;
 
 /// First line of a names file.
 const NAMES_MAGIC: &str = "# woo-redact names 1";
@@ -228,7 +229,7 @@ pub struct Merged {
     pub report: Report,
     /// The package settings the shards agreed on.
     pub package: PackageOptions,
-    /// For each written document: the shard folder it is in.
+    /// For each written document: the shard's publication folder it is in.
     pub files: Vec<(PathBuf, String)>,
 }
 
@@ -248,7 +249,7 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
 pub fn read_shards(dirs: &[PathBuf]) -> Result<Merged> {
     let mut infos: Vec<(ShardInfo, &PathBuf)> = Vec::new();
     for d in dirs {
-        let p = d.join(SHARD_FILE);
+        let p = OutLayout::new(d).work().join(SHARD_FILE);
         if !p.is_file() {
             return Err(Error::Usage(format!(
                 "{} has no {SHARD_FILE}: not the --out folder of a `redact --shard` run (or the shard did not finish)",
@@ -317,7 +318,7 @@ pub fn read_shards(dirs: &[PathBuf]) -> Result<Merged> {
     let mut documents: Vec<(DocEntry, &PathBuf)> = Vec::new();
     let mut stale: Option<Vec<String>> = None;
     for (info, d) in &infos {
-        let rep: ShardReport = read_json(&d.join("report.json"))?;
+        let rep: ShardReport = read_json(&OutLayout::new(d).report())?;
         if rep.documents.len() != info.documents {
             return Err(Error::Usage(format!(
                 "{}: report.json has {} documents, shard.json says {}",
@@ -355,7 +356,7 @@ pub fn read_shards(dirs: &[PathBuf]) -> Result<Merged> {
     let files = documents
         .iter()
         .filter(|(e, _)| matches!(e.status, DocStatus::Redacted | DocStatus::Clean))
-        .map(|(e, d)| ((*d).clone(), e.path.clone()))
+        .map(|(e, d)| (OutLayout::new(d).publication(), e.path.clone()))
         .collect();
     let mut report = crate::report::json::build(documents.into_iter().map(|(e, _)| e).collect());
     report.stale_decisions = stale.unwrap_or_default();
@@ -385,11 +386,25 @@ pub fn check_grounds(report: &Report, grounds: &crate::rules::grounds::GroundTab
     Ok(())
 }
 
-/// Puts each written document of a shard folder under `out` (renamed when `moving` and on the
-/// same file system, else copied), atomically.
-pub fn place_file(shard_dir: &Path, rel: &str, out: &Path, moving: bool) -> Result<()> {
-    let from = shard_dir.join(rel);
-    let to = out.join(rel);
+/// Puts each written document of a shard's publication folder under `out` (renamed when
+/// `moving` and on the same file system, else copied), atomically. `files` maps the report's
+/// relative paths to the files as they are named on disk ([`crate::batch::files_by_rel`]), so a
+/// name that is not UTF-8 is found by its bytes, not by the escaped form the report shows.
+pub fn place_file(
+    files: &std::collections::HashMap<String, PathBuf>,
+    shard_dir: &Path,
+    rel: &str,
+    out: &Path,
+    moving: bool,
+) -> Result<()> {
+    let Some(rel_path) = files.get(rel) else {
+        return Err(Error::Usage(format!(
+            "{}: report.json names `{rel}`, which is not in the shard's folder",
+            shard_dir.display()
+        )));
+    };
+    let from = shard_dir.join(rel_path);
+    let to = out.join(rel_path);
     if moving {
         if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::Io {

@@ -97,8 +97,8 @@ fn redacted_output_passes_and_originals_fail_naming_each_document() {
         .args(["--staff", root().join("fixtures/lists/staff.csv").to_str().unwrap()])
         .assert()
         .code(0);
-    let report: Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
-    let (code, v) = json(&[out.to_str().unwrap()]);
+    let report: Value = serde_json::from_slice(&std::fs::read(out.join("werkbestanden/report.json")).unwrap()).unwrap();
+    let (code, v) = json(&[out.join("publicatie").to_str().unwrap()]);
     assert_eq!(code, 0, "redacted output passes: {v:#}");
     assert_eq!(v["exit_code"], 0);
     // Originals: every document that redact had to change is named as failing.
@@ -310,20 +310,20 @@ fn inventory_must_match_the_folder_and_the_labels() {
         .args(["redact", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"])
         .assert()
         .code(0);
-    let (code, v) = json(&[out.to_str().unwrap()]);
+    let (code, v) = json(&[out.join("publicatie").to_str().unwrap()]);
     assert_eq!(code, 0, "{v:#}");
-    let inv = std::fs::read_to_string(out.join("inventaris.csv")).unwrap();
+    let inv = std::fs::read_to_string(out.join("publicatie/inventaris.csv")).unwrap();
     let docs: Vec<String> = crate::util::snapshot(&input).into_iter().map(|(r, _)| r).collect();
     // A document removed from the folder, another added, and a row's grounds changed.
-    std::fs::remove_file(out.join(&docs[0])).unwrap();
-    write(&out, "extra.txt", b"Niets bijzonders.\n");
+    std::fs::remove_file(out.join("publicatie").join(&docs[0])).unwrap();
+    write(&out.join("publicatie"), "extra.txt", b"Niets bijzonders.\n");
     let line = inv.lines().find(|l| l.contains(&docs[1])).unwrap();
     std::fs::write(
-        out.join("inventaris.csv"),
+        out.join("publicatie/inventaris.csv"),
         inv.replace(line, &line.replacen("5.1.2e", "5.1.2i", 1)),
     )
     .unwrap();
-    let (code, v) = json(&[out.to_str().unwrap()]);
+    let (code, v) = json(&[out.join("publicatie").to_str().unwrap()]);
     assert_eq!(code, 1);
     let kinds = kinds_by_doc(&v);
     let inventory = &kinds["inventaris.csv"];
@@ -421,7 +421,7 @@ fn redacting_the_bad_publications_makes_them_pass() {
         .args(["redact", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"])
         .assert()
         .code(0);
-    let report: Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let report: Value = serde_json::from_slice(&std::fs::read(out.join("werkbestanden/report.json")).unwrap()).unwrap();
     for d in report["documents"].as_array().unwrap() {
         let status = d["status"].as_str().unwrap();
         assert!(status == "redacted" || status == "clean", "{}: {status}", d["path"]);
@@ -433,8 +433,8 @@ fn redacting_the_bad_publications_makes_them_pass() {
         }
     }
     // The inputs already carry labels the new inventory cannot know of.
-    std::fs::remove_file(out.join("inventaris.csv")).unwrap();
-    let (code, v) = json(&[out.to_str().unwrap()]);
+    std::fs::remove_file(out.join("publicatie/inventaris.csv")).unwrap();
+    let (code, v) = json(&[out.join("publicatie").to_str().unwrap()]);
     assert_eq!(code, 0, "{v:#}");
 }
 

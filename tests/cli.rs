@@ -22,7 +22,7 @@ fn example_is_redacted_and_must_keep_items_stay() {
     let d = tmp();
     let out = d.path().join("out");
     cmd().args(example_args(&out)).assert().code(0);
-    let memo = std::fs::read_to_string(out.join("beslisnota-motie.txt")).unwrap();
+    let memo = std::fs::read_to_string(out.join("publicatie").join("beslisnota-motie.txt")).unwrap();
     for gone in [
         "Reinier",
         "Wolterbeek",
@@ -60,11 +60,11 @@ fn example_is_redacted_and_must_keep_items_stay() {
     ] {
         assert!(memo.contains(kept), "{kept:?} lost");
     }
-    let mail = std::fs::read_to_string(out.join("email-overleg.md")).unwrap();
+    let mail = std::fs::read_to_string(out.join("publicatie").join("email-overleg.md")).unwrap();
     assert!(
         mail.contains("het lid Sneller (D66)") && mail.contains("woo@minbzk.nl") && !mail.contains("Sanne Verhoef")
     );
-    let letter = std::fs::read_to_string(out.join("brief-verzoeker.txt")).unwrap();
+    let letter = std::fs::read_to_string(out.join("publicatie").join("brief-verzoeker.txt")).unwrap();
     assert!(
         !letter.contains("Brouwer") && !letter.contains("Wolterbeek") && letter.contains("namens deze,\n\n[5.1.2e]")
     );
@@ -87,8 +87,8 @@ fn without_lists_the_same_people_are_found() {
         .code(0);
     for name in ["beslisnota-motie.txt", "email-overleg.md", "brief-verzoeker.txt"] {
         assert_eq!(
-            std::fs::read_to_string(a.join(name)).unwrap(),
-            std::fs::read_to_string(b.join(name)).unwrap(),
+            std::fs::read_to_string(a.join("publicatie").join(name)).unwrap(),
+            std::fs::read_to_string(b.join("publicatie").join(name)).unwrap(),
             "{name}"
         );
     }
@@ -99,7 +99,7 @@ fn report_is_masked_and_complete() {
     let d = tmp();
     let out = d.path().join("out");
     cmd().args(example_args(&out)).assert().code(0);
-    let raw = std::fs::read_to_string(out.join("report.json")).unwrap();
+    let raw = std::fs::read_to_string(out.join("werkbestanden/report.json")).unwrap();
     for clear in [
         "Wolterbeek",
         "Reinier",
@@ -195,11 +195,16 @@ fn bad_files_are_reported_and_the_batch_goes_on() {
         .stderr(predicate::str::contains("binair.txt: failed: binary file"))
         .stderr(predicate::str::contains("latin1.txt: failed: not valid UTF-8"));
     assert_eq!(
-        std::fs::read_to_string(out.join("goed.txt")).unwrap(),
+        std::fs::read_to_string(out.join("publicatie").join("goed.txt")).unwrap(),
         "Contactpersoon: [5.1.2e]\n"
     );
-    assert!(!out.join("binair.txt").exists() && !out.join("latin1.txt").exists() && !out.join("kapot.txt").exists());
-    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert!(
+        !out.join("publicatie").join("binair.txt").exists()
+            && !out.join("publicatie").join("latin1.txt").exists()
+            && !out.join("publicatie").join("kapot.txt").exists()
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("werkbestanden/report.json")).unwrap()).unwrap();
     assert_eq!(v["totals"]["status"]["failed"], if cfg!(unix) { 3 } else { 2 });
 }
 
@@ -308,7 +313,7 @@ fn config_beside_inputs_extends_defaults() {
         .assert()
         .code(0);
     assert_eq!(
-        std::fs::read_to_string(out.join("a.txt")).unwrap(),
+        std::fs::read_to_string(out.join("publicatie").join("a.txt")).unwrap(),
         "Zie [5.1.2i] en V-nummer [5.1.2e].\n"
     );
     assert!(!out.join("woo-redact.toml").exists(), "config is not a document");
@@ -326,7 +331,7 @@ fn broken_pdf_fails_closed_and_the_batch_goes_on() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("scan.pdf: needs-review"));
-    assert!(out.join("a.txt").exists() && !out.join("scan.pdf").exists());
+    assert!(out.join("publicatie").join("a.txt").exists() && !out.join("publicatie").join("scan.pdf").exists());
     cmd()
         .args([
             "redact",
@@ -369,7 +374,8 @@ fn reviewer_decisions_keep_redact_and_report_stale_entries() {
         .args(["redact", input.to_str().unwrap(), "--out", out1.to_str().unwrap(), "-q"])
         .assert()
         .code(0);
-    let rep: serde_json::Value = serde_json::from_slice(&std::fs::read(out1.join("report.json")).unwrap()).unwrap();
+    let rep: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out1.join("werkbestanden/report.json")).unwrap()).unwrap();
     let f = rep["documents"][0]["findings"]
         .as_array()
         .unwrap()
@@ -403,12 +409,13 @@ fn reviewer_decisions_keep_redact_and_report_stale_entries() {
         .stderr(predicate::str::contains(
             "stale decision (matches nothing): redact \"bestaat niet\"",
         ));
-    let text = std::fs::read_to_string(out2.join("memo.txt")).unwrap();
+    let text = std::fs::read_to_string(out2.join("publicatie").join("memo.txt")).unwrap();
     assert_eq!(
         text,
         "Contactpersoon: [5.1.2e]\nHet [5.1.2i] loopt. Overleg met mevrouw A. Oudekerk.\n"
     );
-    let rep: serde_json::Value = serde_json::from_slice(&std::fs::read(out2.join("report.json")).unwrap()).unwrap();
+    let rep: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out2.join("werkbestanden/report.json")).unwrap()).unwrap();
     let kept = rep["documents"][0]["kept"].as_array().unwrap();
     assert!(
         kept.iter()

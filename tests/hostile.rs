@@ -83,7 +83,8 @@ fn redact(input: &Path, out: &Path, extra: &[&str]) -> Output {
 }
 
 fn report(out: &Path) -> BTreeMap<String, (String, Option<String>)> {
-    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let r: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("werkbestanden/report.json")).unwrap()).unwrap();
     documents(&r)
 }
 
@@ -105,13 +106,8 @@ fn documents(r: &serde_json::Value) -> BTreeMap<String, (String, Option<String>)
         .collect()
 }
 
-const PACKAGE: [&str; 5] = [
-    "report.json",
-    "toelichting.md",
-    "toelichting.html",
-    "inventaris.csv",
-    "redactielog.csv",
-];
+/// The publication set's files besides the documents.
+const PACKAGE: [&str; 3] = ["toelichting.md", "toelichting.html", "inventaris.csv"];
 
 fn is_root() -> bool {
     Command::new("id")
@@ -161,7 +157,9 @@ fn suite_every_file_has_its_expected_outcome() {
         "every file in the report, no other: {:?}",
         rep.keys()
     );
-    let written = tree(&out);
+    // The publication set and, apart, the review copies.
+    let written = tree(&out.join("publicatie"));
+    let review = tree(&out.join("werkbestanden/ter-beoordeling"));
     for c in &cases {
         let (status, reason) = rep
             .get(&c.file)
@@ -198,16 +196,12 @@ fn suite_every_file_has_its_expected_outcome() {
         .map(|c| c.file.as_str())
         .chain(PACKAGE)
         .collect();
-    // Best-effort copies of documents that need review go under _review/, never beside the
-    // publication; each belongs to a needs-review document.
-    let mut got: Vec<&str> = written
-        .keys()
-        .map(String::as_str)
-        .filter(|p| !p.starts_with("_review/"))
-        .collect();
-    for p in written.keys().filter_map(|p| p.strip_prefix("_review/")) {
+    // Best-effort copies of documents that need review go under werkbestanden/, never beside
+    // the publication; each belongs to a needs-review document.
+    let mut got: Vec<&str> = written.keys().map(String::as_str).collect();
+    for p in review.keys() {
         assert!(
-            cases.iter().any(|c| c.file == p && c.status == "needs-review"),
+            cases.iter().any(|c| &c.file == p && c.status == "needs-review"),
             "{p}: review copy of a document that does not need review"
         );
     }
@@ -239,7 +233,7 @@ fn outputs_identical_across_runs_and_thread_counts_with_hostile_inputs() {
             tree(&out)
         })
         .collect();
-    assert!(runs[0].contains_key("goed/memo.pdf"));
+    assert!(runs[0].contains_key("publicatie/goed/memo.pdf"));
     assert!(runs[0] == runs[1], "-j1 and -j2 differ");
     assert!(runs[1] == runs[2], "two -j2 runs differ");
     assert_eq!(tree(&input), before, "inputs modified");
@@ -292,7 +286,7 @@ fn full_disk_mid_batch_fails_that_document_only() {
         "{}",
         lines[0]
     );
-    let written = tree(&out);
+    let written = tree(&out.join("publicatie"));
     assert!(!written.contains_key("b-groot.txt"), "partial output");
     assert!(
         written.contains_key("a-klein.txt") && written.contains_key("c-klein.txt"),
@@ -346,7 +340,7 @@ fn interrupted_runs_leave_only_complete_files() {
     // SIGTERM once the first document is written: mid-batch.
     let out = d.path().join("term");
     let has_pdf = |o: &Path| {
-        std::fs::read_dir(o)
+        std::fs::read_dir(o.join("publicatie"))
             .is_ok_and(|mut r| r.any(|e| e.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "pdf"))))
     };
     let (code, stderr) = interrupted_run(&input, &out, "-TERM", has_pdf);
@@ -354,7 +348,10 @@ fn interrupted_runs_leave_only_complete_files() {
     assert!(stderr.contains("interrupted (signal 15)"), "{stderr}");
     let got = tree(&out);
     no_temp_files(&out);
-    assert!(!got.contains_key("report.json"), "no report after an interrupt");
+    assert!(
+        !got.contains_key("werkbestanden/report.json"),
+        "no report after an interrupt"
+    );
     assert!(
         !got.is_empty() && got.len() < n,
         "interrupted mid-batch: {} of {n} written",

@@ -114,7 +114,7 @@ fn names_propagate_across_the_batch() {
         .assert()
         .code(0);
     assert_eq!(
-        std::fs::read_to_string(out.join("b-notitie.txt")).unwrap(),
+        std::fs::read_to_string(out.join("publicatie").join("b-notitie.txt")).unwrap(),
         "[5.1.2e] meldt dat [5.1.2e] akkoord is. Het kamp is vol.\n"
     );
 }

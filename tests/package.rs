@@ -36,16 +36,17 @@ fn toelichting_matches_the_reviewed_golden_file() {
     let d = tmp();
     let out = d.path().join("out");
     run_example(&out);
-    let got = std::fs::read_to_string(out.join("toelichting.md")).unwrap();
+    let got = std::fs::read_to_string(out.join("publicatie/toelichting.md")).unwrap();
     let want = std::fs::read_to_string(root().join("tests/golden/toelichting-example.md")).unwrap();
     assert_eq!(
         got, want,
         "toelichting.md changed: review it and update tests/golden/toelichting-example.md"
     );
-    let html = std::fs::read_to_string(out.join("toelichting.html")).unwrap();
+    let html = std::fs::read_to_string(out.join("publicatie/toelichting.html")).unwrap();
     assert!(html.contains("<h3>5.1.2e – Eerbiediging van de persoonlijke levenssfeer</h3>") && !html.contains("http"));
     // The per-document block sits in report.json.
-    let rep: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let rep: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("werkbestanden/report.json")).unwrap()).unwrap();
     let memo = rep["documents"]
         .as_array()
         .unwrap()
@@ -74,7 +75,7 @@ fn inventory_has_one_row_per_input_with_the_grounds_of_its_labels() {
         .args(["redact", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"])
         .assert()
         .code(2);
-    let inv = rows(&out.join("inventaris.csv"));
+    let inv = rows(&out.join("publicatie/inventaris.csv"));
     assert_eq!(inv.len(), 5);
     let mut numbers = BTreeSet::new();
     for r in &inv {
@@ -92,7 +93,7 @@ fn inventory_has_one_row_per_input_with_the_grounds_of_its_labels() {
             _ => {
                 assert_eq!(assessment, "deels openbaar");
                 // The grounds column equals the labels in the redacted document.
-                let text = std::fs::read_to_string(out.join(name)).unwrap();
+                let text = std::fs::read_to_string(out.join("publicatie").join(name)).unwrap();
                 let labels: BTreeSet<String> = ["5.1.1e", "5.1.2e"]
                     .iter()
                     .filter(|g| text.contains(&format!("[{g}]")))
@@ -115,17 +116,18 @@ fn inventory_has_one_row_per_input_with_the_grounds_of_its_labels() {
         ])
         .assert()
         .code(0);
-    let solo = rows(&out2.join("inventaris.csv"));
+    let solo = rows(&out2.join("publicatie/inventaris.csv"));
     assert_eq!(&solo[0][1], &inv.iter().find(|r| &r[2] == "schoon.txt").unwrap()[1]);
     // One log row per redaction, no text of the redaction itself.
-    let rep: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let rep: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("werkbestanden/report.json")).unwrap()).unwrap();
     let total: u64 = rep["totals"]["grounds"]
         .as_object()
         .unwrap()
         .values()
         .map(|v| v.as_u64().unwrap())
         .sum();
-    let log = std::fs::read_to_string(out.join("redactielog.csv")).unwrap();
+    let log = std::fs::read_to_string(out.join("werkbestanden/redactielog.csv")).unwrap();
     assert_eq!(log.lines().count() as u64, total + 1);
     assert!(!log.contains("Wolterbeek") && !log.contains("111222333"));
 }
@@ -151,7 +153,7 @@ fn justification_page_closes_each_redacted_document_and_xlsx_is_deterministic() 
     let (a, b) = (d.path().join("a"), d.path().join("b"));
     run(&a);
     run(&b);
-    let memo = std::fs::read_to_string(a.join("memo.txt")).unwrap();
+    let memo = std::fs::read_to_string(a.join("publicatie").join("memo.txt")).unwrap();
     assert!(
         memo.starts_with(
             "Contactpersoon: [5.1.2e]\nT [5.1.2e]\n\n## 5. Informatie die niet openbaar gemaakt kan worden"
@@ -159,14 +161,17 @@ fn justification_page_closes_each_redacted_document_and_xlsx_is_deterministic() 
         "{memo}"
     );
     assert_eq!(
-        std::fs::read_to_string(a.join("schoon.txt")).unwrap(),
+        std::fs::read_to_string(a.join("publicatie").join("schoon.txt")).unwrap(),
         "Niets persoonlijks.\n"
     );
     let before = lopdf::Document::load(input.join("mail.pdf")).unwrap().get_pages().len();
-    let after = lopdf::Document::load(a.join("mail.pdf")).unwrap().get_pages().len();
+    let after = lopdf::Document::load(a.join("publicatie").join("mail.pdf"))
+        .unwrap()
+        .get_pages()
+        .len();
     assert!(after > before, "no justification page added");
     if let Ok(o) = std::process::Command::new("pdftotext")
-        .arg(a.join("mail.pdf"))
+        .arg(a.join("publicatie").join("mail.pdf"))
         .arg("-")
         .output()
     {
@@ -176,11 +181,11 @@ fn justification_page_closes_each_redacted_document_and_xlsx_is_deterministic() 
             "{t}"
         );
     }
-    let xlsx = std::fs::read(a.join("inventaris.xlsx")).unwrap();
+    let xlsx = std::fs::read(a.join("publicatie/inventaris.xlsx")).unwrap();
     assert!(xlsx.starts_with(b"PK"));
     assert_eq!(
         xlsx,
-        std::fs::read(b.join("inventaris.xlsx")).unwrap(),
+        std::fs::read(b.join("publicatie/inventaris.xlsx")).unwrap(),
         "xlsx differs between runs"
     );
     assert_eq!(

@@ -96,7 +96,7 @@ fn redacted_pdfs_from_every_producer_hold_no_personal_data() {
         toml::from_str(&std::fs::read_to_string(root().join("fixtures/pdf/expect.toml")).unwrap()).unwrap();
     for f in fixtures() {
         let rel = f.strip_prefix(root().join("fixtures/pdf")).unwrap();
-        let red = out.join(rel);
+        let red = out.join("publicatie").join(rel);
         let bytes = std::fs::read(&red).unwrap_or_else(|_| panic!("{} not written", rel.display()));
         // Structure: fresh save, no document-level text.
         let doc = lopdf::Document::load_mem(&bytes).unwrap();
@@ -194,7 +194,7 @@ fn surviving_words_do_not_move() {
     redact_fixtures(&out);
     for f in fixtures() {
         let rel = f.strip_prefix(root().join("fixtures/pdf")).unwrap();
-        let (Some(before), Some(after)) = (word_boxes(&f), word_boxes(&out.join(rel))) else {
+        let (Some(before), Some(after)) = (word_boxes(&f), word_boxes(&out.join("publicatie").join(rel))) else {
             continue;
         };
         let mut moved = Vec::new();
@@ -252,7 +252,11 @@ fn encrypted_and_scanned_pdfs_fail_closed() {
     if encrypted {
         assert!(stderr.contains("versleuteld.pdf: needs-review: encrypted"), "{stderr}");
     }
-    assert!(out.join("ok.txt").exists() && !out.join("scan.pdf").exists() && !out.join("versleuteld.pdf").exists());
+    assert!(
+        out.join("publicatie").join("ok.txt").exists()
+            && !out.join("publicatie").join("scan.pdf").exists()
+            && !out.join("publicatie").join("versleuteld.pdf").exists()
+    );
 }
 
 /// A one-page PDF with a standard-14 font `/F1` (WinAnsi) and the given content stream.
@@ -352,7 +356,7 @@ fn text_outside_the_page_content_is_removed() {
         .args(["redact", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"])
         .assert()
         .code(0);
-    let after = raw_text(&std::fs::read(out.join("nota.pdf")).unwrap());
+    let after = raw_text(&std::fs::read(out.join("publicatie").join("nota.pdf")).unwrap());
     for gone in [
         "zwartendijk",
         "casper",
@@ -393,7 +397,7 @@ fn type3_text_fails_closed() {
         .stderr(predicates::str::contains(
             "type3.pdf: needs-review: page 1: font (unnamed) is a Type3 font",
         ));
-    assert!(!out.join("type3.pdf").exists());
+    assert!(!out.join("publicatie").join("type3.pdf").exists());
 }
 
 #[test]
@@ -440,7 +444,7 @@ fn filled_form_fields_fail_closed_and_hidden_layers_are_removed() {
         .stderr(predicates::str::contains(
             "formulier.pdf: needs-review: a form field holds a value",
         ));
-    let written = std::fs::read(out.join("lagen.pdf")).expect("the layered PDF is written");
+    let written = std::fs::read(out.join("publicatie").join("lagen.pdf")).expect("the layered PDF is written");
     let back = woo_redact::source::pdf::load(&written).unwrap();
     assert!(back.text.text.contains("Lagen"), "{}", back.text.text);
     assert!(
@@ -463,7 +467,7 @@ fn redact_one_pdf(doc: &mut lopdf::Document) -> (Vec<u8>, tempfile::TempDir) {
         .assert();
     let o = a.get_output();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    (std::fs::read(out.join("doc.pdf")).unwrap(), d)
+    (std::fs::read(out.join("publicatie").join("doc.pdf")).unwrap(), d)
 }
 
 fn pdftotext_bytes(bytes: &[u8], dir: &Path) -> Option<String> {
@@ -575,10 +579,10 @@ fn earlier_revisions_are_dropped_and_empty_passwords_opened() {
         .args(["redact", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"])
         .assert()
         .code(0);
-    let rev = std::fs::read(out.join("revisies.pdf")).unwrap();
+    let rev = std::fs::read(out.join("publicatie").join("revisies.pdf")).unwrap();
     assert!(!raw_text(&rev).contains("zwartendijk") && !String::from_utf8_lossy(&rev).contains("/Prev"));
     if encrypted {
-        let e = std::fs::read(out.join("leeg-wachtwoord.pdf")).unwrap();
+        let e = std::fs::read(out.join("publicatie").join("leeg-wachtwoord.pdf")).unwrap();
         let raw = raw_text(&e);
         assert!(
             !raw.contains("oudekerk") && !raw.contains("/encrypt"),

@@ -127,7 +127,7 @@ fn redact_case(dir: &Path, c: &Case, tools: bool) -> Vec<String> {
         ])
         .output()
         .unwrap();
-    let Ok(report) = std::fs::read(out.path().join("report.json")) else {
+    let Ok(report) = std::fs::read(out.path().join("werkbestanden/report.json")) else {
         return vec![format!(
             "no report.json (exit {:?}): {}",
             run.status.code(),
@@ -153,7 +153,7 @@ fn redact_case(dir: &Path, c: &Case, tools: bool) -> Vec<String> {
     if !tools || c.status == "needs-review" {
         return fails;
     }
-    let written = out.path().join(&c.file);
+    let written = out.path().join("publicatie").join(&c.file);
     if !written.exists() {
         fails.push("no output PDF written".into());
         return fails;

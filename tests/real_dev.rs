@@ -7,7 +7,7 @@ use serde_json::Value;
 
 /// Every PDF with a text layer on every page is written (redacted or clean); what still needs
 /// review needs it for a reason a person must act on (a scan without text, an encrypted file,
-/// a font whose text cannot be recovered), and gets a best-effort copy under `_review/`; the
+/// a font whose text cannot be recovered), and gets a best-effort copy under `werkbestanden/ter-beoordeling/`; the
 /// publication set then passes the gate.
 #[test]
 #[ignore = "reads 34 real PDFs: run with --release"]
@@ -35,7 +35,7 @@ fn real_government_pdfs_are_processed_not_refused() {
         .output()
         .unwrap();
     assert!(matches!(o.status.code(), Some(0) | Some(2)), "{o:?}");
-    let report: Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let report: Value = serde_json::from_slice(&std::fs::read(out.join("werkbestanden/report.json")).unwrap()).unwrap();
     let mut written = 0;
     for d in report["documents"].as_array().unwrap() {
         let (path, status) = (d["path"].as_str().unwrap(), d["status"].as_str().unwrap());
@@ -47,16 +47,18 @@ fn real_government_pdfs_are_processed_not_refused() {
                     .split("; ")
                     .all(|r| r.contains("without a text layer") || r.contains("encrypted") || r.contains("font "));
                 assert!(acceptable, "{path}: {reason}");
-                assert!(out.join("_review").join(path).is_file(), "{path}: no review copy");
+                assert!(
+                    out.join("werkbestanden/ter-beoordeling").join(path).is_file(),
+                    "{path}: no review copy"
+                );
             }
             other => panic!("{path}: {other}"),
         }
     }
     assert!(written >= 20, "only {written} written");
-    // The publication set (without the reviewer's copies) passes the gate.
-    std::fs::remove_dir_all(out.join("_review")).unwrap();
+    // The publication set passes the gate.
     let g = cmd()
-        .args(["check", out.to_str().unwrap(), "--format", "json"])
+        .args(["check", out.join("publicatie").to_str().unwrap(), "--format", "json"])
         .output()
         .unwrap();
     let v: Value = serde_json::from_slice(&g.stdout).unwrap();

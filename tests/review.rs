@@ -109,7 +109,8 @@ fn redact_and_page(dir: &Path, inputs: &[PathBuf], extra: &[String]) -> (String,
         .output()
         .unwrap();
     assert_eq!(o.status.code(), code, "review and redact agree on completeness");
-    let rep: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let rep: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("werkbestanden/report.json")).unwrap()).unwrap();
     (std::fs::read_to_string(&page).unwrap(), rep, page)
 }
 
@@ -360,7 +361,8 @@ fn decide_walks_findings_from_stdin_and_the_next_redact_honours_the_answers() {
         .args(["redact", input.to_str().unwrap(), "--out", out1.to_str().unwrap(), "-q"])
         .assert()
         .code(0);
-    let rep1: serde_json::Value = serde_json::from_slice(&std::fs::read(out1.join("report.json")).unwrap()).unwrap();
+    let rep1: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out1.join("werkbestanden/report.json")).unwrap()).unwrap();
     let name_fp = rep1["documents"][0]["findings"][0]["fingerprint"]
         .as_str()
         .unwrap()
@@ -416,7 +418,7 @@ fn decide_walks_findings_from_stdin_and_the_next_redact_honours_the_answers() {
         .args(["redact", input.to_str().unwrap(), "--out", out2.to_str().unwrap(), "-q"])
         .assert()
         .code(0);
-    let text = std::fs::read_to_string(out2.join("memo.txt")).unwrap();
+    let text = std::fs::read_to_string(out2.join("publicatie").join("memo.txt")).unwrap();
     assert_eq!(
         text,
         format!(
@@ -424,7 +426,8 @@ fn decide_walks_findings_from_stdin_and_the_next_redact_honours_the_answers() {
             bsn["ground"].as_str().unwrap()
         )
     );
-    let rep2: serde_json::Value = serde_json::from_slice(&std::fs::read(out2.join("report.json")).unwrap()).unwrap();
+    let rep2: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out2.join("werkbestanden/report.json")).unwrap()).unwrap();
     let doc = &rep2["documents"][0];
     assert!(
         doc["kept"]
@@ -472,8 +475,8 @@ fn against_compares_originals_with_a_redacted_folder_and_two_runs() {
         .assert()
         .code(0);
     // A copy the run did not write, and one it wrote that is gone now.
-    write(&old, "vreemd.txt", b"los bestand\n");
-    std::fs::remove_file(old.join("nieuw.txt")).unwrap();
+    write(&old.join("publicatie"), "vreemd.txt", b"los bestand\n");
+    std::fs::remove_file(old.join("publicatie").join("nieuw.txt")).unwrap();
     let o = cmd()
         .args(["review", input.to_str().unwrap(), "--against", old.to_str().unwrap()])
         .output()
@@ -506,7 +509,8 @@ fn against_compares_originals_with_a_redacted_folder_and_two_runs() {
     );
 
     // A second run after a decision change: the name kept, project Zeus withheld under 5.1.2i.
-    let rep: serde_json::Value = serde_json::from_slice(&std::fs::read(old.join("report.json")).unwrap()).unwrap();
+    let rep: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(old.join("werkbestanden/report.json")).unwrap()).unwrap();
     let memo = rep["documents"]
         .as_array()
         .unwrap()

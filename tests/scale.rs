@@ -137,7 +137,8 @@ fn three_shards_and_merge_equal_a_single_run() {
     // Every shard got part of the batch, none all of it.
     let docs = snapshot(&input).len();
     for d in &dirs {
-        let info: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("shard.json")).unwrap()).unwrap();
+        let info: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(d.join("werkbestanden/shard.json")).unwrap()).unwrap();
         let n = info["documents"].as_u64().unwrap() as usize;
         assert!(n > 0 && n < docs, "{}: {n} of {docs}", d.display());
         assert_eq!(info["batch_documents"].as_u64().unwrap() as usize, docs);
@@ -155,7 +156,7 @@ fn three_shards_and_merge_equal_a_single_run() {
     }
     // The batch exercises what the names file is for: PDFs and text redacted, and names
     // propagated from other documents.
-    let report = std::fs::read_to_string(single.join("report.json")).unwrap();
+    let report = std::fs::read_to_string(single.join("werkbestanden/report.json")).unwrap();
     assert!(report.contains("naam-propagatie"));
     let stale: serde_json::Value = serde_json::from_str(&report).unwrap();
     assert_eq!(
@@ -163,14 +164,14 @@ fn three_shards_and_merge_equal_a_single_run() {
         serde_json::json!(["redact \"Nergens-voorkomend\""])
     );
     for must in [
-        "report.json",
-        "inventaris.csv",
-        "inventaris.xlsx",
-        "redactielog.csv",
-        "toelichting.md",
-        "toelichting.html",
-        "pdf/lo-docx/0006-beslisnota.pdf",
-        "memo/0002-woobesluit.txt",
+        "werkbestanden/report.json",
+        "publicatie/inventaris.csv",
+        "publicatie/inventaris.xlsx",
+        "werkbestanden/redactielog.csv",
+        "publicatie/toelichting.md",
+        "publicatie/toelichting.html",
+        "publicatie/pdf/lo-docx/0006-beslisnota.pdf",
+        "publicatie/memo/0002-woobesluit.txt",
     ] {
         assert!(want.iter().any(|(n, _)| n == must), "{must} missing");
     }
@@ -184,7 +185,7 @@ fn three_shards_and_merge_equal_a_single_run() {
     let dirs_empty = shards(&input, &empty, &t.path().join("run-empty"), &extra);
     let merged_empty = t.path().join("merged-empty");
     assert_eq!(code(&merge(&dirs_empty, &merged_empty)), 0);
-    let lost = std::fs::read_to_string(merged_empty.join("report.json")).unwrap();
+    let lost = std::fs::read_to_string(merged_empty.join("werkbestanden/report.json")).unwrap();
     assert!(
         lost.matches("naam-propagatie").count() < report.matches("naam-propagatie").count(),
         "the batch has no cross-shard propagation; the equality above would prove nothing"
@@ -210,7 +211,7 @@ fn merge_refuses_missing_repeated_or_foreign_shards() {
     let o = merge(&[dirs[0].clone(), dirs[1].clone(), dirs[1].clone()], &out);
     assert_eq!(code(&o), 64);
     // A shard.json altered by hand (shard 7 of 3, or of 4 billion) is refused, not trusted.
-    let info_path = dirs[0].join("shard.json");
+    let info_path = dirs[0].join("werkbestanden/shard.json");
     let original = std::fs::read_to_string(&info_path).unwrap();
     for (from, to) in [
         ("\"index\": 1", "\"index\": 7"),
@@ -222,9 +223,9 @@ fn merge_refuses_missing_repeated_or_foreign_shards() {
     }
     std::fs::write(&info_path, original).unwrap();
     // A folder that is not a finished shard.
-    std::fs::remove_file(dirs[2].join("shard.json")).unwrap();
+    std::fs::remove_file(dirs[2].join("werkbestanden/shard.json")).unwrap();
     assert_eq!(code(&merge(&dirs, &out)), 64);
-    assert!(!out.join("report.json").exists());
+    assert!(!out.join("werkbestanden/report.json").exists());
 
     // A names file of another batch is refused before anything is redacted.
     let other = t.path().join("other");

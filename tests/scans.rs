@@ -84,7 +84,8 @@ fn scans_are_redacted_in_their_pixels_verified_by_tesseract() {
         .args(["redact", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"])
         .assert()
         .code(0);
-    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("werkbestanden/report.json")).unwrap()).unwrap();
     let mut failures = Vec::new();
     for f in &expect.fixture {
         let doc = report["documents"]
@@ -99,7 +100,7 @@ fn scans_are_redacted_in_their_pixels_verified_by_tesseract() {
             "{}: the report says the page was read by OCR",
             f.file
         );
-        let written = out.join(&f.file);
+        let written = out.join("publicatie").join(&f.file);
         let seen = read_back(&written);
         let (seen_n, seen_d) = (norm(&seen), digits(&seen));
         for (g, cat) in f.gone.iter().zip(&f.gone_categories) {

@@ -72,13 +72,17 @@ pub enum IssueKind {
     NeedsReview,
     /// A temporary file an interrupted run left behind.
     LeftoverFile,
-    /// A reviewer's best-effort copy (`_review/`), which is never for publication.
+    /// A reviewer's best-effort copy (`werkbestanden/ter-beoordeling/`), which is never for
+    /// publication.
     ReviewCopy,
+    /// A working file of a run (`report.json`, `redactielog.csv`, anything under
+    /// `werkbestanden/`): masked names, not for publication.
+    WorkingFile,
 }
 
 impl IssueKind {
     /// Every kind, in a stable order (SARIF rules list).
-    pub const ALL: [IssueKind; 24] = [
+    pub const ALL: [IssueKind; 25] = [
         IssueKind::PersonalData,
         IssueKind::TextUnderBox,
         IssueKind::InvisibleText,
@@ -103,6 +107,7 @@ impl IssueKind {
         IssueKind::NeedsReview,
         IssueKind::LeftoverFile,
         IssueKind::ReviewCopy,
+        IssueKind::WorkingFile,
     ];
 
     /// Stable id (kebab-case).
@@ -132,6 +137,7 @@ impl IssueKind {
             IssueKind::NeedsReview => "needs-review",
             IssueKind::LeftoverFile => "leftover-file",
             IssueKind::ReviewCopy => "review-copy",
+            IssueKind::WorkingFile => "working-file",
         }
     }
 
@@ -170,7 +176,10 @@ impl IssueKind {
                 "A temporary file of an interrupted woo-redact run is in the folder: remove it or run again."
             }
             IssueKind::ReviewCopy => {
-                "A best-effort copy of a document that needs review (_review/) is in the folder: it is not verified and never for publication; move it out."
+                "A best-effort copy of a document that needs review (ter-beoordeling/) is in the folder: it is not verified and never for publication; move it out."
+            }
+            IssueKind::WorkingFile => {
+                "A working file of a woo-redact run (report.json, redactielog.csv, werkbestanden/) is in the folder: its masked names are not for publication; publish only OUT/publicatie/."
             }
         }
     }
@@ -381,16 +390,9 @@ pub struct Inspected {
     pub labels: BTreeSet<String>,
 }
 
-/// Files a redaction run writes next to the documents: checked for personal data, but not
+/// Files of the publication set besides the documents: checked for personal data, but not
 /// documents of the inventory.
-pub const PACKAGE_FILES: [&str; 6] = [
-    "toelichting.md",
-    "toelichting.html",
-    "inventaris.csv",
-    "inventaris.xlsx",
-    "redactielog.csv",
-    "report.json",
-];
+pub use crate::layout::PACKAGE_FILES;
 
 /// Checks every document under `dir`.
 pub fn check_folder(
@@ -402,9 +404,10 @@ pub fn check_folder(
     baseline: Option<&baseline::Baseline>,
 ) -> crate::error::Result<CheckReport> {
     let all = batch::discover(&[dir.to_path_buf()], skip, &[])?;
-    // Review copies are not documents of the publication: reported, never read as such.
-    let review_prefix = format!("{}/", batch::REVIEW_DIR);
-    let (review, docs): (Vec<DocRef>, Vec<DocRef>) = all.into_iter().partition(|d| d.rel.starts_with(&review_prefix));
+    // Working files and review copies are not documents of the publication: reported, never
+    // read as such.
+    let (working, docs): (Vec<DocRef>, Vec<DocRef>) =
+        all.into_iter().partition(|d| crate::layout::is_working_file(&d.rel));
     let batch_names = batch::batch_names(&docs, detector);
     let inspected: Vec<(String, Inspected)> = docs
         .par_iter()
@@ -444,18 +447,32 @@ pub fn check_folder(
             None => documents.push(inv),
         }
     }
-    for d in &review {
-        let raw = RawIssue::new(
-            IssueKind::ReviewCopy,
-            None,
-            "a best-effort copy for the reviewer (not verified, not for publication): move it out of the folder",
-        );
+    let (leftover, other_working) = extra_files(dir);
+    let working = working
+        .iter()
+        .map(|d| d.rel.clone())
+        .chain(other_working)
+        .collect::<BTreeSet<String>>();
+    for rel in working {
+        let raw = if crate::layout::is_review_copy(&rel) {
+            RawIssue::new(
+                IssueKind::ReviewCopy,
+                None,
+                "a best-effort copy for the reviewer (not verified, not for publication): move it out of the folder",
+            )
+        } else {
+            RawIssue::new(
+                IssueKind::WorkingFile,
+                None,
+                "a working file of a woo-redact run (masked names; not for publication): publish only OUT/publicatie/",
+            )
+        };
         documents.push(DocCheck {
-            issues: number(&d.rel, vec![raw]),
-            path: d.rel.clone(),
+            issues: number(&rel, vec![raw]),
+            path: rel,
         });
     }
-    for rel in leftovers(dir) {
+    for rel in leftover {
         let raw = RawIssue::new(
             IssueKind::LeftoverFile,
             None,
@@ -479,10 +496,12 @@ pub fn check_folder(
     })
 }
 
-/// Temporary files our own runs write beside their outputs (`.name.woo-redact-PID.tmp`,
-/// `.woo-redact-entries-PID.jsonl`): left behind only when a run was killed.
-fn leftovers(dir: &std::path::Path) -> Vec<String> {
+/// Files of a run that are not documents, found anywhere under `dir`: temporary files our own
+/// runs write beside their outputs (`.name.woo-redact-PID.tmp`, `.woo-redact-entries-PID.jsonl`,
+/// left behind only when a run was killed), and working files by name (`report.json`, …).
+fn extra_files(dir: &std::path::Path) -> (Vec<String>, Vec<String>) {
     let mut out = Vec::new();
+    let mut working = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         let Ok(rd) = std::fs::read_dir(&d) else { continue };
@@ -494,22 +513,24 @@ fn leftovers(dir: &std::path::Path) -> Vec<String> {
                 continue;
             }
             let name = e.file_name().to_string_lossy().into_owned();
+            let Ok(rel) = p.strip_prefix(dir) else { continue };
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             if name.starts_with('.')
                 && name.contains("woo-redact-")
                 && (name.ends_with(".tmp") || name.ends_with(".jsonl"))
-                && let Ok(rel) = p.strip_prefix(dir)
             {
-                out.push(
-                    rel.components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/"),
-                );
+                out.push(rel);
+            } else if crate::layout::is_working_file(&rel) {
+                working.push(rel);
             }
         }
     }
     out.sort();
-    out
+    (out, working)
 }
 
 /// Turns a raw issue into a report issue: severity by kind, masked text, fingerprint.

@@ -18,7 +18,8 @@ pub const EXIT_CODES: &str = "Exit codes:\n  0   done\n  1   check: personal dat
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Redact documents: a redacted copy of each input under --out, plus report.json.
+    /// Redact documents: the publication set (redacted copies, inventory, justification) in
+    /// OUT/publicatie/, the working files (report, log, review copies) in OUT/werkbestanden/.
     Redact(RedactArgs),
     /// Print the text layer the detector sees in a file, with page problems (local use: prints
     /// the text in clear).
@@ -99,12 +100,17 @@ pub struct CheckArgs {
 /// `redact` options.
 #[derive(Debug, Args)]
 pub struct RedactArgs {
-    /// Files or folders (walked recursively for .txt and .md).
+    /// Files or folders (walked recursively for .txt, .md and .pdf).
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Output folder (must not be inside an input folder).
+    /// Output folder: empty or new, not inside an input folder. The publication set goes to
+    /// DIR/publicatie/, the working files to DIR/werkbestanden/.
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
+    /// Replace the output of an earlier run in --out (its publicatie/ and werkbestanden/);
+    /// anything else in --out is refused.
+    #[arg(long)]
+    pub overwrite: bool,
     /// Detection options.
     #[command(flatten)]
     pub detect: DetectArgs,
@@ -198,6 +204,9 @@ pub struct MergeArgs {
     /// Output folder: redacted documents and the package, as one run writes them.
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
+    /// Replace the output of an earlier run in --out (its publicatie/ and werkbestanden/).
+    #[arg(long)]
+    pub overwrite: bool,
     /// The config the shards used (its grounds table words the justification).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use woo_redact::batch::{self, RedactOptions};
 use woo_redact::detect::{Detector, examples::run_examples};
 use woo_redact::error::Error;
+use woo_redact::layout::OutLayout;
 use woo_redact::rules::RuleSet;
 use woo_redact::text::TextLayer;
 
@@ -129,7 +130,8 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
     let (detector, skip) = build_detector(&a.detect, &a.inputs)?;
     let docs = batch::discover(&a.inputs, &skip, &normalise_exts(&a.ext))?;
     let (docs, names, shard_info) = super::scale::plan(docs, &a, package_options(&a), &skip)?;
-    std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create --out {}", a.out.display()))?;
+    let out = OutLayout::new(&a.out);
+    out.prepare(a.overwrite)?;
     let bar = if a.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         indicatif::ProgressBar::hidden()
     } else {
@@ -147,7 +149,7 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
         None => None,
     };
     // Entries go to a spill file as documents finish, so memory does not grow with the batch.
-    let mut spill = woo_redact::publish::Spill::create(&a.out)?;
+    let mut spill = woo_redact::publish::Spill::create(&out)?;
     let mut incomplete = 0;
     let mut written = 0;
     let mut spill_error = None;
@@ -155,7 +157,7 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
         &docs,
         &detector,
         &RedactOptions {
-            out: &a.out,
+            out: &out,
             progress: &tick,
             justification,
             decisions: decisions.as_ref(),
@@ -188,9 +190,9 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
         // A partial report would read as the whole batch: write none (the spill file goes
         // with `spill`); what is in --out is complete and verified.
         eprintln!(
-            "woo-redact: interrupted (signal {sig}): {written} of {} documents written to {}, complete and verified; no report written: run again to finish",
+            "woo-redact: interrupted (signal {sig}): {written} of {} documents written to {}, complete and verified; no report written: run again with --overwrite to finish",
             docs.len(),
-            a.out.display()
+            out.publication().display()
         );
         return Ok(woo_redact::interrupt::exit_code(sig));
     }
@@ -206,22 +208,23 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
         }
     }
     let totals =
-        woo_redact::publish::write_spilled(&a.out, spill, stale, &detector.rules().grounds, &package_options(&a))?;
+        woo_redact::publish::write_spilled(&out, spill, stale, &detector.rules().grounds, &package_options(&a))?;
     if let Some(info) = &shard_info {
         // Written last: its presence tells `merge` the shard finished.
         batch::write_atomic(
-            &a.out.join(woo_redact::scale::SHARD_FILE),
+            &out.work().join(woo_redact::scale::SHARD_FILE),
             &serde_json::to_vec_pretty(info)?,
         )?;
     }
     if !a.quiet {
         let redactions: usize = totals.grounds.values().sum();
         eprintln!(
-            "woo-redact: {} documents, {} redactions, {} incomplete; report: {}",
+            "woo-redact: {} documents, {} redactions, {} incomplete; to publish: {}; report: {}",
             totals.documents,
             redactions,
             incomplete,
-            a.out.join("report.json").display()
+            out.publication().display(),
+            out.report().display()
         );
     }
     Ok(if incomplete > 0 { INCOMPLETE } else { 0 })

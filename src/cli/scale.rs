@@ -6,6 +6,7 @@ use anyhow::Context;
 use woo_redact::batch::{self, DocRef};
 use woo_redact::detect::BatchNames;
 use woo_redact::error::Error;
+use woo_redact::layout::OutLayout;
 use woo_redact::publish::PackageOptions;
 use woo_redact::rules::RuleSet;
 use woo_redact::scale::{NamesFile, ShardInfo};
@@ -88,9 +89,16 @@ pub fn merge(a: MergeArgs) -> anyhow::Result<u8> {
     let merged = woo_redact::scale::read_shards(&a.shards)?;
     let rules = RuleSet::load(a.config.as_deref())?;
     woo_redact::scale::check_grounds(&merged.report, &rules.grounds)?;
-    std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create --out {}", a.out.display()))?;
+    let out = OutLayout::new(&a.out);
+    out.prepare(a.overwrite)?;
+    let publication = out.publication();
+    let mut on_disk: std::collections::HashMap<&std::path::Path, _> = std::collections::HashMap::new();
     for (dir, rel) in &merged.files {
-        woo_redact::scale::place_file(dir, rel, &a.out, a.move_files)?;
+        if !on_disk.contains_key(dir.as_path()) {
+            on_disk.insert(dir.as_path(), batch::files_by_rel(dir)?);
+        }
+        let files = &on_disk[dir.as_path()];
+        woo_redact::scale::place_file(files, dir, rel, &publication, a.move_files)?;
     }
     let rep = merged.report;
     let mut incomplete = 0;
@@ -101,7 +109,7 @@ pub fn merge(a: MergeArgs) -> anyhow::Result<u8> {
     for s in &rep.stale_decisions {
         eprintln!("woo-redact: stale decision (matches nothing): {s}");
     }
-    let totals = woo_redact::publish::write(&a.out, rep, &rules.grounds, &merged.package)?;
+    let totals = woo_redact::publish::write(&out, rep, &rules.grounds, &merged.package)?;
     if !a.quiet {
         let redactions: usize = totals.grounds.values().sum();
         eprintln!(
@@ -110,7 +118,7 @@ pub fn merge(a: MergeArgs) -> anyhow::Result<u8> {
             totals.documents,
             redactions,
             incomplete,
-            a.out.join("report.json").display()
+            out.report().display()
         );
     }
     Ok(if incomplete > 0 { INCOMPLETE } else { 0 })

@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// Files `redact` writes at the top of its output folder besides the documents.
-const PACKAGE_FILES: &[&str] = &["toelichting.md"];
+use crate::layout::PACKAGE_FILES;
 
 /// The text of a document as the detector sees it (PDF: the text layer of every page).
 pub fn read_text(path: &Path, kind: DocKind) -> Result<String, String> {
@@ -135,9 +135,25 @@ pub struct Counts {
     pub disappeared: usize,
 }
 
+/// Where a run's documents and report are: `dir` is an `--out` folder (its `publicatie/` and
+/// `werkbestanden/`), the `publicatie/` folder of one, or a folder redacted by another tool.
+fn run_folders(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let layout = crate::layout::OutLayout::new(dir);
+    if layout.publication().is_dir() {
+        return (layout.publication(), layout.report());
+    }
+    if dir.file_name().is_some_and(|n| n == crate::layout::PUBLICATION)
+        && let Some(root) = dir.parent()
+    {
+        return (dir.to_path_buf(), crate::layout::OutLayout::new(root).report());
+    }
+    (dir.to_path_buf(), dir.join(crate::layout::REPORT))
+}
+
 /// Documents in a redacted folder, keyed by relative path (package files left out).
 fn out_docs(dir: &Path) -> Result<BTreeMap<String, DocRef>, String> {
-    let docs = crate::batch::discover(&[dir.to_path_buf()], &[], &[]).map_err(|e| e.to_string())?;
+    let (docs_dir, _) = run_folders(dir);
+    let docs = crate::batch::discover(&[docs_dir], &[], &[]).map_err(|e| e.to_string())?;
     Ok(docs
         .into_iter()
         .filter(|d| !PACKAGE_FILES.contains(&d.rel.as_str()))
@@ -147,7 +163,7 @@ fn out_docs(dir: &Path) -> Result<BTreeMap<String, DocRef>, String> {
 
 /// Report entries of a run folder by document path, if it has a report.json.
 fn report(dir: &Path) -> Option<serde_json::Value> {
-    serde_json::from_slice(&std::fs::read(dir.join("report.json")).ok()?).ok()
+    serde_json::from_slice(&std::fs::read(run_folders(dir).1).ok()?).ok()
 }
 
 fn status_of(rep: Option<&serde_json::Value>, rel: &str) -> Option<String> {
