@@ -280,11 +280,7 @@ pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io)?;
-    // Built from the name's bytes: a lossy name could give two outputs the same temporary file.
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(path.file_name().unwrap_or_default());
-    tmp_name.push(format!(".woo-redact-{}.tmp", std::process::id()));
-    let tmp = dir.join(tmp_name);
+    let tmp = temp_path(path);
     // Registered so a second interrupt can remove it before the process exits.
     crate::interrupt::track(&tmp);
     let result = (|| {
@@ -299,6 +295,17 @@ pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::
     }
     crate::interrupt::untrack(&tmp);
     result.map_err(io)
+}
+
+/// A temporary name beside `path`, unique within the process (a counter) and between processes
+/// (the pid), and short whatever the length of the final name: a name of 235-254 bytes plus a
+/// suffix would pass the file system's 255-byte limit. `check` knows the pattern
+/// (`.woo-redact-*.tmp`), so one left by a killed run is reported.
+pub fn temp_path(path: &Path) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    dir.join(format!(".woo-redact-{}-{n}.tmp", std::process::id()))
 }
 
 /// A document read into memory: its text layer, and for a PDF the interpreted document.

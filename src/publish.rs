@@ -36,11 +36,7 @@ struct AtomicFile {
 
 impl AtomicFile {
     fn create(path: &Path) -> Result<Self> {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = path.with_file_name(format!(".{name}.woo-redact-{}.tmp", std::process::id()));
+        let tmp = crate::batch::temp_path(path);
         // Registered so a second interrupt can remove it before the process exits.
         crate::interrupt::track(&tmp);
         let f = std::fs::File::create(&tmp).map_err(|e| io_error(&tmp, e))?;

@@ -445,10 +445,12 @@ fn temporary_files_of_a_killed_run_fail_the_gate() {
     write(&dir, "memo.txt", b"Niets bijzonders.\n");
     write(&dir, "sub/.memo.txt.woo-redact-4242.tmp", b"half a file");
     write(&dir, ".woo-redact-entries-4242.jsonl", b"{}");
+    write(&dir, ".woo-redact-4242-7.tmp", b"half a file");
     let (code, v) = json(&[dir.to_str().unwrap()]);
     assert_eq!(code, 1, "{v:#}");
     let kinds = kinds_by_doc(&v);
     assert_eq!(kinds[".woo-redact-entries-4242.jsonl"], ["leftover-file"]);
+    assert_eq!(kinds[".woo-redact-4242-7.tmp"], ["leftover-file"]);
     assert_eq!(kinds["sub/.memo.txt.woo-redact-4242.tmp"], ["leftover-file"]);
     assert!(kinds["memo.txt"].is_empty());
 }

@@ -497,7 +497,7 @@ pub fn check_folder(
 }
 
 /// Files of a run that are not documents, found anywhere under `dir`: temporary files our own
-/// runs write beside their outputs (`.name.woo-redact-PID.tmp`, `.woo-redact-entries-PID.jsonl`,
+/// runs write beside their outputs (`.woo-redact-PID-N.tmp`, earlier `.name.woo-redact-PID.tmp`, `.woo-redact-entries-PID.jsonl`,
 /// left behind only when a run was killed), and working files by name (`report.json`, …).
 fn extra_files(dir: &std::path::Path) -> (Vec<String>, Vec<String>) {
     let mut out = Vec::new();

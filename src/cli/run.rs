@@ -32,6 +32,8 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // A reader that stopped reading (`review … | head`) is a normal end, as in ripgrep.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // Anything else (a report that cannot be written, a full disk) leaves the run
             // incomplete.
@@ -40,10 +42,31 @@ pub fn run(cli: Cli) -> ExitCode {
                 Some(Error::Usage(_)) => USAGE,
                 _ => INCOMPLETE,
             };
-            eprintln!("woo-redact: {e:#}");
+            eprintln!("woo-redact: {}", error_text(&e));
             ExitCode::from(code)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// An error and its causes on one line, each cause once: our errors often print their source
+/// in their own message already (`path: No such file or directory`).
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !text.contains(&c) {
+            text.push_str(": ");
+            text.push_str(&c);
+        }
+    }
+    text
 }
 
 /// Finds the config: `--config`, else `woo-redact.toml` in an input folder (or a file's folder).
