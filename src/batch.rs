@@ -378,6 +378,8 @@ pub struct RedactOptions<'a> {
     /// Close every redacted document with its section-5 justification (a last page, a
     /// closing section), worded from this grounds table.
     pub justification: Option<&'a crate::rules::grounds::GroundTable>,
+    /// Prefix of the inventory numbers, by which the justification names documents.
+    pub document_prefix: &'a str,
     /// The reviewer's decisions, applied to every document.
     pub decisions: Option<&'a crate::triage::Decisions>,
     /// Per-document limits (time, decompressed bytes, pages).
@@ -713,6 +715,7 @@ pub fn redact_bytes(
         out: &nowhere,
         progress: &|| {},
         justification: None,
+        document_prefix: "WOO-",
         decisions: None,
         names: None,
         limits: *limits,
@@ -792,7 +795,7 @@ fn process(
         .filter(|_| scan.findings.iter().any(|f| f.redacted()))
         .map(|table| {
             let entry = doc_entry(rel, DocStatus::Redacted, None, &layer.text, &scan.findings, &[]);
-            crate::justify::section5(&[&entry], table)
+            crate::justify::section5(&[&entry], table, opts.document_prefix)
         });
     if let Err(e) = crate::limits::check_time() {
         return over(e);

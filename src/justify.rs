@@ -5,7 +5,7 @@
 
 use crate::batch::DocStatus;
 use crate::report::json::{DocEntry, Report};
-use crate::rules::grounds::{GroundKind, GroundTable};
+use crate::rules::grounds::GroundTable;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The files of a publication package, ready to write.
@@ -73,9 +73,10 @@ fn grounds_of(d: &DocEntry) -> BTreeMap<String, (BTreeSet<String>, usize)> {
     m
 }
 
-/// The section-5 text (Markdown) for a set of documents.
-pub fn section5(docs: &[&DocEntry], table: &GroundTable) -> String {
-    let mut s = Section5::default();
+/// The section-5 text (Markdown) for a set of documents, named by their inventory numbers
+/// (`prefix` and a hash of the path, as in `inventaris.csv`).
+pub fn section5(docs: &[&DocEntry], table: &GroundTable, prefix: &str) -> String {
+    let mut s = Section5::new(prefix);
     for d in docs {
         s.add(d);
     }
@@ -87,19 +88,29 @@ pub fn section5(docs: &[&DocEntry], table: &GroundTable) -> String {
 #[derive(Debug, Default)]
 pub struct Section5 {
     uses: BTreeMap<String, (BTreeSet<String>, usize, Vec<String>)>,
+    prefix: String,
 }
 
 impl Section5 {
+    /// An empty section whose documents are named with inventory numbers of `prefix`.
+    pub fn new(prefix: &str) -> Self {
+        Section5 {
+            uses: BTreeMap::new(),
+            prefix: prefix.to_string(),
+        }
+    }
+
     /// Counts a document (only redacted documents are named).
     pub fn add(&mut self, d: &DocEntry) {
         if d.status != DocStatus::Redacted {
             return;
         }
+        let number = document_number(&self.prefix, &d.path);
         for (code, (cats, n)) in grounds_of(d) {
             let e = self.uses.entry(code).or_default();
             e.0.extend(cats);
             e.1 += n;
-            e.2.push(format!("`{}` ({n})", d.path));
+            e.2.push(format!("{number} ({n})"));
         }
     }
 
@@ -109,6 +120,8 @@ impl Section5 {
     }
 }
 
+/// One paragraph per ground (its justification states the weighing once, with the categories
+/// withheld and the documents), then the sentence on public officials, once, at the end.
 fn render_section5(uses: &BTreeMap<String, (BTreeSet<String>, usize, Vec<String>)>, table: &GroundTable) -> String {
     let t = &table.template;
     let mut out = format!("## {}\n\n### {}\n\n", t.heading, t.subheading);
@@ -119,11 +132,13 @@ fn render_section5(uses: &BTreeMap<String, (BTreeSet<String>, usize, Vec<String>
     }
     out.push_str(&t.intro);
     out.push_str("\n\n");
+    let mut privacy = false;
     // Table order: absolute grounds first, as in the statute.
     for g in table.all() {
         let Some((cats, n, documents)) = uses.get(&g.code) else {
             continue;
         };
+        privacy |= g.code == crate::detect::PRIVACY;
         // Names first, numbers after, as a reader expects them.
         let mut cats: Vec<&String> = cats.iter().collect();
         cats.sort_by_key(|c| CATEGORY_ORDER.iter().position(|o| o == c).unwrap_or(usize::MAX));
@@ -131,7 +146,14 @@ fn render_section5(uses: &BTreeMap<String, (BTreeSet<String>, usize, Vec<String>
             .iter()
             .map(|c| t.categories.get(*c).cloned().unwrap_or_else(|| c.to_string()))
             .collect();
-        let doc_list: Vec<String> = documents.clone();
+        let justification = fill(
+            &g.justification,
+            &[
+                ("citation", g.citation.clone()),
+                ("categories", join_nl(&categories)),
+                ("interest", g.interest.clone()),
+            ],
+        );
         out.push_str(&fill(
             &t.ground,
             &[
@@ -140,7 +162,7 @@ fn render_section5(uses: &BTreeMap<String, (BTreeSet<String>, usize, Vec<String>
                 ("citation", g.citation.clone()),
                 ("interest", g.interest.clone()),
                 ("categories", join_nl(&categories)),
-                ("justification", g.justification.clone()),
+                ("justification", justification),
                 ("document_count", documents.len().to_string()),
                 (
                     "documents_word",
@@ -159,14 +181,14 @@ fn render_section5(uses: &BTreeMap<String, (BTreeSet<String>, usize, Vec<String>
                         t.redaction_plural.clone()
                     },
                 ),
-                ("documents", join_nl(&doc_list)),
+                ("documents", join_nl(documents)),
             ],
         ));
         out.push_str("\n\n");
-        if g.code == crate::detect::PRIVACY && g.kind == GroundKind::Relatief {
-            out.push_str(&t.officials);
-            out.push_str("\n\n");
-        }
+    }
+    if privacy {
+        out.push_str(&t.officials);
+        out.push('\n');
     }
     out.trim_end().to_string() + "\n"
 }
@@ -227,7 +249,7 @@ pub fn inventory_xlsx(csv_bytes: &[u8]) -> Result<Vec<u8>, String> {
 
 /// Builds the package from a run's report.
 pub fn build(report: &Report, table: &GroundTable, prefix: &str, decision_name: &str) -> Package {
-    let mut section = Section5::default();
+    let mut section = Section5::new(prefix);
     let mut rows = PackageRows::new(Vec::new(), Vec::new(), prefix, decision_name);
     for d in &report.documents {
         section.add(d);
@@ -323,10 +345,21 @@ impl<I: std::io::Write, L: std::io::Write> PackageRows<I, L> {
             DocStatus::Clean => (t.assessment_public.clone(), String::new()),
             DocStatus::NeedsReview | DocStatus::Failed => (
                 t.assessment_withheld.clone(),
-                fill(&t.review_note, &[("reason", d.reason.clone().unwrap_or_default())]),
+                fill(
+                    &t.review_note,
+                    &[("reason", t.review_reason_text(d.reason.as_deref().unwrap_or_default()))],
+                ),
             ),
         };
-        let grounds = if partial { codes.join("; ") } else { String::new() };
+        // A withheld document carries the grounds of what was found in it so far (the
+        // reviewer confirms them); one that could not be read at all has none yet, and its
+        // note says why.
+        let withheld = matches!(d.status, DocStatus::NeedsReview | DocStatus::Failed);
+        let grounds = if partial || withheld {
+            codes.join("; ")
+        } else {
+            String::new()
+        };
         self.inv.write_record([
             self.n.to_string(),
             number.clone(),
@@ -361,7 +394,7 @@ impl<I: std::io::Write, L: std::io::Write> PackageRows<I, L> {
                     f.column.to_string(),
                     f.ground.clone(),
                     f.rule.clone(),
-                    f.category.to_string(),
+                    t.category_label(f.category).to_string(),
                     "automatisch".into(),
                 ])?;
             }
@@ -378,10 +411,10 @@ impl<I: std::io::Write, L: std::io::Write> PackageRows<I, L> {
 }
 
 /// Adds the section-5 block of each document to its report entry.
-pub fn annotate(report: &mut Report, table: &GroundTable) {
+pub fn annotate(report: &mut Report, table: &GroundTable, prefix: &str) {
     for d in &mut report.documents {
         if d.status == DocStatus::Redacted {
-            let text = section5(&[&*d], table);
+            let text = section5(&[&*d], table, prefix);
             d.section5 = Some(text);
         }
     }
@@ -396,6 +429,37 @@ mod tests {
         assert_eq!(document_number("WOO-", "a/b.pdf"), document_number("WOO-", "a/b.pdf"));
         assert_ne!(document_number("WOO-", "a/b.pdf"), document_number("WOO-", "a/c.pdf"));
         assert!(document_number("BZK-2026-", "x.txt").starts_with("BZK-2026-"));
+    }
+
+    #[test]
+    fn a_withheld_document_carries_its_grounds_and_a_dutch_note_and_the_log_dutch_categories() {
+        let table = GroundTable::builtin();
+        let det = crate::detect::Detector::new(crate::rules::RuleSet::builtin().unwrap(), vec![], vec![]);
+        let text = "Contactpersoon: J. de Vries, T 070-1234567\n";
+        let scan = det.scan(&crate::text::TextLayer::plain(text.into()));
+        let review = crate::report::json::doc_entry(
+            "scan.pdf",
+            DocStatus::NeedsReview,
+            Some("page 2: OCR could not read the scan with confidence (mean 40 %)".into()),
+            text,
+            &scan.findings,
+            &[],
+        );
+        let done = crate::report::json::doc_entry("memo.txt", DocStatus::Redacted, None, text, &scan.findings, &[]);
+        let mut rows = PackageRows::new(Vec::new(), Vec::new(), "WOO-", "");
+        rows.add(&review, &table).unwrap();
+        rows.add(&done, &table).unwrap();
+        let (inv, log) = rows.finish().unwrap();
+        let inv = String::from_utf8(inv).unwrap();
+        let row = inv.lines().nth(1).unwrap();
+        assert!(row.contains(";niet openbaar;5.1.2e;"), "{row}");
+        assert!(
+            row.contains("tekstherkenning") && !row.contains("OCR could not"),
+            "{row}"
+        );
+        let log = String::from_utf8(log).unwrap();
+        assert!(log.contains(";naam;") && log.contains(";telefoonnummer;"), "{log}");
+        assert!(!log.contains(";name;") && !log.contains(";phone;"), "{log}");
     }
 
     #[test]

@@ -213,10 +213,10 @@ fn write_stream(
     let inv = AtomicFile::create(&inv_path)?;
     let log = AtomicFile::create(&work.join(layout::LOG))?;
     let mut rows = crate::justify::PackageRows::new(inv, log, &opts.document_prefix, &opts.decision_name);
-    let mut section = crate::justify::Section5::default();
+    let mut section = crate::justify::Section5::new(&opts.document_prefix);
     let annotate = |mut d: DocEntry| {
         if d.status == DocStatus::Redacted {
-            d.section5 = Some(crate::justify::section5(&[&d], grounds));
+            d.section5 = Some(crate::justify::section5(&[&d], grounds, &opts.document_prefix));
         }
         d
     };

@@ -374,9 +374,9 @@ fn is_plain_relative(rel: &str) -> bool {
 
 /// Checks that each document's section-5 block is what `grounds` gives, so the merged
 /// justification cannot silently use another grounds table than the shards did.
-pub fn check_grounds(report: &Report, grounds: &crate::rules::grounds::GroundTable) -> Result<()> {
+pub fn check_grounds(report: &Report, grounds: &crate::rules::grounds::GroundTable, prefix: &str) -> Result<()> {
     for d in report.documents.iter().filter(|d| d.status == DocStatus::Redacted) {
-        if d.section5.as_deref() != Some(crate::justify::section5(&[d], grounds).as_str()) {
+        if d.section5.as_deref() != Some(crate::justify::section5(&[d], grounds, prefix).as_str()) {
             return Err(Error::Usage(format!(
                 "`{}`: its section-5 text differs from the one the grounds table of this merge gives; pass merge the same --config as the shards",
                 d.path

@@ -183,6 +183,7 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
             out: &out,
             progress: &tick,
             justification,
+            document_prefix: &a.document_prefix,
             decisions: decisions.as_ref(),
             names: names.as_ref(),
             limits: woo_redact::limits::Limits {
@@ -328,7 +329,7 @@ fn review(a: ReviewArgs) -> anyhow::Result<u8> {
         0
     };
     if let Some(path) = &a.html {
-        let (page, sum) = woo_redact::report::html::render(&reviewed);
+        let (page, sum) = woo_redact::report::html::render(&reviewed, &detector.rules().grounds.template);
         batch::write_atomic(path, page.as_bytes())?;
         eprintln!(
             "woo-redact: {} documents, {} redactions, {} kept; review page (clear text, local use): {}",

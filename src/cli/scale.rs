@@ -88,7 +88,7 @@ pub fn merge(a: MergeArgs) -> anyhow::Result<u8> {
     }
     let merged = woo_redact::scale::read_shards(&a.shards)?;
     let rules = RuleSet::load(a.config.as_deref())?;
-    woo_redact::scale::check_grounds(&merged.report, &rules.grounds)?;
+    woo_redact::scale::check_grounds(&merged.report, &rules.grounds, &merged.package.document_prefix)?;
     let out = OutLayout::new(&a.out);
     out.prepare(a.overwrite)?;
     let publication = out.publication();

@@ -12,6 +12,7 @@
 use crate::batch::{DocKind, Reviewed};
 use crate::detect::{Disposition, Finding};
 use crate::rules::Confidence;
+use crate::rules::grounds::Templates;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -68,16 +69,29 @@ fn attrs(f: &Finding) -> String {
     )
 }
 
-fn why(f: &Finding) -> String {
+fn why(f: &Finding, t: &Templates) -> String {
     let what = match &f.disposition {
-        Disposition::Redact => format!("redact [{}]", f.ground),
-        Disposition::Keep(r) => format!("keep: {r}"),
+        Disposition::Redact => format!("gelakt [{}]", f.ground),
+        Disposition::Keep(r) => format!("zichtbaar: {r}"),
     };
-    format!("{what} · {} · {} · {}", f.rule, conf_str(f.confidence), f.explanation)
+    format!(
+        "{what} · {} · {} · {}",
+        f.rule,
+        t.status_label(conf_str(f.confidence)),
+        f.explanation
+    )
 }
 
 /// Renders text[a..b] twice (original, redacted) with the findings inside it highlighted.
-fn panes(text: &str, a: usize, b: usize, findings: &[(usize, &Finding)], fps: &[String]) -> (String, String) {
+/// `t` words the tooltips.
+fn panes(
+    text: &str,
+    a: usize,
+    b: usize,
+    findings: &[(usize, &Finding)],
+    fps: &[String],
+    t: &Templates,
+) -> (String, String) {
     let mut orig = String::new();
     let mut red = String::new();
     let mut pos = a;
@@ -91,7 +105,7 @@ fn panes(text: &str, a: usize, b: usize, findings: &[(usize, &Finding)], fps: &[
         red.push_str(&before);
         let span = escape(&text[f.start..f.end]);
         let cls = if f.redacted() { "redact" } else { "kept" };
-        let title = escape(&why(f));
+        let title = escape(&why(f, t));
         let _ = write!(
             orig,
             "<mark class=\"span {cls}\" data-span=\"{}\" {} title=\"{title}\">{span}</mark>",
@@ -147,7 +161,7 @@ fn page_ranges(d: &Reviewed) -> Vec<(usize, usize)> {
 
 /// One document: status, problem, the text side by side (per page for a PDF, with its boxes)
 /// and the table of findings.
-fn doc_section(body: &mut String, i: usize, d: &Reviewed) {
+fn doc_section(body: &mut String, i: usize, d: &Reviewed, t: &Templates) {
     let fps = fingerprints(d);
     let (rel, st, red) = (
         escape(&d.rel),
@@ -162,12 +176,14 @@ fn doc_section(body: &mut String, i: usize, d: &Reviewed) {
     let _ = writeln!(
         body,
         "<section class=\"doc\" id=\"doc-{i}\" data-doc=\"{rel}\" data-status=\"{st}\" data-kind=\"{kind}\">\
-         <h2>{rel}</h2><p class=\"meta\"><span class=\"st {st}\">{st}</span> · {red} gelakt · {kept} zichtbaar gelaten</p>"
+         <h2>{rel}</h2><p class=\"meta\"><span class=\"st {st}\">{}</span> · {red} gelakt · {kept} zichtbaar gelaten</p>",
+        escape(t.status_label(st))
     );
     if let Some(p) = &d.problem {
         let _ = writeln!(
             body,
-            "<p class=\"problem\">Niet te verwerken: {}. Geen uitvoer; een mens moet dit document bekijken.</p>",
+            "<p class=\"problem\">{} Geen uitvoer; een mens moet dit document bekijken. <small class=\"tech\">(technisch: {})</small></p>",
+            escape(&t.review_reason_text(p)),
             escape(p)
         );
     }
@@ -186,7 +202,7 @@ fn doc_section(body: &mut String, i: usize, d: &Reviewed) {
                     pi + 1,
                     pi + 1
                 );
-                let (o, r) = panes(&d.text, a, b, &on_page, &fps);
+                let (o, r) = panes(&d.text, a, b, &on_page, &fps, t);
                 side_by_side(body, &o, &r);
                 let boxes: Vec<(usize, &Finding)> = on_page
                     .iter()
@@ -221,7 +237,7 @@ fn doc_section(body: &mut String, i: usize, d: &Reviewed) {
                 body.push_str("</div>\n");
             }
         } else {
-            let (o, r) = panes(&d.text, 0, d.text.len(), &indexed, &fps);
+            let (o, r) = panes(&d.text, 0, d.text.len(), &indexed, &fps, t);
             side_by_side(body, &o, &r);
         }
     }
@@ -254,7 +270,7 @@ fn doc_section(body: &mut String, i: usize, d: &Reviewed) {
                 escape(d.text.get(f.start..f.end).unwrap_or("")),
                 escape(&f.ground),
                 escape(&f.rule),
-                conf_str(f.confidence),
+                escape(t.status_label(conf_str(f.confidence))),
                 escape(&f.explanation)
             );
         }
@@ -275,7 +291,7 @@ pub struct Summary {
 }
 
 /// Builds the page for a reviewed batch.
-pub fn render(docs: &[Reviewed]) -> (String, Summary) {
+pub fn render(docs: &[Reviewed], t: &Templates) -> (String, Summary) {
     let mut sum = Summary {
         documents: docs.len(),
         ..Default::default()
@@ -311,21 +327,25 @@ pub fn render(docs: &[Reviewed]) -> (String, Summary) {
         let _ = writeln!(
             body,
             "<tr class=\"docrow\" data-docrow=\"{rel}\" data-status=\"{st}\"><td><a href=\"#doc-{i}\">{rel}</a></td>\
-             <td class=\"st {st}\">{st}</td><td>{red}</td><td>{kept}</td><td class=\"vis\" id=\"vis-{i}\"></td></tr>"
+             <td class=\"st {st}\">{}</td><td>{red}</td><td>{kept}</td><td class=\"vis\" id=\"vis-{i}\"></td></tr>",
+            escape(t.status_label(st))
         );
     }
     body.push_str("</tbody></table></nav>\n");
     for (i, d) in docs.iter().enumerate() {
-        doc_section(&mut body, i, d);
+        doc_section(&mut body, i, d, t);
     }
     let mut filters = String::from("<div id=\"filters\">");
     checkbox_fieldset(&mut filters, "grond", "f-ground", &grounds);
     checkbox_fieldset(&mut filters, "regel", "f-rule", &rules);
     filters.push_str(
-        "<fieldset><legend>zekerheid</legend><select id=\"f-confidence\">\
-         <option value=\"all\">alle</option><option value=\"candidate\">candidate</option>\
-         <option value=\"plausible\">plausible</option><option value=\"confirmed\">confirmed</option></select> \
-         <label><input type=\"checkbox\" id=\"f-kept\" checked> zichtbaar gelaten tonen</label></fieldset></div>\n",
+        "<fieldset><legend>zekerheid</legend><select id=\"f-confidence\"><option value=\"all\">alle</option>",
+    );
+    for c in ["candidate", "plausible", "confirmed"] {
+        let _ = write!(filters, "<option value=\"{c}\">{}</option>", escape(t.status_label(c)));
+    }
+    filters.push_str(
+        "</select> <label><input type=\"checkbox\" id=\"f-kept\" checked> zichtbaar gelaten tonen</label></fieldset></div>\n",
     );
     let totals: Vec<String> = per_ground.iter().map(|(g, n)| format!("{} {n}", escape(g))).collect();
     let mut page = String::with_capacity(body.len() + 8192);
@@ -464,7 +484,7 @@ mod tests {
             page_starts: vec![],
             problem: None,
         };
-        let (html, sum) = render(&[d]);
+        let (html, sum) = render(&[d], &crate::rules::grounds::GroundTable::builtin().template);
         assert_eq!(
             sum,
             Summary {

@@ -83,8 +83,21 @@ pub struct Templates {
     pub assessment_partial: String,
     /// Inventory assessment of a document that is not (yet) to be published.
     pub assessment_withheld: String,
-    /// Inventory note for a document that needs review; placeholder {reason}.
+    /// Inventory note for a document that needs review; placeholder {reason} (the Dutch notes
+    /// of [`Templates::review_reason`]).
     pub review_note: String,
+    /// The note when no [`ReviewReason`] matches.
+    pub review_reason_default: String,
+    /// Dutch notes for the technical reasons a document needs review.
+    #[serde(default)]
+    pub review_reason: Vec<ReviewReason>,
+    /// Category id → the Dutch word for one item (`naam`), for the redaction log.
+    #[serde(default)]
+    pub category_labels: std::collections::BTreeMap<String, String>,
+    /// Document status (`redacted`, `clean`, `needs-review`, `failed`) → Dutch, for the review
+    /// page.
+    #[serde(default)]
+    pub status: std::collections::BTreeMap<String, String>,
     /// Category id (name, email, …) → Dutch description.
     pub categories: std::collections::BTreeMap<String, String>,
     /// What cleaning a PDF removed or painted, by kind (`under-box`, `off-page`, `white`,
@@ -92,6 +105,51 @@ pub struct Templates {
     /// → the Dutch note a Woo officer reads in the report.
     #[serde(default)]
     pub cleaning: std::collections::BTreeMap<String, String>,
+}
+
+/// A Dutch note for technical reasons that contain one of `match`.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewReason {
+    /// Words of the technical reason (case-sensitive, as the tool writes them).
+    #[serde(rename = "match")]
+    pub words: Vec<String>,
+    /// What the Woo officer reads.
+    pub note: String,
+}
+
+impl Templates {
+    /// The Dutch notes for a technical reason: per `; `-separated part the first note that
+    /// matches it, each note once, in order; the default when none matches.
+    pub fn review_reason_text(&self, reason: &str) -> String {
+        let mut notes: Vec<&str> = Vec::new();
+        let mut unexplained = false;
+        for part in reason.split("; ").filter(|p| !p.trim().is_empty()) {
+            match self
+                .review_reason
+                .iter()
+                .find(|r| r.words.iter().any(|w| part.contains(w.as_str())))
+            {
+                Some(r) if !notes.contains(&r.note.as_str()) => notes.push(&r.note),
+                Some(_) => {}
+                None => unexplained = true,
+            }
+        }
+        if unexplained || notes.is_empty() {
+            notes.push(&self.review_reason_default);
+        }
+        notes.join(" ")
+    }
+
+    /// The Dutch word for one redaction's category; the id itself when the table has none.
+    pub fn category_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.category_labels.get(id).map(String::as_str).unwrap_or(id)
+    }
+
+    /// The Dutch word for a document status; the id itself when the table has none.
+    pub fn status_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.status.get(id).map(String::as_str).unwrap_or(id)
+    }
 }
 
 /// The table of grounds; every code used anywhere must resolve through it.
@@ -317,6 +375,51 @@ pub fn code_like(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn technical_reasons_read_as_dutch_notes_each_once() {
+        let t = GroundTable::builtin().template;
+        let utf8 = t.review_reason_text("not valid UTF-8 (first bad byte at offset 27); convert it to UTF-8 first, e.g. `iconv -f WINDOWS-1252 -t UTF-8`");
+        assert!(
+            utf8.starts_with("Het tekstbestand heeft een andere tekencodering"),
+            "{utf8}"
+        );
+        assert!(!utf8.contains("iconv") && !utf8.contains("offset"), "{utf8}");
+        let two = t.review_reason_text(
+            "page 2: OCR could not read the scan with confidence (mean 40 %); page 3: an image without a text layer in which OCR read no words",
+        );
+        assert_eq!(two.matches("tekstherkenning").count(), 1, "{two}");
+        assert_eq!(t.review_reason_text("something new"), t.review_reason_default);
+        assert_eq!(t.category_label("phone"), "telefoonnummer");
+        assert_eq!(t.status_label("needs-review"), "handmatige beoordeling nodig");
+        // Every category and status the tool writes has its Dutch word.
+        for c in [
+            "name",
+            "email",
+            "phone",
+            "bsn",
+            "iban",
+            "vnummer",
+            "birthdate",
+            "kenteken",
+            "address",
+            "other",
+        ] {
+            assert!(t.category_labels.contains_key(c), "{c}");
+            assert!(t.categories.contains_key(c), "{c}");
+        }
+        for s in [
+            "redacted",
+            "clean",
+            "needs-review",
+            "failed",
+            "candidate",
+            "plausible",
+            "confirmed",
+        ] {
+            assert!(t.status.contains_key(s), "{s}");
+        }
+    }
 
     #[test]
     fn builtin_table_is_complete() {
