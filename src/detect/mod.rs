@@ -617,8 +617,8 @@ impl Detector {
                             .iter()
                             .any(|suf| w.len() >= suf.len() && w.ends_with(suf.as_str()))
                     };
-                    // A local part of ordinary Dutch words that are not names (`evenementen@`,
-                    // `bouw.toezicht@`) is a service's mailbox.
+                    // A local part that is an ordinary Dutch word and not a name (`evenementen@`,
+                    // `erfgoed@`) is a service's mailbox.
                     let lists = &self.rules.lists;
                     let plain_word = |w: &str| {
                         w.chars().count() >= 4
@@ -628,7 +628,8 @@ impl Detector {
                                 .get(w)
                                 .is_none_or(|f| f & (word::FIRST | word::SURNAME) == 0)
                     };
-                    let words_only = local.split(['.', '-', '_']).all(plain_word);
+                    // One word only: a person's address is nearly always two parts.
+                    let words_only = !local.contains(['.', '-', '_']) && plain_word(&local);
                     if self.mailboxes.contains(&local)
                         || self.mailboxes.contains(head)
                         || service(&local)

@@ -437,7 +437,18 @@ impl<'a> NameScanner<'a> {
     /// A chat line's author: a name right after a time stamp and before `:` (`[09:41] Smit,
     /// J.:`, `12-03-2026 09:15 - Ilse:`), or before a time in brackets (`Jolien (11:02):`).
     fn chat_author(&self, i: usize, le: usize, out: &mut Vec<NamePhrase>) -> bool {
+        let first = self.toks[i];
+        if !(first.is('[') || first.kind() == Kind::Number || first.is_cap_word()) {
+            return false;
+        }
         let stamped = self.chat_stamp(i, le);
+        // Without a stamp, only "Name (11:02):" (a bracket and a number within a few words).
+        if stamped.is_none()
+            && !(i + 1..le.min(i + 8))
+                .any(|k| self.toks[k].is('(') && self.tok(k + 1).is_some_and(|n| n.kind() == Kind::Number))
+        {
+            return false;
+        }
         let k = stamped.unwrap_or(i);
         let p = match self.parse(k, true) {
             Some(mut p) => {
@@ -490,7 +501,9 @@ impl<'a> NameScanner<'a> {
     /// capitalised words joined by commas and `en`, at least two of them known first names and
     /// at least one of those not an ordinary Dutch word (so `Roos, Groen en Bakker` stays).
     fn enumeration_at(&self, i: usize) -> Option<SmallVec<[usize; 6]>> {
-        if self.sentence_start(i) {
+        let joined =
+            self.tok(i + 1).is_some_and(|t| t.is(',')) || self.is_word(i + 1, "en") || self.is_word(i + 1, "and");
+        if !joined || self.sentence_start(i) {
             return None;
         }
         let single = |k: usize| {
@@ -521,13 +534,16 @@ impl<'a> NameScanner<'a> {
             }
         }
         let firsts = items.iter().filter(|&&k| self.has(k, word::FIRST)).count();
+        if firsts < 2 {
+            return None;
+        }
         let plain = items
             .iter()
             .any(|&k| self.has(k, word::FIRST) && !self.has(k, word::ORDINARY))
             || items
                 .iter()
                 .any(|&k| !self.has(k, word::FIRST | word::SURNAME) && !self.lists.ordinary.contains(self.f(k)));
-        (items.len() >= 2 && firsts >= 2 && plain).then_some(items)
+        plain.then_some(items)
     }
 
     fn is_first_name(&self, i: usize) -> bool {
@@ -909,6 +925,10 @@ impl<'a> NameScanner<'a> {
                 }
                 None => *signers = false,
             }
+        }
+        // The first words of the closing formulas are cue starts (see `Lists::reindex`).
+        if !self.has(i, word::CUE_START) {
+            return false;
         }
         let first = self.f(i);
         if !first.is_empty() && self.lists.official_closings.iter().any(|c| c.starts_with(first)) {

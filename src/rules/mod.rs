@@ -333,7 +333,7 @@ pub mod word {
     pub const NON_NAME_START: u16 = 1 << 8;
     /// A person's role noun.
     pub const PERSON_NOUN: u16 = 1 << 9;
-    /// First word of a label, closing or salutation.
+    /// First word of a label, closing, salutation or official closing.
     pub const CUE_START: u16 = 1 << 10;
     /// A first name or surname that is also an ordinary Dutch word (Roos, Groen, Bakker): a
     /// name only in a name position, not in prose.
@@ -403,6 +403,7 @@ impl Lists {
             .chain(&self.block_labels)
             .chain(&self.closings)
             .chain(&self.salutations)
+            .chain(&self.official_closings)
         {
             if let Some(first) = w.split([' ', ':', ',']).next() {
                 set(first, word::CUE_START);
