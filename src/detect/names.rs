@@ -106,6 +106,8 @@ pub struct NamePhrase {
     pub surname: Option<CompactString>,
     /// Folded first name, if written.
     pub first: Option<CompactString>,
+    /// The token after the phrase, so what follows it is read without searching the tokens.
+    end_tok: u32,
 }
 
 /// Token indices of a name part; names are short, so no heap allocation.
@@ -729,6 +731,7 @@ impl<'a> NameScanner<'a> {
             explanation: cue.explain(),
             surname,
             first,
+            end_tok: p.end as u32,
         }
     }
 
@@ -890,14 +893,7 @@ impl<'a> NameScanner<'a> {
         self.mark_officials(&mut out);
         // A name that an organisation word follows names the organisation ("Anne Frank
         // Stichting"), not a person.
-        out.retain(|ph| {
-            ph.official.is_some() || {
-                let e = self
-                    .toks
-                    .partition_point(|t| (t.end as usize) <= ph.start.max(ph.end.saturating_sub(1)));
-                !self.org_follows(e + 1)
-            }
-        });
+        out.retain(|ph| ph.official.is_some() || !self.org_follows(ph.end_tok as usize));
         out
     }
 

@@ -647,6 +647,24 @@ impl RuleSet {
                 }
             }
         }
+        // The automaton reports the longest word at a place: a word that starts with another
+        // ("postcode en woonplaats", "postcode") serves the shorter word's rules too.
+        let shorter: Vec<Vec<usize>> = words
+            .iter()
+            .map(|w| {
+                let mut u: Vec<usize> = (0..words.len())
+                    .filter(|&k| words[k].len() < w.len() && w.starts_with(words[k].as_str()))
+                    .flat_map(|k| users[k].iter().copied())
+                    .collect();
+                u.sort_unstable();
+                u
+            })
+            .collect();
+        for (u, extra) in users.iter_mut().zip(shorter) {
+            u.extend(extra);
+            u.sort_unstable();
+            u.dedup();
+        }
         self.context_index = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(&words)
