@@ -3,6 +3,7 @@
 mod cases;
 mod check;
 mod cli;
+mod correspondence;
 mod first_hour;
 mod fontprog;
 mod hostile;

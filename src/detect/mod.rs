@@ -9,7 +9,7 @@ pub mod tokens;
 pub mod validate;
 
 use crate::people::Person;
-use crate::rules::{Category, Confidence, RuleSet, Validator};
+use crate::rules::{Category, Confidence, RuleSet, Validator, word};
 use crate::text::TextLayer;
 use crate::text::fold::{Folded, fold, fold_str};
 use dictionary::{Dictionary, ListKind};
@@ -601,7 +601,10 @@ impl Detector {
                         keep = Some("algemeen nummer van de organisatie".into());
                     } else if !confirmed_by_list && !d.starts_with("06") && in_letterhead(text, m_start) {
                         keep = Some("algemeen nummer in het briefhoofd (postbus/website in hetzelfde blok)".into());
-                    } else if !confirmed_by_list && context_before(folded, m_start, 40, &self.rules.number_context) {
+                    } else if !confirmed_by_list
+                        && (context_before(folded, m_start, 40, &self.rules.number_context)
+                            || marked_after(text, m_end, &self.rules.number_context_after))
+                    {
                         keep = Some("algemeen nummer van de organisatie (genoemd als algemeen nummer)".into());
                     }
                 }
@@ -614,10 +617,24 @@ impl Detector {
                             .iter()
                             .any(|suf| w.len() >= suf.len() && w.ends_with(suf.as_str()))
                     };
+                    // A local part that is an ordinary Dutch word and not a name (`evenementen@`,
+                    // `erfgoed@`) is a service's mailbox.
+                    let lists = &self.rules.lists;
+                    let plain_word = |w: &str| {
+                        w.chars().count() >= 4
+                            && lists.ordinary.contains(w)
+                            && lists
+                                .flags
+                                .get(w)
+                                .is_none_or(|f| f & (word::FIRST | word::SURNAME) == 0)
+                    };
+                    // One word only: a person's address is nearly always two parts.
+                    let words_only = !local.contains(['.', '-', '_']) && plain_word(&local);
                     if self.mailboxes.contains(&local)
                         || self.mailboxes.contains(head)
                         || service(&local)
                         || service(head)
+                        || words_only
                     {
                         keep = Some("functionele mailbox".into());
                     } else {
@@ -745,6 +762,20 @@ fn email_name_keys(local: &str, keys: &mut KeySet, firsts: &mut KeySet, lists: &
             insert_str(keys, last);
         }
     }
+}
+
+/// A phone number ending at `end` is followed by one of `words` in brackets: `(algemeen)`,
+/// `(centrale)`.
+fn marked_after(text: &str, end: usize, words: &[String]) -> bool {
+    let rest = text[end..].trim_start_matches([' ', '\t']);
+    let Some(inner) = rest.strip_prefix('(') else {
+        return false;
+    };
+    let Some(close) = inner.char_indices().take(40).find(|&(_, c)| c == ')').map(|(i, _)| i) else {
+        return false;
+    };
+    let w = fold_str(inner[..close].trim());
+    words.contains(&w)
 }
 
 /// A context word ends within `window` characters before `pos`.

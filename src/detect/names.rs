@@ -106,6 +106,8 @@ pub struct NamePhrase {
     pub surname: Option<CompactString>,
     /// Folded first name, if written.
     pub first: Option<CompactString>,
+    /// The token after the phrase, so what follows it is read without searching the tokens.
+    end_tok: u32,
 }
 
 /// Token indices of a name part; names are short, so no heap allocation.
@@ -373,7 +375,13 @@ impl<'a> NameScanner<'a> {
         }
         !self.has(
             i,
-            word::NON_NAME | word::FUNCTION | word::TITLE | word::TITLE_DOT | word::POSTNOMINAL | word::TUSSEN,
+            word::NON_NAME
+                | word::FUNCTION
+                | word::TITLE
+                | word::TITLE_DOT
+                | word::POSTNOMINAL
+                | word::TUSSEN
+                | word::ORG_WORD,
         )
     }
 
@@ -386,7 +394,158 @@ impl<'a> NameScanner<'a> {
         let number_follows = self
             .tok(i + 1)
             .is_some_and(|t| t.kind() == Kind::Number && t.gap() <= 1);
-        !(ends(&STREET_SUFFIXES) || ends(&STREET_OR_NAME_SUFFIXES) && number_follows)
+        let org_ending = self
+            .lists
+            .org_suffixes
+            .iter()
+            .any(|s| f.len() > s.len() + 2 && f.ends_with(s.as_str()));
+        !(ends(&STREET_SUFFIXES) || ends(&STREET_OR_NAME_SUFFIXES) && number_follows || org_ending)
+    }
+
+    /// The name that ends before token `end` is part of an organisation's or a building's name:
+    /// an organisation word follows, directly or after one more capitalised word ("Anne Frank
+    /// Stichting", "Van Leer Foundation", "Erasmus MC").
+    fn org_follows(&self, end: usize) -> bool {
+        let org = |k: usize| self.tight(k) && self.has(k, word::ORG_WORD) && self.tok(k).is_some_and(|t| t.cap());
+        org(end) || (self.tight(end) && self.tok(end).is_some_and(|t| t.is_cap_word()) && org(end + 1))
+    }
+
+    /// The words of a chat or meeting export before an author's name: `[09:41]`,
+    /// `[12-03-26 10:01]`, `12-03-2026 09:14 -`. Index after them, if the line opens with one.
+    fn chat_stamp(&self, i: usize, le: usize) -> Option<usize> {
+        let t = self.tok(i)?;
+        let stampish = |k: usize| {
+            self.tok(k).is_some_and(|t| {
+                t.kind() == Kind::Number || matches!(t.kind(), Kind::Punct(':' | '-' | '/' | '.' | ','))
+            })
+        };
+        if t.is('[') {
+            let close = (i + 1..le.min(i + 14)).find(|&k| self.toks[k].is(']'))?;
+            let time = (i + 1..close).any(|k| self.toks[k].is(':'));
+            return ((i + 1..close).all(stampish) && time).then_some(close + 1);
+        }
+        if t.kind() != Kind::Number {
+            return None;
+        }
+        // "12-03-2026 09:14 - Name:" (WhatsApp): numbers with a time, then a dash.
+        let mut k = i;
+        while k < le && stampish(k) && k < i + 14 {
+            k += 1;
+        }
+        let time = (i..k).any(|x| self.toks[x].is(':'));
+        (time && k > i + 1 && self.toks[k - 1].is('-') && self.toks[k - 1].gap() > 0).then_some(k)
+    }
+
+    /// A chat line's author: a name right after a time stamp and before `:` (`[09:41] Smit,
+    /// J.:`, `12-03-2026 09:15 - Ilse:`), or before a time in brackets (`Jolien (11:02):`).
+    fn chat_author(&self, i: usize, le: usize, out: &mut Vec<NamePhrase>) -> bool {
+        let first = self.toks[i];
+        if !(first.is('[') || first.kind() == Kind::Number || first.is_cap_word()) {
+            return false;
+        }
+        let stamped = self.chat_stamp(i, le);
+        // Without a stamp, only "Name (11:02):" (a bracket and a number within a few words).
+        if stamped.is_none()
+            && !(i + 1..le.min(i + 8))
+                .any(|k| self.toks[k].is('(') && self.tok(k + 1).is_some_and(|n| n.kind() == Kind::Number))
+        {
+            return false;
+        }
+        let k = stamped.unwrap_or(i);
+        let p = match self.parse(k, true) {
+            Some(mut p) => {
+                self.display_tail(&mut p);
+                // "Smit, J.:": initials after the comma end at the colon.
+                if p.end < le && self.tok(p.end).is_some_and(|t| t.is(',')) && self.initials_at(p.end + 1).is_some() {
+                    p.end = self.initials_at(p.end + 1).unwrap_or(p.end);
+                }
+                p
+            }
+            None if self.is_name_word(k) => Parsed {
+                start: k,
+                end: k + 1,
+                given: smallvec![k],
+                initials: false,
+                tussen: Idx::new(),
+                surname: None,
+            },
+            None => return false,
+        };
+        let colon = |x: usize| self.tok(x).is_some_and(|t| t.is(':'));
+        let after = if stamped.is_some() && colon(p.end) {
+            Some(p.end)
+        } else if stamped.is_none()
+            && self.tok(p.end).is_some_and(|t| t.is('('))
+            && self.tok(p.end + 1).is_some_and(|t| t.kind() == Kind::Number)
+            && colon(p.end + 2)
+            && self.tok(p.end + 3).is_some_and(|t| t.kind() == Kind::Number)
+            && self.tok(p.end + 4).is_some_and(|t| t.is(')'))
+            && colon(p.end + 5)
+        {
+            Some(p.end + 5)
+        } else {
+            None
+        };
+        if after.is_none() || p.end > le {
+            return false;
+        }
+        let mut ph = self.phrase(&p, Cue::Label);
+        // A chat author written with one word is (nearly always) a given name: "Roos:".
+        if p.end - p.start == 1 && (p.surname.is_none() || self.has(p.start, word::FIRST)) {
+            ph.surname = None;
+            ph.first = Some(CompactString::from(self.f(p.start)));
+        }
+        out.push(ph);
+        true
+    }
+
+    /// Given names in an enumeration mid-sentence (`Dank aan Fleur, Bram en Sevda!`): single
+    /// capitalised words joined by commas and `en`, at least two of them known first names and
+    /// at least one of those not an ordinary Dutch word (so `Roos, Groen en Bakker` stays).
+    fn enumeration_at(&self, i: usize) -> Option<SmallVec<[usize; 6]>> {
+        let joined =
+            self.tok(i + 1).is_some_and(|t| t.is(',')) || self.is_word(i + 1, "en") || self.is_word(i + 1, "and");
+        if !joined || self.sentence_start(i) {
+            return None;
+        }
+        let single = |k: usize| {
+            self.is_name_word(k)
+                && !self.tok(k + 1).is_some_and(|t| t.is_cap_word() && t.gap() <= 1)
+                && !self.org_follows(k + 1)
+        };
+        let mut items: SmallVec<[usize; 6]> = SmallVec::new();
+        let mut k = i;
+        loop {
+            if !single(k) {
+                return None;
+            }
+            items.push(k);
+            match self.tok(k + 1) {
+                Some(t) if t.is(',') && self.tok(k + 2).is_some_and(|n| n.is_cap_word()) => k += 2,
+                Some(t) if t.is_word() && (self.is_word(k + 1, "en") || self.is_word(k + 1, "and")) => {
+                    if !single(k + 2) {
+                        return None;
+                    }
+                    items.push(k + 2);
+                    break;
+                }
+                _ => return None,
+            }
+            if items.len() > 8 {
+                return None;
+            }
+        }
+        let firsts = items.iter().filter(|&&k| self.has(k, word::FIRST)).count();
+        if firsts < 2 {
+            return None;
+        }
+        let plain = items
+            .iter()
+            .any(|&k| self.has(k, word::FIRST) && !self.has(k, word::ORDINARY))
+            || items
+                .iter()
+                .any(|&k| !self.has(k, word::FIRST | word::SURNAME) && !self.lists.ordinary.contains(self.f(k)));
+        plain.then_some(items)
     }
 
     fn is_first_name(&self, i: usize) -> bool {
@@ -537,7 +696,16 @@ impl<'a> NameScanner<'a> {
         }
         let ends = match self.tok(k) {
             None => true,
-            Some(t) => t.is_newline() || t.is('<') || t.is(';') || t.is('(') || t.is('[') || t.wide_gap() || t.is(','),
+            Some(t) => {
+                t.is_newline()
+                    || t.is('<')
+                    || t.is(';')
+                    || t.is('(')
+                    || t.is('[')
+                    || t.wide_gap()
+                    || t.is(',')
+                    || t.is(':')
+            }
         };
         if ends {
             p.end = k;
@@ -563,6 +731,7 @@ impl<'a> NameScanner<'a> {
             explanation: cue.explain(),
             surname,
             first,
+            end_tok: p.end as u32,
         }
     }
 
@@ -699,6 +868,7 @@ impl<'a> NameScanner<'a> {
         let mut i = 0;
         let mut after_closing: Option<(usize, bool)> = None; // (lines left, official context)
         let mut official_line_recent = 0usize;
+        let mut signers = false;
         while i < n {
             if self.line_start(i) {
                 let le = self.line_end(i);
@@ -708,7 +878,7 @@ impl<'a> NameScanner<'a> {
                 while j < le && matches!(self.toks[j].kind(), Kind::Punct('*' | '#' | '>' | '_' | '|' | '-')) {
                     j += 1;
                 }
-                if !blank && j < le {
+                if !blank && j < le && !self.signer_line(j, le, &mut signers, &mut out) {
                     self.scan_line_start(j, le, &mut out, &mut after_closing, &mut official_line_recent);
                 }
                 if !blank {
@@ -721,7 +891,58 @@ impl<'a> NameScanner<'a> {
         }
         self.scan_grammar(&mut out);
         self.mark_officials(&mut out);
+        // A name that an organisation word follows names the organisation ("Anne Frank
+        // Stichting"), not a person.
+        out.retain(|ph| ph.official.is_some() || !self.org_follows(ph.end_tok as usize));
         out
+    }
+
+    /// The lines after an official closing formula (a motie's `en gaat over tot de orde van de
+    /// dag.`): each line that is a name is a signing member of parliament, kept. Returns whether
+    /// line [i, le) was handled so.
+    fn signer_line(&self, i: usize, le: usize, signers: &mut bool, out: &mut Vec<NamePhrase>) -> bool {
+        if *signers {
+            let p = self.parse(i, true).filter(|p| p.end == le).or_else(|| {
+                (self.is_name_word(i) && i + 1 == le).then(|| Parsed {
+                    start: i,
+                    end: le,
+                    given: Idx::new(),
+                    initials: false,
+                    tussen: Idx::new(),
+                    surname: Some(i),
+                })
+            });
+            match p {
+                Some(p) => {
+                    let mut ph = self.phrase(&p, Cue::Signature);
+                    ph.official = Some("ondertekening van een motie door Kamerleden".into());
+                    out.push(ph);
+                    return true;
+                }
+                None => *signers = false,
+            }
+        }
+        // The first words of the closing formulas are cue starts (see `Lists::reindex`).
+        if !self.has(i, word::CUE_START) {
+            return false;
+        }
+        let first = self.f(i);
+        if !first.is_empty() && self.lists.official_closings.iter().any(|c| c.starts_with(first)) {
+            let mut lend = le;
+            while lend > i && matches!(self.toks[lend - 1].kind(), Kind::Punct('.' | ',' | ':' | ';')) {
+                lend -= 1;
+            }
+            if self
+                .lists
+                .official_closings
+                .iter()
+                .any(|c| self.match_phrase(i, c) == Some(lend))
+            {
+                *signers = true;
+                return true;
+            }
+        }
+        false
     }
 
     fn scan_line_start(
@@ -793,6 +1014,10 @@ impl<'a> NameScanner<'a> {
             *after_closing = Some((2, true));
             return;
         }
+        // A chat or meeting export line: its author.
+        if self.chat_author(i, le, out) {
+            return;
+        }
         // Everything below starts with a label, closing or salutation word.
         if !self.has(i, word::CUE_START) {
             return;
@@ -809,6 +1034,35 @@ impl<'a> NameScanner<'a> {
         if lend > i && closings.iter().any(|c| self.match_phrase(i, c) == Some(lend)) {
             *after_closing = Some((1, *official_recent > 0));
             return;
+        }
+        // Closing and name on one line: "Groet, Ilse" / "Met vriendelijke groet, Jolien van den Berg".
+        if let Some(c) = closings.iter().filter_map(|c| self.match_phrase(i, c)).max()
+            && self.tok(c).is_some_and(|t| t.is(','))
+            && c + 1 < lend
+        {
+            let k = c + 1;
+            let p = self.parse(k, true).filter(|p| p.end == lend).or_else(|| {
+                (self.is_name_word(k) && k + 1 == lend && self.has(k, word::FIRST) && !self.has(k, word::ORDINARY))
+                    .then(|| Parsed {
+                        start: k,
+                        end: k + 1,
+                        given: smallvec![k],
+                        initials: false,
+                        tussen: Idx::new(),
+                        surname: None,
+                    })
+            });
+            if let Some(p) = p {
+                let mut ph = self.phrase(&p, Cue::Signature);
+                if p.surname.is_none() {
+                    ph.first = Some(CompactString::from(self.f(k)));
+                }
+                if *official_recent > 0 {
+                    ph.official = Some("ondertekening door een bewindspersoon".into());
+                }
+                out.push(ph);
+                return;
+            }
         }
         // Block label alone on its line: the name is on the next non-empty line.
         if block_labels.iter().any(|c| self.match_phrase(i, c) == Some(lend)) {
@@ -916,6 +1170,27 @@ impl<'a> NameScanner<'a> {
                     continue;
                 }
             }
+            if t.is_cap_word()
+                && let Some(items) = self.enumeration_at(i)
+            {
+                for &k in &items {
+                    let p = Parsed {
+                        start: k,
+                        end: k + 1,
+                        given: smallvec![k],
+                        initials: false,
+                        tussen: Idx::new(),
+                        surname: None,
+                    };
+                    let mut ph = self.phrase(&p, Cue::FirstName);
+                    ph.first = Some(CompactString::from(self.f(k)));
+                    ph.explanation = "voornamen in een opsomming";
+                    covered_until = ph.end;
+                    out.push(ph);
+                }
+                i = items[items.len() - 1] + 1;
+                continue;
+            }
             let cue = if self.title_at(i).is_some() {
                 Some(Cue::Title)
             } else if self.initials_at(i).is_some() {
@@ -1001,9 +1276,48 @@ impl<'a> NameScanner<'a> {
             let i = m as usize;
             let t = self.toks[i];
             if t.is_word() && self.has(i, word::FUNCTION) {
+                // "Jan Jansen, staatssecretaris van Financiën": the name before, in apposition.
+                let comma = if i >= 2 && (self.is_word(i - 1, "de") || self.is_word(i - 1, "het")) {
+                    i - 2
+                } else {
+                    i.saturating_sub(1)
+                };
+                if comma > 0
+                    && self.toks[comma].is(',')
+                    && let Some(p) = self.parse_back(comma)
+                {
+                    let mut ph = self.phrase(&p, Cue::Title);
+                    ph.official = Some(format!("genoemd in publieke functie ({})", self.f(i)));
+                    extra.push(ph);
+                }
+                // "trad af als minister": a name earlier in the sentence held the office.
+                if i > 0 && self.is_word(i - 1, "als") {
+                    let at = t.start as usize;
+                    let (lo, _) = self.sentence_of(at, t.end as usize);
+                    if let Some(k) = (0..out.len())
+                        .filter(|&k| out[k].end <= at && out[k].start >= lo && at - out[k].end <= 80)
+                        .max_by_key(|&k| out[k].end)
+                    {
+                        out[k].official = Some(format!("genoemd in (voormalige) publieke functie ({})", self.f(i)));
+                    }
+                }
                 let mut j = i + 1;
-                // "minister van Financiën" names the office; "minister Van Roijen" the person.
+                // "minister van Financiën" names the office; "minister Van Roijen" the person;
+                // "de minister van Financiën, Jan Jansen," both, the name in apposition.
                 if (self.is_word(j, "van") || self.is_word(j, "voor")) && !self.tok(j).is_some_and(|t| t.cap()) {
+                    if let Some(c) = (j + 1..(j + 10).min(self.toks.len()))
+                        .take_while(|&k| !self.toks[k].is_newline() && !self.toks[k].is('.'))
+                        .find(|&k| self.toks[k].is(','))
+                        && let Some(p) = self.parse(c + 1, true)
+                        && self.tight(c + 1)
+                        && self
+                            .tok(p.end)
+                            .is_none_or(|x| x.is(',') || x.is(')') || x.is('.') || x.is_newline())
+                    {
+                        let mut ph = self.phrase(&p, Cue::Title);
+                        ph.official = Some(format!("genoemd in publieke functie ({})", self.f(i)));
+                        extra.push(ph);
+                    }
                     continue;
                 }
                 if self.is_word(j, "de") && self.is_word(j + 1, "heer") || self.is_word(j, "mevrouw") {
@@ -1270,11 +1584,19 @@ impl<'a> NameScanner<'a> {
                 || (f.contains('-') && f.split('-').all(|p| keys.get(p).is_some_and(|k| k & SURNAME != 0)));
             if is_sur {
                 let e = self.extend_name(i, i, |w| keys.get(w).is_some_and(|k| k & FIRST != 0));
-                out.push((e.start, e.end, false));
+                if !self.org_follows(e.tok_end) {
+                    out.push((e.start, e.end, false));
+                }
                 i = e.tok_end;
                 continue;
             }
-            if key & FIRST != 0 && self.is_name_word(i) {
+            // A first name that is also an ordinary word (Roos) is that word at the start of a
+            // sentence ("Roos en Groen zijn de kleuren"), the name elsewhere ("top, Roos neemt").
+            if key & FIRST != 0
+                && self.is_name_word(i)
+                && !self.org_follows(i + 1)
+                && !(self.has(i, word::ORDINARY) && self.sentence_start(i))
+            {
                 out.push((t.start as usize, t.end as usize, true));
             }
             i += 1;

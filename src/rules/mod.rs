@@ -4,6 +4,7 @@
 pub mod grounds;
 pub mod incontext;
 pub mod model;
+pub mod ordinary;
 pub mod shape;
 
 use crate::error::{ConfigError, Error};
@@ -19,7 +20,7 @@ use std::path::{Path, PathBuf};
 pub const BUILTIN_RULES: &str = include_str!("../../rules/default.toml");
 
 /// Built-in seed lists: (name, contents).
-const BUILTIN_LISTS: [(&str, &str); 7] = [
+const BUILTIN_LISTS: [(&str, &str); 8] = [
     ("voornamen", include_str!("../../rules/lists/voornamen.txt")),
     ("achternamen", include_str!("../../rules/lists/achternamen.txt")),
     ("tussenvoegsels", include_str!("../../rules/lists/tussenvoegsels.txt")),
@@ -27,6 +28,10 @@ const BUILTIN_LISTS: [(&str, &str); 7] = [
     ("postnominalen", include_str!("../../rules/lists/postnominalen.txt")),
     ("ambtsfuncties", include_str!("../../rules/lists/ambtsfuncties.txt")),
     ("niet-namen", include_str!("../../rules/lists/niet-namen.txt")),
+    (
+        "organisatiewoorden",
+        include_str!("../../rules/lists/organisatiewoorden.txt"),
+    ),
 ];
 
 /// Kind of personal data a finding is.
@@ -223,6 +228,17 @@ pub struct Lists {
     pub parties: FxHashSet<String>,
     /// Folded words for a person's role that precede a name (collega, tolk).
     pub person_nouns: FxHashSet<String>,
+    /// Ordinary Dutch words (`rules/lists/gewone-woorden.txt`): `Roos` the flower, `Groen` the
+    /// colour, `evenementen@` a service's mailbox.
+    pub ordinary: ordinary::OrdinaryWords,
+    /// Folded words that after a name make an organisation or a place (`stichting`, `mc`), and
+    /// endings (written `-zaal`) that make one word a room or a fund (`Thorbeckezaal`).
+    pub org_words: FxHashSet<String>,
+    /// The endings among `org_words`, without their `-`; rebuilt by [`Lists::reindex`].
+    pub org_suffixes: Vec<String>,
+    /// Folded phrases after which, line by line, public officials sign (the closing formula
+    /// of a motie: `en gaat over tot de orde van de dag`).
+    pub official_closings: Vec<String>,
     /// Per folded word, which lists it is on (bits in [`word`]); rebuilt by [`Lists::reindex`].
     /// Looked up for every word of a text: words up to 24 bytes are kept in the table itself,
     /// so a lookup follows no pointer.
@@ -317,8 +333,14 @@ pub mod word {
     pub const NON_NAME_START: u16 = 1 << 8;
     /// A person's role noun.
     pub const PERSON_NOUN: u16 = 1 << 9;
-    /// First word of a label, closing or salutation.
+    /// First word of a label, closing, salutation or official closing.
     pub const CUE_START: u16 = 1 << 10;
+    /// A first name or surname that is also an ordinary Dutch word (Roos, Groen, Bakker): a
+    /// name only in a name position, not in prose.
+    pub const ORDINARY: u16 = 1 << 11;
+    /// A word that, after a name, makes it an organisation or a place (Stichting, Foundation,
+    /// MC, zaal): `Anne Frank Stichting`.
+    pub const ORG_WORD: u16 = 1 << 12;
 }
 
 impl Lists {
@@ -359,12 +381,29 @@ impl Lists {
         for w in &self.person_nouns {
             set(w, word::PERSON_NOUN);
         }
+        // Only names need the bit: the word list itself is searched where a word is not one.
+        for w in self.first_names.iter().chain(&self.surnames) {
+            if self.ordinary.contains(w) {
+                set(w, word::ORDINARY);
+            }
+        }
+        for w in self.org_words.iter().filter(|w| !w.starts_with('-')) {
+            set(w, word::ORG_WORD);
+        }
+        self.org_suffixes = self
+            .org_words
+            .iter()
+            .filter_map(|w| w.strip_prefix('-'))
+            .map(String::from)
+            .collect();
+        self.org_suffixes.sort();
         for w in self
             .labels
             .iter()
             .chain(&self.block_labels)
             .chain(&self.closings)
             .chain(&self.salutations)
+            .chain(&self.official_closings)
         {
             if let Some(first) = w.split([' ', ':', ',']).next() {
                 set(first, word::CUE_START);
@@ -403,6 +442,8 @@ pub struct RuleSet {
     pub numbers: FxHashSet<String>,
     /// Folded words that, before a phone number, mark it as a general number.
     pub number_context: Vec<String>,
+    /// Folded words that, in brackets right after a phone number, mark it as a general number.
+    pub number_context_after: Vec<String>,
     /// Official names configured inline.
     pub official_names: Vec<String>,
     /// Staff list from the config, resolved against its directory.
@@ -435,6 +476,7 @@ impl RuleSet {
             mailbox_suffixes: Vec::new(),
             numbers: FxHashSet::default(),
             number_context: Vec::new(),
+            number_context_after: Vec::new(),
             official_names: Vec::new(),
             staff: None,
             officials: None,
@@ -550,6 +592,8 @@ impl RuleSet {
         self.official_names.extend(f.allow.names.iter().cloned());
         self.number_context
             .extend(f.allow.number_context.iter().map(|x| fold_str(x)));
+        self.number_context_after
+            .extend(f.allow.number_context_after.iter().map(|x| fold_str(x)));
         let n = &f.names;
         self.lists.labels.extend(n.labels.iter().map(|x| fold_str(x)));
         self.lists
@@ -561,6 +605,9 @@ impl RuleSet {
         self.lists
             .person_nouns
             .extend(n.person_nouns.iter().map(|x| fold_str(x)));
+        self.lists
+            .official_closings
+            .extend(n.official_closings.iter().map(|x| fold_str(x)));
         for t in &f.allow.terms {
             self.lists.non_names.insert(fold_str(t));
         }
@@ -600,6 +647,24 @@ impl RuleSet {
                 }
             }
         }
+        // The automaton reports the longest word at a place: a word that starts with another
+        // ("postcode en woonplaats", "postcode") serves the shorter word's rules too.
+        let shorter: Vec<Vec<usize>> = words
+            .iter()
+            .map(|w| {
+                let mut u: Vec<usize> = (0..words.len())
+                    .filter(|&k| words[k].len() < w.len() && w.starts_with(words[k].as_str()))
+                    .flat_map(|k| users[k].iter().copied())
+                    .collect();
+                u.sort_unstable();
+                u
+            })
+            .collect();
+        for (u, extra) in users.iter_mut().zip(shorter) {
+            u.extend(extra);
+            u.sort_unstable();
+            u.dedup();
+        }
         self.context_index = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(&words)
@@ -637,6 +702,7 @@ fn add_list(lists: &mut Lists, kind: &str, src: &str) {
         "titels" => &mut lists.titles,
         "postnominalen" => &mut lists.postnominals,
         "ambtsfuncties" => &mut lists.official_functions,
+        "organisatiewoorden" => &mut lists.org_words,
         _ => &mut lists.non_names,
     };
     for line in src.lines() {

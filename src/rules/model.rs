@@ -55,6 +55,10 @@ pub struct AllowSection {
     /// Words that, before a phone number, mark it as a general number ("algemene nummer").
     #[serde(default)]
     pub number_context: Vec<String>,
+    /// Words that, in brackets right after a phone number, mark it as the general number:
+    /// `070 456 3000 (algemeen)`.
+    #[serde(default)]
+    pub number_context_after: Vec<String>,
     /// Names of public officials, inline.
     #[serde(default)]
     pub names: Vec<String>,
@@ -103,6 +107,10 @@ pub struct NamesSection {
     /// Words for a person's role that precede a name (`collega De Vries`, `de tolk (Daan X)`).
     #[serde(default)]
     pub person_nouns: Vec<String>,
+    /// Closing formulas after which public officials sign line by line (a motie's `en gaat
+    /// over tot de orde van de dag`).
+    #[serde(default)]
+    pub official_closings: Vec<String>,
 }
 
 /// One pattern rule.
