@@ -266,7 +266,8 @@ fn absolute(p: &Path) -> PathBuf {
 }
 
 /// Writes bytes to `path` via a temporary file in the same folder and a rename, so a reader
-/// never sees half a file and an interrupted run leaves no partial output.
+/// never sees half a file and an interrupted run leaves no partial output. Durable on disk
+/// once [`crate::durable::sync_written`] has run (or at once with `--sync-each-file`).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomic_with(path, |w| w.write_all(bytes))
 }
@@ -287,7 +288,7 @@ pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::
         let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
         fill(&mut w)?;
         let f = w.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
+        crate::durable::written(&f, dir)?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {

@@ -21,6 +21,7 @@ pub mod batch;
 pub mod check;
 pub mod decide;
 pub mod detect;
+pub mod durable;
 pub mod error;
 pub mod interrupt;
 pub mod justify;

@@ -51,7 +51,8 @@ impl AtomicFile {
         let done = (|| {
             let f = self.w.take().map(|w| w.into_inner().map_err(|e| e.into_error()));
             if let Some(f) = f {
-                f?.sync_all()?;
+                let dir = self.path.parent().unwrap_or(Path::new("."));
+                crate::durable::written(&f?, dir)?;
             }
             std::fs::rename(&self.tmp, &self.path)
         })();

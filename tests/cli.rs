@@ -179,6 +179,25 @@ fn identical_output_for_any_thread_count_and_inputs_untouched() {
 }
 
 #[test]
+fn sync_each_file_writes_the_same_outputs_and_leaves_no_temporary_file() {
+    // Per-file fsync (`--sync-each-file`, global to every command) and the default single sync
+    // at the end of the run must publish the same bytes.
+    let d = tmp();
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    cmd().args(example_args(&a)).assert().code(0);
+    let mut each = example_args(&b);
+    each.insert(0, "--sync-each-file".into());
+    cmd().args(&each).assert().code(0);
+    let (sa, sb) = (snapshot(&a), snapshot(&b));
+    assert!(sa.iter().any(|(p, _)| p == "beslisnota-motie.txt"), "{sa:?}");
+    assert_eq!(sa, sb);
+    assert!(
+        !sb.iter().any(|(p, _)| p.contains(".tmp")),
+        "temporary file left behind"
+    );
+}
+
+#[test]
 fn bad_files_are_reported_and_the_batch_goes_on() {
     let d = tmp();
     let input = d.path().join("in");

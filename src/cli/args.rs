@@ -10,6 +10,11 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Force every output file to disk before it is renamed into place (one fsync per file).
+    /// Default: outputs appear whole by rename and the written folders are made durable once,
+    /// at the end of the run.
+    #[arg(long, global = true)]
+    pub sync_each_file: bool,
 }
 
 /// Exit codes, shown in --help.

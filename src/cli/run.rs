@@ -21,6 +21,7 @@ pub const CONFIG: u8 = 78;
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
+    woo_redact::durable::set_each_file(cli.sync_each_file);
     let result = match cli.command {
         Command::Redact(a) => redact(a),
         Command::Rules { action } => rules(action),
@@ -29,6 +30,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Names(a) => super::scale::names(a),
         Command::Merge(a) => super::scale::merge(a),
         Command::Check(a) => check(a),
+    };
+    // Whatever the outcome, what was written is made durable before the exit code is given
+    // (an interrupted run too: its finished outputs are kept).
+    let result = match (result, woo_redact::durable::sync_written()) {
+        (Ok(_), Err(e)) => Err(anyhow::Error::new(e).context("making the outputs durable (syncfs)")),
+        (result, _) => result,
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -95,6 +95,10 @@ pub struct Dictionary {
     multi: Vec<MultiWord>,
     /// Folded full-name forms of officials, for tolerant matching.
     official_forms: Vec<String>,
+    /// The forms by first and by last character (indices into `official_forms`): a name
+    /// within one edit of a form shares at least one of the two with it, so a name is compared
+    /// with those forms only, not with every official's.
+    official_by_end: [FxHashMap<char, Vec<u32>>; 2],
     /// Folded first names of listed people (given names next to their surname).
     first_names: FxHashSet<CompactString>,
 }
@@ -169,6 +173,14 @@ impl Dictionary {
                     multi: span(m, d.multi.len()),
                 },
             );
+        }
+        for (k, form) in d.official_forms.iter().enumerate() {
+            let ends = [form.chars().next(), form.chars().next_back()];
+            for (map, end) in d.official_by_end.iter_mut().zip(ends) {
+                if let Some(c) = end {
+                    map.entry(c).or_default().push(k as u32);
+                }
+            }
         }
         d
     }
@@ -281,7 +293,16 @@ impl Dictionary {
         if folded_name.chars().count() < 6 {
             return false;
         }
-        self.official_forms.iter().any(|o| within_one_edit(o, folded_name))
+        // One edit (six characters or more) leaves the first or the last character in place:
+        // an edit at the first one keeps the last.
+        let ends = [folded_name.chars().next(), folded_name.chars().next_back()];
+        self.official_by_end.iter().zip(ends).any(|(map, end)| {
+            end.and_then(|c| map.get(&c)).is_some_and(|forms| {
+                forms
+                    .iter()
+                    .any(|&k| within_one_edit(&self.official_forms[k as usize], folded_name))
+            })
+        })
     }
 }
 
@@ -351,6 +372,45 @@ mod tests {
                 assert_eq!(within_one_edit(a, b), one_edit_reference(a, b), "{a:?} {b:?}");
             }
         }
+    }
+
+    #[test]
+    fn official_like_by_first_or_last_character_equals_comparing_with_every_form() {
+        let rules = crate::rules::RuleSet::builtin().expect("rules");
+        let officials = ["Diederik van Dijk", "Eppo Bruins", "Ümit Öztürk", "Anna de Wit-Ooms"]
+            .iter()
+            .filter_map(|n| Person::parse(n, &rules.lists))
+            .collect();
+        let d = Dictionary::new(Vec::new(), officials);
+        assert!(d.has_official_forms());
+        let every = |name: &str| name.chars().count() >= 6 && d.official_forms.iter().any(|o| within_one_edit(o, name));
+        // Every one-character edit of every form, at every position (the first and last
+        // included), and a few names that are no form.
+        let mut names = vec!["jan jansen".to_string(), "xiederik van dijx".to_string()];
+        for form in &d.official_forms {
+            let chars: Vec<char> = form.chars().collect();
+            for i in 0..=chars.len() {
+                for c in ['x', 'é', ' '] {
+                    let mut ins = chars.clone();
+                    ins.insert(i, c);
+                    names.push(ins.iter().collect());
+                    if i < chars.len() {
+                        let mut sub = chars.clone();
+                        sub[i] = c;
+                        names.push(sub.iter().collect());
+                        let mut del = chars.clone();
+                        del.remove(i);
+                        names.push(del.iter().collect());
+                    }
+                }
+            }
+        }
+        let mut like = 0;
+        for n in &names {
+            assert_eq!(d.is_official_like(n), every(n), "{n:?}");
+            like += usize::from(every(n));
+        }
+        assert!(like > names.len() / 2, "{like} of {}", names.len());
     }
 
     #[test]
