@@ -20,6 +20,7 @@ pub fn read_text(path: &Path, kind: DocKind) -> Result<String, String> {
     match kind {
         DocKind::Text => crate::source::plain::load(bytes).map(|l| l.text),
         DocKind::Pdf => crate::source::pdf::load(&bytes).map(|p| p.text.text),
+        _ => crate::batch::read_layer(&path.to_string_lossy(), kind, bytes).map(|l| l.text),
     }
 }
 

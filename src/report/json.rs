@@ -64,6 +64,10 @@ pub struct DocEntry {
     /// redaction round), canonical codes: the published document withholds on them too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub earlier_grounds: Vec<String>,
+    /// An attachment: the path of the message it came with (a document of its own, listed
+    /// in the inventory with the message as its related document).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attached_to: Option<String>,
 }
 
 /// What cleaning a PDF removed or painted on one page besides the redactions: hidden text a
@@ -196,6 +200,7 @@ pub fn doc_entry(
         cleaned: Vec::new(),
         review_copy: None,
         earlier_grounds: Vec::new(),
+        attached_to: None,
     }
 }
 
