@@ -367,12 +367,14 @@ enum Loaded {
     /// A message (from `.eml` or `.msg`) laid out as a reader sees it, and its layer.
     /// The flag: read from an Outlook `.msg` (written back as `.eml`).
     Mail(Box<source::mail::MailDoc>, TextLayer, bool),
+    /// A Word document and its layer.
+    Docx(Box<source::docx::Docx>, TextLayer),
 }
 
 impl Loaded {
     fn layer(&self) -> &TextLayer {
         match self {
-            Loaded::Text(l) | Loaded::Pdf(_, l, _, _) | Loaded::Mail(_, l, _) => l,
+            Loaded::Text(l) | Loaded::Pdf(_, l, _, _) | Loaded::Mail(_, l, _) | Loaded::Docx(_, l) => l,
         }
     }
 }
@@ -399,7 +401,7 @@ pub fn read_doc(path: &Path) -> std::result::Result<Vec<u8>, String> {
 pub fn read_layer(rel: &str, kind: DocKind, bytes: Vec<u8>) -> std::result::Result<TextLayer, String> {
     load_bytes(rel, kind, bytes, &Ocr::Off)
         .map(|l| match l {
-            Loaded::Text(l) | Loaded::Pdf(_, l, _, _) | Loaded::Mail(_, l, _) => l,
+            Loaded::Text(l) | Loaded::Pdf(_, l, _, _) | Loaded::Mail(_, l, _) | Loaded::Docx(_, l) => l,
         })
         .map_err(|(_, r)| r)
 }
@@ -427,7 +429,11 @@ fn load_bytes(rel: &str, kind: DocKind, bytes: Vec<u8>, ocr: &Ocr) -> std::resul
             let layer = doc.seg.layer();
             Ok(Loaded::Mail(Box::new(doc), layer, kind == DocKind::Msg))
         }
-        DocKind::Docx => Err((DocStatus::Failed, format!("{UNSUPPORTED}Word document (.docx)"))),
+        DocKind::Docx => {
+            let doc = source::docx::read(&bytes).map_err(|r| (DocStatus::Failed, r))?;
+            let layer = doc.seg.layer();
+            Ok(Loaded::Docx(Box::new(doc), layer))
+        }
         DocKind::Text => source::plain::load(bytes)
             .map(Loaded::Text)
             .map_err(|r| (DocStatus::Failed, r)),
@@ -618,7 +624,7 @@ pub fn review_all(docs: &[DocRef], detector: &Detector, decisions: Option<&crate
                 let (scan, _) = detect_one(&doc.rel, layer, scan, detector, &batch, decisions);
                 let (places, page_starts) = match &loaded {
                     Loaded::Pdf(pdf, _, _, _) => (pdf_places(pdf, &scan.findings), pdf.text.page_starts.clone()),
-                    Loaded::Text(_) | Loaded::Mail(..) => (Vec::new(), Vec::new()),
+                    Loaded::Text(_) | Loaded::Mail(..) | Loaded::Docx(..) => (Vec::new(), Vec::new()),
                 };
                 let problem = match &loaded {
                     Loaded::Pdf(_, _, _, problems) if !problems.is_empty() => Some(problem_text(problems)),
@@ -1067,7 +1073,7 @@ fn process_loaded(
     };
     let places = match &loaded {
         Loaded::Pdf(pdf, _, _, _) => pdf_places(pdf, &scan.findings),
-        Loaded::Text(_) | Loaded::Mail(..) => Vec::new(),
+        Loaded::Text(_) | Loaded::Mail(..) | Loaded::Docx(..) => Vec::new(),
     };
     let closing = opts
         .justification
@@ -1085,6 +1091,7 @@ fn process_loaded(
         Loaded::Text(layer) => redact_text(layer, &scan, closing.as_deref(), &verifier)
             .map(|b| (b, Vec::new()))
             .map_err(|r| (r, None)),
+        Loaded::Docx(doc, _) => redact_docx(doc, &scan, &verifier).map(|b| (b, Vec::new())),
         // Messages have their own path (`process_mail`) and never come here.
         Loaded::Mail(..) => Err(("internal error: a message reached the document writer".into(), None)),
         Loaded::Pdf(pdf, _, input, problems) if !problems.is_empty() => {
@@ -1273,6 +1280,50 @@ fn redact_text(
         ));
     }
     Ok(redacted.into_bytes())
+}
+
+/// Word: labels in the runs, revisions, comments, hidden text, properties and embedded parts
+/// removed; verified by reading the written package back and detecting again. A failed
+/// verification hands the copy to the reviewer.
+fn redact_docx(
+    doc: &source::docx::Docx,
+    scan: &DocScan,
+    v: &Verifier,
+) -> std::result::Result<Vec<u8>, (String, Option<Vec<u8>>)> {
+    let new = redact::segments::apply(&doc.seg, &scan.findings);
+    let bytes = redact::docx::write(doc, &new).map_err(|r| (r, None))?;
+    let back = match source::docx::read(&bytes) {
+        Ok(b) => b,
+        Err(r) => {
+            return Err((
+                format!("verification: the written document cannot be read back: {r}"),
+                Some(bytes),
+            ));
+        }
+    };
+    if let Some(p) = back.problems.first() {
+        return Err((
+            format!("verification: the written document still holds {} ({})", p.kind, p.part),
+            Some(bytes),
+        ));
+    }
+    let text = &back.seg.text;
+    let again = v.detector.scan_with(&back.seg.layer(), Some(v.batch));
+    if let Some(f) = again
+        .findings
+        .iter()
+        .find(|f| f.redacted() && !v.kept.contains(&fold_str(&text[f.start..f.end])))
+    {
+        return Err((
+            format!(
+                "verification found {} ({}) still present in the written document",
+                f.category.as_str(),
+                f.rule
+            ),
+            Some(bytes),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Page and box of each finding of a PDF (for the report).

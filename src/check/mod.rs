@@ -632,8 +632,14 @@ fn inspect_bytes(
             match batch::read_layer(rel, kind, bytes.clone()) {
                 Ok(layer) => {
                     let (raws, labels) = text::labels(&layer.text, grounds);
+                    let mut raws = raws;
                     if matches!(kind, DocKind::Eml | DocKind::Msg) {
                         attached = attachment_issues(rel, kind, &bytes, detector, batch_names, decisions);
+                    }
+                    if kind == DocKind::Docx
+                        && let Ok(doc) = crate::source::docx::read(&bytes)
+                    {
+                        raws.extend(doc.problems.iter().map(docx_issue));
                     }
                     (raws, Some(layer), Vec::new(), labels)
                 }
@@ -683,6 +689,35 @@ fn inspect_bytes(
     }
     issues.extend(attached);
     Inspected { issues, labels }
+}
+
+/// What a Word document holds that is never published, as the issue a PDF would give.
+fn docx_issue(p: &crate::source::docx::Problem) -> RawIssue {
+    let (kind, what) = match p.kind {
+        "comments" => (
+            IssueKind::AnnotationText,
+            "comments (or their authors) are in the document",
+        ),
+        "tracked-changes" => (
+            IssueKind::EarlierRevision,
+            "tracked changes are in the document: deleted text and authors can be read",
+        ),
+        "hidden-text" => (IssueKind::InvisibleText, "hidden text (w:vanish) is in the document"),
+        "properties" => (
+            IssueKind::DocumentInfo,
+            "the document properties name an author or editor",
+        ),
+        "embedded-object" | "macros" => (IssueKind::Attachment, "an embedded object or macro is in the document"),
+        "thumbnail" => (
+            IssueKind::DocumentInfo,
+            "a thumbnail image of the first page is in the document",
+        ),
+        _ => (
+            IssueKind::DocumentInfo,
+            "custom XML, document variables or a template path is in the document",
+        ),
+    };
+    RawIssue::new(kind, None, format!("{what} ({})", p.part)).with_key(format!("{} {}", p.kind, p.part))
 }
 
 /// The issues of a message's attachments, each checked as a document of its own, the

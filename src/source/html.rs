@@ -31,13 +31,11 @@ pub struct Html {
 const TEXT_ATTRS: [&str; 8] = ["href", "alt", "title", "content", "value", "label", "summary", "abbr"];
 
 /// Elements that end a line of text.
-const BLOCKS: [&str; 22] = [
+const BLOCKS: [&str; 21] = [
     "p",
     "div",
     "br",
     "tr",
-    "td",
-    "th",
     "li",
     "ul",
     "ol",
@@ -54,6 +52,7 @@ const BLOCKS: [&str; 22] = [
     "pre",
     "body",
     "dd",
+    "caption",
 ];
 
 impl Html {
@@ -112,6 +111,8 @@ impl Html {
             }
             if BLOCKS.contains(&name.as_str()) {
                 seg.line();
+            } else if name == "/td" || name == "/th" {
+                seg.cell_end();
             }
             if name == "pre" {
                 pre += 1;

@@ -1,5 +1,6 @@
 //! Loaders: bytes of a document into a [`TextLayer`](crate::text::TextLayer).
 
+pub mod docx;
 pub mod html;
 pub mod mail;
 pub mod msg;

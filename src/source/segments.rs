@@ -37,6 +37,16 @@ impl Segmented {
         }
     }
 
+    /// Ends a table cell: the cells of a row are one line, tab-separated, as the detector
+    /// reads a key-value row (`Aanwezig<TAB>J. Jansen`) the way it reads `Aanwezig: J. Jansen`.
+    pub fn cell_end(&mut self) {
+        let own = self.spans.last().map_or(0, |r| r.end);
+        if self.text.len() > own && self.text.ends_with('\n') {
+            self.text.pop();
+        }
+        self.text.push('\t');
+    }
+
     /// The text of segment `i`.
     pub fn get(&self, i: usize) -> &str {
         self.spans.get(i).and_then(|r| self.text.get(r.clone())).unwrap_or("")
