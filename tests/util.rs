@@ -84,3 +84,32 @@ pub fn kinds_by_doc(v: &serde_json::Value) -> std::collections::BTreeMap<String,
         })
         .collect()
 }
+
+/// The report a `redact --out OUT` run wrote (one place to follow when the layout of OUT
+/// changes).
+pub fn report_json(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("report.json")).expect("report.json")).expect("report parses")
+}
+
+/// The folder of a `redact --out OUT` run that holds the publication set (redacted documents,
+/// inventaris.csv).
+pub fn publication(out: &Path) -> PathBuf {
+    out.to_path_buf()
+}
+
+/// Whether a tool runs (`tool --version`); under `CI=true` its absence fails the test, as
+/// `.ci/run` installs it.
+pub fn have_tool(tool: &str, package: &str) -> bool {
+    let ok = std::process::Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{tool} missing in CI: .ci/run must install {package}"
+        );
+        eprintln!("skipped: {tool} not installed (apt-get install {package})");
+    }
+    ok
+}
