@@ -86,8 +86,8 @@ pub fn resolve_kind(kind: DocKind, rel: &str, bytes: &[u8]) -> std::result::Resu
             })
         }
         Sniffed::Text => Ok(kind),
-        // Plain text that is not UTF-8 gets the text reader's own advice.
-        Sniffed::Other(d) if kind == DocKind::Text && d.contains("not UTF-8") => Ok(kind),
+        // Plain text that is not UTF-8 or holds NUL bytes gets the text reader's own advice.
+        Sniffed::Other(d) if kind == DocKind::Text && (d.contains("not UTF-8") || d == "binary file") => Ok(kind),
         Sniffed::Other(d) => Err(d),
     }
 }
@@ -1091,7 +1091,7 @@ fn process_loaded(
         Loaded::Text(layer) => redact_text(layer, &scan, closing.as_deref(), &verifier)
             .map(|b| (b, Vec::new()))
             .map_err(|r| (r, None)),
-        Loaded::Docx(doc, _) => redact_docx(doc, &scan, &verifier).map(|b| (b, Vec::new())),
+        Loaded::Docx(doc, _) => redact_docx(doc, &scan, &verifier).map(|b| (b, docx_cleaning(doc, notes))),
         // Messages have their own path (`process_mail`) and never come here.
         Loaded::Mail(..) => Err(("internal error: a message reached the document writer".into(), None)),
         Loaded::Pdf(pdf, _, input, problems) if !problems.is_empty() => {
@@ -1324,6 +1324,26 @@ fn redact_docx(
         ));
     }
     Ok(bytes)
+}
+
+/// The report's account of what cleaning a Word document removed (one line per kind, page 0:
+/// a Word document has no fixed pages), worded from the grounds table's template.
+fn docx_cleaning(
+    doc: &source::docx::Docx,
+    notes: &std::collections::BTreeMap<String, String>,
+) -> Vec<crate::report::json::Cleaning> {
+    let mut kinds: Vec<&str> = doc.problems.iter().map(|p| p.kind).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
+        .into_iter()
+        .map(|k| crate::report::json::Cleaning {
+            page: 0,
+            kind: k.to_string(),
+            chars: 0,
+            note: notes.get(k).cloned().unwrap_or_else(|| k.to_string()),
+        })
+        .collect()
 }
 
 /// Page and box of each finding of a PDF (for the report).

@@ -361,6 +361,23 @@ fn a_word_memo_is_redacted_in_its_runs_and_cleaned_and_libreoffice_reads_it() {
     assert!(all.contains("de minister"));
     let report = report_json(&out);
     assert_eq!(report["documents"][0]["status"], "redacted");
+    // The report tells the Woo officer, in Dutch, what cleaning removed besides the labels.
+    let cleaned: Vec<&str> = report["documents"][0]["cleaned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        cleaned,
+        ["comments", "custom-xml", "hidden-text", "properties", "tracked-changes"]
+    );
+    assert!(
+        report["documents"][0]["cleaned"][0]["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("opmerkingen")
+    );
 
     if !have_tool("soffice", "libreoffice-writer-nogui") {
         return;

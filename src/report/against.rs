@@ -141,7 +141,13 @@ fn out_docs(dir: &Path) -> Result<BTreeMap<String, DocRef>, String> {
     let docs = crate::batch::discover(&[dir.to_path_buf()], &[], &[]).map_err(|e| e.to_string())?;
     Ok(docs
         .into_iter()
-        .filter(|d| !PACKAGE_FILES.contains(&d.rel.as_str()))
+        // Every file is discovered now (none is skipped in silence): the package files a run
+        // writes beside the documents are not documents.
+        .filter(|d| {
+            !PACKAGE_FILES.contains(&d.rel.as_str())
+                && !crate::check::PACKAGE_FILES.contains(&d.rel.as_str())
+                && d.rel != crate::scale::SHARD_FILE
+        })
         .map(|d| (d.rel.clone(), d))
         .collect())
 }

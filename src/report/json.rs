@@ -74,10 +74,11 @@ pub struct DocEntry {
 /// reader could not see but an extractor could read, pixels of an image under a box.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Cleaning {
-    /// 1-based page.
+    /// 1-based page; 0 for a document without fixed pages (Word).
     pub page: usize,
     /// Stable id (`under-box`, `off-page`, `white`, `clipped`, `tiny`, `invisible`,
-    /// `transparent`, `image-painted`).
+    /// `transparent`, `image-painted`; for Word `comments`, `tracked-changes`, `hidden-text`,
+    /// `properties`, `custom-xml`, `embedded-object`, `macros`, `thumbnail`, `template`).
     pub kind: String,
     /// Characters removed (0 for painted images).
     pub chars: usize,
