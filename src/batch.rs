@@ -55,6 +55,41 @@ pub enum DocKind {
     Text,
     /// `.pdf`.
     Pdf,
+    /// `.eml`: an RFC 5322/MIME message.
+    Eml,
+    /// `.msg`: an Outlook message (written back as `.eml`).
+    Msg,
+    /// `.docx`: a Word document.
+    Docx,
+    /// A file in an input folder that no reader takes: reported, never skipped in silence.
+    Unsupported,
+}
+
+/// Start of the reason of a file no reader takes; the type follows.
+pub const UNSUPPORTED: &str = "unsupported: ";
+
+/// The kind a document's content shows, which wins over its extension: a PDF named `.txt` is
+/// read as a PDF, an e-mail named `.txt` as an e-mail. `Err` holds the type of a file no
+/// reader takes.
+pub fn resolve_kind(kind: DocKind, rel: &str, bytes: &[u8]) -> std::result::Result<DocKind, String> {
+    use source::sniff::{Sniffed, sniff};
+    match sniff(bytes) {
+        Sniffed::Pdf => Ok(DocKind::Pdf),
+        Sniffed::Docx => Ok(DocKind::Docx),
+        Sniffed::Msg => Ok(DocKind::Msg),
+        Sniffed::Eml => Ok(DocKind::Eml),
+        Sniffed::Text if kind == DocKind::Unsupported => {
+            let ext = rel.rsplit('/').next().and_then(|n| n.rsplit_once('.')).map(|x| x.1);
+            Err(match ext {
+                Some(e) => format!("text file with extension .{e} (not read as plain text)"),
+                None => "text file without extension (not read as plain text)".into(),
+            })
+        }
+        Sniffed::Text => Ok(kind),
+        // Plain text that is not UTF-8 or holds NUL bytes gets the text reader's own advice.
+        Sniffed::Other(d) if kind == DocKind::Text && (d.contains("not UTF-8") || d == "binary file") => Ok(kind),
+        Sniffed::Other(d) => Err(d),
+    }
 }
 
 /// One input document.
@@ -72,14 +107,50 @@ pub struct DocRef {
 }
 
 fn kind_of(p: &Path, exts: &[String]) -> Option<DocKind> {
-    let ext = p.extension()?.to_str()?.to_ascii_lowercase();
+    let ext = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if !exts.is_empty() && !exts.contains(&ext) {
         return None;
     }
-    match ext.as_str() {
-        "txt" | "md" => Some(DocKind::Text),
-        "pdf" => Some(DocKind::Pdf),
-        _ => None,
+    Some(match ext.as_str() {
+        "txt" | "md" => DocKind::Text,
+        "pdf" => DocKind::Pdf,
+        "eml" => DocKind::Eml,
+        "msg" => DocKind::Msg,
+        "docx" => DocKind::Docx,
+        _ => DocKind::Unsupported,
+    })
+}
+
+/// The kind a file name's extension suggests (the content still decides, see
+/// [`resolve_kind`]).
+pub fn kind_of_name(name: &str) -> DocKind {
+    kind_of(Path::new(name), &[]).unwrap_or(DocKind::Unsupported)
+}
+
+/// Does a `--ignore` pattern match this relative path? A pattern without `/` matches the file
+/// name at any depth, one with `/` the whole relative path; `*` matches any run of characters
+/// but `/`, `**` also `/`, `?` one character.
+pub fn ignored(rel: &str, patterns: &[String]) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    patterns.iter().any(|p| {
+        let target = if p.contains('/') { rel } else { name };
+        glob(p.as_bytes(), target.as_bytes())
+    })
+}
+
+fn glob(p: &[u8], t: &[u8]) -> bool {
+    match p.first() {
+        None => t.is_empty(),
+        Some(b'*') if p.get(1) == Some(&b'*') => (0..=t.len()).any(|i| glob(&p[2..], &t[i..])),
+        Some(b'*') => (0..=t.len())
+            .take_while(|&i| i == 0 || t[i - 1] != b'/')
+            .any(|i| glob(&p[1..], &t[i..])),
+        Some(b'?') => !t.is_empty() && t[0] != b'/' && glob(&p[1..], &t[1..]),
+        Some(&c) => t.first() == Some(&c) && glob(&p[1..], &t[1..]),
     }
 }
 
@@ -144,11 +215,22 @@ fn name_string(n: &std::ffi::OsStr) -> String {
 }
 
 /// Collects the documents under the inputs, sorted by relative path. Files named on the
-/// command line are taken whatever their extension; folders are walked for `.txt`, `.md`
-/// (and `.pdf`, reported as unsupported until the PDF path exists), or only the extensions in
-/// `exts` when it is not empty. `skip` lists files that are configuration (lists, config),
-/// never documents.
+/// command line are taken whatever their extension; in folders every regular file is a
+/// document (one no reader takes is [`DocKind::Unsupported`], reported, never skipped), or
+/// only the extensions in `exts` when it is not empty. `skip` lists files that are
+/// configuration (lists, config), never documents.
 pub fn discover(inputs: &[PathBuf], skip: &[PathBuf], exts: &[String]) -> Result<Vec<DocRef>> {
+    discover_ignoring(inputs, skip, exts, &[])
+}
+
+/// [`discover`], leaving out the files of folders that match an `--ignore` pattern
+/// ([`ignored`]): what a platform export adds and the organisation chose not to publish.
+pub fn discover_ignoring(
+    inputs: &[PathBuf],
+    skip: &[PathBuf],
+    exts: &[String],
+    ignore: &[String],
+) -> Result<Vec<DocRef>> {
     let skip: Vec<PathBuf> = skip.iter().filter_map(|p| p.canonicalize().ok()).collect();
     let mut docs = Vec::new();
     for input in inputs {
@@ -176,13 +258,17 @@ pub fn discover(inputs: &[PathBuf], skip: &[PathBuf], exts: &[String]) -> Result
                     if ft.is_dir() {
                         stack.push(p);
                     } else if let Some(kind) = kind_of(&p, exts) {
-                        if p.file_name().is_some_and(|n| n == "woo-redact.toml")
+                        if p.file_name()
+                            .is_some_and(|n| n == "woo-redact.toml" || n == "woo-redact.decisions.toml")
                             || p.canonicalize().is_ok_and(|c| skip.contains(&c))
                         {
                             continue;
                         }
                         let out_rel = p.strip_prefix(input).unwrap_or(&p).to_path_buf();
                         let rel = rel_string(&out_rel);
+                        if ignored(&rel, ignore) {
+                            continue;
+                        }
                         docs.push(DocRef {
                             path: p,
                             rel,
@@ -198,7 +284,11 @@ pub fn discover(inputs: &[PathBuf], skip: &[PathBuf], exts: &[String]) -> Result
                 path: input.clone(),
                 rel: name_string(out_rel.as_os_str()),
                 out_rel,
-                kind: kind_of(input, &[]).unwrap_or(DocKind::Text),
+                // Named on the command line: read as text unless its content says otherwise.
+                kind: match kind_of(input, &[]) {
+                    Some(DocKind::Unsupported) | None => DocKind::Text,
+                    Some(k) => k,
+                },
             });
         }
     }
@@ -314,12 +404,17 @@ enum Loaded {
     Text(TextLayer),
     /// The PDF, its text layer, its bytes, and what keeps it from being published as is.
     Pdf(Box<PdfDoc>, TextLayer, Vec<u8>, Vec<source::pdf::Problem>),
+    /// A message (from `.eml` or `.msg`) laid out as a reader sees it, and its layer.
+    /// The flag: read from an Outlook `.msg` (written back as `.eml`).
+    Mail(Box<source::mail::MailDoc>, TextLayer, bool),
+    /// A Word document and its layer.
+    Docx(Box<source::docx::Docx>, TextLayer),
 }
 
 impl Loaded {
     fn layer(&self) -> &TextLayer {
         match self {
-            Loaded::Text(l) | Loaded::Pdf(_, l, _, _) => l,
+            Loaded::Text(l) | Loaded::Pdf(_, l, _, _) | Loaded::Mail(_, l, _) | Loaded::Docx(_, l) => l,
         }
     }
 }
@@ -328,7 +423,7 @@ impl Loaded {
 /// Scans are not read here: this serves the names pass and review, OCR only the redaction.
 fn load(doc: &DocRef) -> std::result::Result<Loaded, (DocStatus, String)> {
     let bytes = read_doc(&doc.path).map_err(|r| (DocStatus::Failed, r))?;
-    load_bytes(doc.kind, bytes, &Ocr::Off)
+    load_bytes(&doc.rel, doc.kind, bytes, &Ocr::Off)
 }
 
 /// Reads a document's bytes, or says why not. Only regular files: reading a named pipe or a
@@ -341,8 +436,18 @@ pub fn read_doc(path: &Path) -> std::result::Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read: {e}"))
 }
 
+/// The text layer of a document of any kind (PDF without OCR), recognised by its content, or
+/// why it cannot be read: for the commands that only read (`text`, `diff`).
+pub fn read_layer(rel: &str, kind: DocKind, bytes: Vec<u8>) -> std::result::Result<TextLayer, String> {
+    load_bytes(rel, kind, bytes, &Ocr::Off)
+        .map(|l| match l {
+            Loaded::Text(l) | Loaded::Pdf(_, l, _, _) | Loaded::Mail(_, l, _) | Loaded::Docx(_, l) => l,
+        })
+        .map_err(|(_, r)| r)
+}
+
 /// Loads a document from its bytes (within the current [`crate::limits::Budget`]).
-fn load_bytes(kind: DocKind, bytes: Vec<u8>, ocr: &Ocr) -> std::result::Result<Loaded, (DocStatus, String)> {
+fn load_bytes(rel: &str, kind: DocKind, bytes: Vec<u8>, ocr: &Ocr) -> std::result::Result<Loaded, (DocStatus, String)> {
     // An empty file is a broken export or save, not a document with nothing to redact.
     if bytes.is_empty() {
         return Err((
@@ -350,7 +455,25 @@ fn load_bytes(kind: DocKind, bytes: Vec<u8>, ocr: &Ocr) -> std::result::Result<L
             "empty file (0 bytes): nothing to redact or publish; check the export".into(),
         ));
     }
+    let kind = resolve_kind(kind, rel, &bytes).map_err(|t| (DocStatus::Failed, format!("{UNSUPPORTED}{t}")))?;
     match kind {
+        DocKind::Unsupported => Err((DocStatus::Failed, format!("{UNSUPPORTED}unknown type"))),
+        DocKind::Eml | DocKind::Msg => {
+            let mail = if kind == DocKind::Eml {
+                source::mail::parse_eml(&bytes)
+            } else {
+                source::msg::parse_msg(&bytes)
+            }
+            .map_err(|r| (DocStatus::Failed, r))?;
+            let doc = source::mail::MailDoc::new(mail);
+            let layer = doc.seg.layer();
+            Ok(Loaded::Mail(Box::new(doc), layer, kind == DocKind::Msg))
+        }
+        DocKind::Docx => {
+            let doc = source::docx::read(&bytes).map_err(|r| (DocStatus::Failed, r))?;
+            let layer = doc.seg.layer();
+            Ok(Loaded::Docx(Box::new(doc), layer))
+        }
         DocKind::Text => source::plain::load(bytes)
             .map(Loaded::Text)
             .map_err(|r| (DocStatus::Failed, r)),
@@ -543,7 +666,7 @@ pub fn review_all(docs: &[DocRef], detector: &Detector, decisions: Option<&crate
                 let (scan, _) = detect_one(&doc.rel, layer, scan, detector, &batch, decisions);
                 let (places, page_starts) = match &loaded {
                     Loaded::Pdf(pdf, _, _, _) => (pdf_places(pdf, &scan.findings), pdf.text.page_starts.clone()),
-                    Loaded::Text(_) => (Vec::new(), Vec::new()),
+                    Loaded::Text(_) | Loaded::Mail(..) | Loaded::Docx(..) => (Vec::new(), Vec::new()),
                 };
                 let problem = match &loaded {
                     Loaded::Pdf(_, _, _, problems) if !problems.is_empty() => Some(problem_text(problems)),
@@ -602,14 +725,14 @@ pub fn redact_each(docs: &[DocRef], detector: &Detector, opts: &RedactOptions, s
         let n = chunk_len(sizes, 4 * rayon::current_num_threads(), CHUNK_BYTES);
         let (chunk, tail) = rest.split_at(n);
         rest = tail;
-        let entries: Vec<DocEntry> = chunk
+        let entries: Vec<Vec<DocEntry>> = chunk
             .par_iter()
             .map(|doc| {
                 let entry = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     redact_one(doc, None, detector, batch, opts)
                 }))
                 .unwrap_or_else(|_| {
-                    doc_entry(
+                    vec![doc_entry(
                         &doc.rel,
                         DocStatus::Failed,
                         Some(
@@ -619,13 +742,13 @@ pub fn redact_each(docs: &[DocRef], detector: &Detector, opts: &RedactOptions, s
                         "",
                         &[],
                         &[],
-                    )
+                    )]
                 });
                 (opts.progress)();
                 entry
             })
             .collect();
-        for e in entries {
+        for e in entries.into_iter().flatten() {
             sink(e);
         }
     }
@@ -649,43 +772,68 @@ fn chunk_len(sizes: impl Iterator<Item = u64>, min_docs: usize, max_bytes: u64) 
 /// Reason given to documents a run did not finish because it was interrupted.
 pub const INTERRUPTED: &str = "interrupted before this document was written";
 
+/// Processes and writes one document; a message gives its attachments' entries after its own.
 fn redact_one(
     doc: &DocRef,
     scan: Option<DocScan>,
     detector: &Detector,
     batch: &BatchNames,
     opts: &RedactOptions,
-) -> DocEntry {
-    let interrupted = || doc_entry(&doc.rel, DocStatus::Failed, Some(INTERRUPTED.into()), "", &[], &[]);
+) -> Vec<DocEntry> {
+    let interrupted = || {
+        vec![doc_entry(
+            &doc.rel,
+            DocStatus::Failed,
+            Some(INTERRUPTED.into()),
+            "",
+            &[],
+            &[],
+        )]
+    };
     if crate::interrupt::requested().is_some() {
         return interrupted();
     }
     let _budget = Budget::enter(&opts.limits);
     let bytes = match read_doc(&doc.path) {
         Ok(b) => b,
-        Err(r) => return doc_entry(&doc.rel, DocStatus::Failed, Some(r), "", &[], &[]),
+        Err(r) => return vec![doc_entry(&doc.rel, DocStatus::Failed, Some(r), "", &[], &[])],
     };
-    let (mut entry, output) = process(&doc.rel, doc.kind, bytes, scan, detector, batch, opts);
-    let (path, bytes) = match output {
-        Output::None => return entry,
-        Output::Publish(b) => (opts.out.publication().join(&doc.out_rel), b),
-        Output::Review(b) => {
-            // Relative to the working folder, where the report that names it lies.
-            entry.review_copy = Some(format!("{}/{}", crate::layout::REVIEW, doc.rel));
-            (opts.out.review().join(&doc.out_rel), b)
-        }
-    };
+    let p = process(&doc.rel, doc.kind, bytes, scan, detector, batch, opts);
+    let mut out_rel = doc.out_rel.clone().into_os_string();
+    out_rel.push(p.suffix);
+    let out_rel = PathBuf::from(out_rel);
+    let mut folder = out_rel.clone().into_os_string();
+    folder.push(ATTACHMENTS_SUFFIX);
+    let folder = PathBuf::from(folder);
+    let mut writes = vec![(out_rel, p.entry, p.output)];
+    writes.extend(
+        p.attachments
+            .into_iter()
+            .map(|a| (folder.join(&a.tail), a.entry, a.output)),
+    );
     // Checked last: a document finished after the interrupt is dropped, not half-written.
     if crate::interrupt::requested().is_some() {
         return interrupted();
     }
-    if let Err(e) = write_atomic(&path, &bytes) {
-        let mut entry = entry;
-        entry.status = DocStatus::Failed;
-        entry.reason = Some(format!("cannot write output: {e}"));
-        return entry;
-    }
-    entry
+    writes
+        .into_iter()
+        .map(|(rel_out, mut entry, output)| {
+            let (path, bytes) = match output {
+                Output::None => return entry,
+                Output::Publish(b) => (opts.out.publication().join(&rel_out), b),
+                Output::Review(b) => {
+                    // Relative to the working folder, where the report that names it lies.
+                    entry.review_copy = Some(format!("{}/{}", crate::layout::REVIEW, entry.path));
+                    (opts.out.review().join(&rel_out), b)
+                }
+            };
+            if let Err(e) = write_atomic(&path, &bytes) {
+                entry.status = DocStatus::Failed;
+                entry.reason = Some(format!("cannot write output: {e}"));
+            }
+            entry
+        })
+        .collect()
 }
 
 /// Redacts one document given as bytes, alone (no batch names, no decisions), within
@@ -700,7 +848,7 @@ pub fn redact_bytes(
 ) -> (DocEntry, Option<Vec<u8>>) {
     let _budget = Budget::enter(limits);
     // The names this document confirms propagate within it, as in a batch of one.
-    let scan = load_bytes(kind, bytes.clone(), &Ocr::Off)
+    let scan = load_bytes(rel, kind, bytes.clone(), &Ocr::Off)
         .ok()
         .map(|l| detector.scan(l.layer()));
     let mut batch = BatchNames::default();
@@ -725,10 +873,10 @@ pub fn redact_bytes(
         ocr: Ocr::Off,
         ocr_layer: true,
     };
-    let (entry, output) = process(rel, kind, bytes, scan, detector, &batch, &opts);
-    match output {
-        Output::Publish(b) => (entry, Some(b)),
-        _ => (entry, None),
+    let p = process(rel, kind, bytes, scan, detector, &batch, &opts);
+    match p.output {
+        Output::Publish(b) => (p.entry, Some(b)),
+        _ => (p.entry, None),
     }
 }
 
@@ -748,11 +896,195 @@ fn problem_text(problems: &[source::pdf::Problem]) -> String {
     reasons.join("; ")
 }
 
+/// What processing one document gives: its entry, what to write, and for a message its
+/// attachments, each a document of its own.
+struct Processed {
+    entry: DocEntry,
+    output: Output,
+    /// Appended to the output's file name: `.eml` for an Outlook message written as e-mail.
+    suffix: &'static str,
+    attachments: Vec<Attached>,
+}
+
+/// An attachment of a message, processed as a document of its own.
+struct Attached {
+    /// Its path below the message's attachment folder (`<message>.bijlagen/`), `/`-separated.
+    tail: String,
+    entry: DocEntry,
+    output: Output,
+}
+
+/// The folder beside a message that holds its attachments as documents of their own.
+pub const ATTACHMENTS_SUFFIX: &str = ".bijlagen";
+
 /// Load, detect, redact and verify one document (within the caller's budget).
 fn process(
     rel: &str,
     kind: DocKind,
     bytes: Vec<u8>,
+    scan: Option<DocScan>,
+    detector: &Detector,
+    batch: &BatchNames,
+    opts: &RedactOptions,
+) -> Processed {
+    let single = |(entry, output)| Processed {
+        entry,
+        output,
+        suffix: "",
+        attachments: Vec::new(),
+    };
+    let loaded = match load_bytes(rel, kind, bytes, &opts.ocr) {
+        Ok(l) => l,
+        Err((status, reason)) => return single((doc_entry(rel, status, Some(reason), "", &[], &[]), Output::None)),
+    };
+    if let Err(e) = crate::limits::check_time() {
+        return single((
+            doc_entry(rel, DocStatus::NeedsReview, Some(e.to_string()), "", &[], &[]),
+            Output::None,
+        ));
+    }
+    match loaded {
+        Loaded::Mail(doc, layer, from_msg) => {
+            let suffix = if from_msg { ".eml" } else { "" };
+            process_mail(rel, suffix, &doc, &layer, scan, detector, batch, opts)
+        }
+        loaded => single(process_loaded(rel, loaded, scan, detector, batch, opts)),
+    }
+}
+
+/// A message: headers, subject and bodies redacted in place, each attachment processed as a
+/// document of its own (in its own format), the message written as `.eml` with the attachments
+/// that may be published and a line for each one left out, and read back to verify.
+#[allow(clippy::too_many_arguments)]
+fn process_mail(
+    rel: &str,
+    suffix: &'static str,
+    doc: &source::mail::MailDoc,
+    layer: &TextLayer,
+    scan: Option<DocScan>,
+    detector: &Detector,
+    batch: &BatchNames,
+    opts: &RedactOptions,
+) -> Processed {
+    let path = format!("{rel}{suffix}");
+    let (scan, kept) = detect_one(rel, layer, scan, detector, batch, opts.decisions);
+    let new = redact::segments::apply(&doc.seg, &scan.findings);
+    let template = &detector.rules().grounds.template;
+    let mut outs = Vec::new();
+    let mut notes = Vec::new();
+    let mut attachments = Vec::new();
+    for (i, a) in doc.mail.attachments.iter().enumerate() {
+        let name = doc
+            .attachment_segs
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|k| new.get(k).cloned().flatten())
+            .unwrap_or_else(|| a.name.clone());
+        let safe = attachment_file_name(&name, i);
+        let sub = format!("{path}{ATTACHMENTS_SUFFIX}/{safe}");
+        let kind = kind_of(Path::new(&safe), &[]).unwrap_or(DocKind::Unsupported);
+        let p = process(&sub, kind, a.bytes.clone(), None, detector, batch, opts);
+        let tail = format!("{safe}{}", p.suffix);
+        match &p.output {
+            Output::Publish(b) => outs.push(redact::mail::OutAttachment {
+                name: tail.clone(),
+                content_type: if p.suffix == ".eml" {
+                    "message/rfc822".into()
+                } else {
+                    a.content_type.clone()
+                },
+                bytes: b.clone(),
+            }),
+            _ if !template.attachment_removed.is_empty() => notes.push(crate::justify::fill(
+                &template.attachment_removed,
+                &[("name", name.clone())],
+            )),
+            _ => {}
+        }
+        let mut entry = p.entry;
+        entry.attached_to = Some(path.clone());
+        attachments.push(Attached {
+            tail: tail.clone(),
+            entry,
+            output: p.output,
+        });
+        for inner in p.attachments {
+            attachments.push(Attached {
+                tail: format!("{tail}{ATTACHMENTS_SUFFIX}/{}", inner.tail),
+                ..inner
+            });
+        }
+    }
+    let bytes = redact::mail::write_eml(doc, &new, &outs, &notes);
+    let entry = |status, reason| doc_entry(&path, status, reason, &layer.text, &scan.findings, &[]);
+    // Read back as a reader would, and detect again: nothing redacted may be found.
+    let verified = source::mail::parse_eml(&bytes)
+        .map_err(|r| format!("verification: the written message cannot be read back: {r}"))
+        .and_then(|m| {
+            let again = source::mail::MailDoc::new(m);
+            let text = &again.seg.text;
+            let found = detector.scan_with(&again.seg.layer(), Some(batch));
+            match found
+                .findings
+                .iter()
+                .find(|f| f.redacted() && !kept.contains(&fold_str(&text[f.start..f.end])))
+            {
+                Some(f) => Err(format!(
+                    "verification found {} ({}) still present in the written message",
+                    f.category.as_str(),
+                    f.rule
+                )),
+                None => Ok(()),
+            }
+        });
+    let (entry, output) = match verified.and_then(|()| crate::limits::check_time().map_err(|e| e.to_string())) {
+        Ok(()) => {
+            let status = if scan.findings.iter().any(|f| f.redacted()) {
+                DocStatus::Redacted
+            } else {
+                DocStatus::Clean
+            };
+            (entry(status, None), Output::Publish(bytes))
+        }
+        Err(reason) => (entry(DocStatus::NeedsReview, Some(reason)), Output::Review(bytes)),
+    };
+    Processed {
+        entry,
+        output,
+        suffix,
+        attachments,
+    }
+}
+
+/// An attachment's file name as written: its number first (two attachments may share a
+/// name), no path separators or control characters.
+fn attachment_file_name(name: &str, i: usize) -> String {
+    let clean: String = name
+        .chars()
+        .map(|c| {
+            if c == '/' || c == '\\' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let clean = clean.trim().trim_start_matches('.');
+    let clean = if clean.is_empty() { "bijlage" } else { clean };
+    // Long names are cut on a character boundary, keeping the extension.
+    let (stem, ext) = match clean.rsplit_once('.') {
+        Some((s, e)) if e.len() <= 8 && !s.is_empty() => (s, format!(".{e}")),
+        _ => (clean, String::new()),
+    };
+    let stem: String = stem.chars().take(120).collect();
+    format!("{}-{stem}{ext}", i + 1)
+}
+
+/// Detect, redact and verify one loaded document that is not a message.
+fn process_loaded(
+    rel: &str,
+    loaded: Loaded,
     scan: Option<DocScan>,
     detector: &Detector,
     batch: &BatchNames,
@@ -764,13 +1096,6 @@ fn process(
             Output::None,
         )
     };
-    let loaded = match load_bytes(kind, bytes, &opts.ocr) {
-        Ok(l) => l,
-        Err((status, reason)) => return (doc_entry(rel, status, Some(reason), "", &[], &[]), Output::None),
-    };
-    if let Err(e) = crate::limits::check_time() {
-        return over(e);
-    }
     let layer = loaded.layer();
     let (scan, verifier_kept) = detect_one(rel, layer, scan, detector, batch, opts.decisions);
     // A page read by OCR is read again from the written pixels: its invisible layer is ours,
@@ -789,7 +1114,7 @@ fn process(
     };
     let places = match &loaded {
         Loaded::Pdf(pdf, _, _, _) => pdf_places(pdf, &scan.findings),
-        Loaded::Text(_) => Vec::new(),
+        Loaded::Text(_) | Loaded::Mail(..) | Loaded::Docx(..) => Vec::new(),
     };
     let closing = opts
         .justification
@@ -807,6 +1132,9 @@ fn process(
         Loaded::Text(layer) => redact_text(layer, &scan, closing.as_deref(), &verifier)
             .map(|b| (b, Vec::new()))
             .map_err(|r| (r, None)),
+        Loaded::Docx(doc, _) => redact_docx(doc, &scan, &verifier).map(|b| (b, docx_cleaning(doc, notes))),
+        // Messages have their own path (`process_mail`) and never come here.
+        Loaded::Mail(..) => Err(("internal error: a message reached the document writer".into(), None)),
         Loaded::Pdf(pdf, _, input, problems) if !problems.is_empty() => {
             // Not publishable as is: the best effort goes to the reviewer, unverified, unless
             // the reading itself was cut short (then even the best effort is not one).
@@ -993,6 +1321,70 @@ fn redact_text(
         ));
     }
     Ok(redacted.into_bytes())
+}
+
+/// Word: labels in the runs, revisions, comments, hidden text, properties and embedded parts
+/// removed; verified by reading the written package back and detecting again. A failed
+/// verification hands the copy to the reviewer.
+fn redact_docx(
+    doc: &source::docx::Docx,
+    scan: &DocScan,
+    v: &Verifier,
+) -> std::result::Result<Vec<u8>, (String, Option<Vec<u8>>)> {
+    let new = redact::segments::apply(&doc.seg, &scan.findings);
+    let bytes = redact::docx::write(doc, &new).map_err(|r| (r, None))?;
+    let back = match source::docx::read(&bytes) {
+        Ok(b) => b,
+        Err(r) => {
+            return Err((
+                format!("verification: the written document cannot be read back: {r}"),
+                Some(bytes),
+            ));
+        }
+    };
+    if let Some(p) = back.problems.first() {
+        return Err((
+            format!("verification: the written document still holds {} ({})", p.kind, p.part),
+            Some(bytes),
+        ));
+    }
+    let text = &back.seg.text;
+    let again = v.detector.scan_with(&back.seg.layer(), Some(v.batch));
+    if let Some(f) = again
+        .findings
+        .iter()
+        .find(|f| f.redacted() && !v.kept.contains(&fold_str(&text[f.start..f.end])))
+    {
+        return Err((
+            format!(
+                "verification found {} ({}) still present in the written document",
+                f.category.as_str(),
+                f.rule
+            ),
+            Some(bytes),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The report's account of what cleaning a Word document removed (one line per kind, page 0:
+/// a Word document has no fixed pages), worded from the grounds table's template.
+fn docx_cleaning(
+    doc: &source::docx::Docx,
+    notes: &std::collections::BTreeMap<String, String>,
+) -> Vec<crate::report::json::Cleaning> {
+    let mut kinds: Vec<&str> = doc.problems.iter().map(|p| p.kind).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
+        .into_iter()
+        .map(|k| crate::report::json::Cleaning {
+            page: 0,
+            kind: k.to_string(),
+            chars: 0,
+            note: notes.get(k).cloned().unwrap_or_else(|| k.to_string()),
+        })
+        .collect()
 }
 
 /// Page and box of each finding of a PDF (for the report).

@@ -45,7 +45,7 @@ const CATEGORY_ORDER: [&str; 10] = [
     "other",
 ];
 
-fn fill(template: &str, values: &[(&str, String)]) -> String {
+pub(crate) fn fill(template: &str, values: &[(&str, String)]) -> String {
     let mut out = template.to_string();
     for (k, v) in values {
         out = out.replace(&format!("{{{k}}}"), v);
@@ -343,14 +343,27 @@ impl<I: std::io::Write, L: std::io::Write> PackageRows<I, L> {
             _ if partial => (t.assessment_partial.clone(), String::new()),
             DocStatus::Redacted => (t.assessment_partial.clone(), String::new()),
             DocStatus::Clean => (t.assessment_public.clone(), String::new()),
-            DocStatus::NeedsReview | DocStatus::Failed => (
-                t.assessment_withheld.clone(),
-                fill(
-                    &t.review_note,
-                    &[("reason", t.review_reason_text(d.reason.as_deref().unwrap_or_default()))],
-                ),
-            ),
+            DocStatus::NeedsReview | DocStatus::Failed => {
+                let reason = d.reason.clone().unwrap_or_default();
+                let note = match reason.strip_prefix(crate::batch::UNSUPPORTED) {
+                    // The public reads the file's extension, not the English type name.
+                    Some(_) if !t.unsupported_note.is_empty() => {
+                        let ext = name
+                            .rsplit_once('.')
+                            .map(|(_, e)| format!(".{e}"))
+                            .unwrap_or_else(|| name.clone());
+                        fill(&t.unsupported_note, &[("type", ext)])
+                    }
+                    _ => fill(&t.review_note, &[("reason", t.review_reason_text(&reason))]),
+                };
+                (t.assessment_withheld.clone(), note)
+            }
         };
+        let related = d
+            .attached_to
+            .as_deref()
+            .map(|m| document_number(&self.prefix, m))
+            .unwrap_or_default();
         // A withheld document carries the grounds of what was found in it so far (the
         // reviewer confirms them); one that could not be read at all has none yet, and its
         // note says why.
@@ -369,7 +382,7 @@ impl<I: std::io::Write, L: std::io::Write> PackageRows<I, L> {
             note,
             String::new(),
             String::new(),
-            String::new(),
+            related,
             self.decision_name.clone(),
         ])?;
         if d.status == DocStatus::Redacted {

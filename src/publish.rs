@@ -184,7 +184,7 @@ pub fn write(out: &OutLayout, rep: Report, grounds: &GroundTable, opts: &Package
         out,
         rep.totals,
         rep.stale_decisions,
-        rep.documents.into_iter().map(|d| Ok(Pending::Entry(d))),
+        rep.documents.into_iter().map(|d| Ok(Pending::Entry(Box::new(d)))),
         grounds,
         opts,
     )
@@ -250,7 +250,7 @@ fn write_stream(
 
 /// A document on its way into the report: in memory already, or a spilled JSON line.
 enum Pending {
-    Entry(DocEntry),
+    Entry(Box<DocEntry>),
     Line(String),
 }
 
@@ -265,7 +265,7 @@ impl Pending {
 
     fn into_entry(self) -> std::io::Result<DocEntry> {
         match self {
-            Pending::Entry(d) => Ok(d),
+            Pending::Entry(d) => Ok(*d),
             Pending::Line(l) => serde_json::from_str(&l)
                 .map_err(|e| std::io::Error::other(format!("a spilled report entry cannot be read back: {e}"))),
         }
@@ -382,7 +382,7 @@ mod tests {
                 write_report(
                     &mut got,
                     &rep,
-                    docs.into_iter().map(|d| Ok(Pending::Entry(d))),
+                    docs.into_iter().map(|d| Ok(Pending::Entry(Box::new(d)))),
                     |d| d,
                     counted
                 )

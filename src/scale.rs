@@ -319,11 +319,13 @@ pub fn read_shards(dirs: &[PathBuf]) -> Result<Merged> {
     let mut stale: Option<Vec<String>> = None;
     for (info, d) in &infos {
         let rep: ShardReport = read_json(&OutLayout::new(d).report())?;
-        if rep.documents.len() != info.documents {
+        // Attachments of messages are entries of their own, not documents of the batch.
+        let inputs = rep.documents.iter().filter(|e| e.attached_to.is_none()).count();
+        if inputs != info.documents {
             return Err(Error::Usage(format!(
                 "{}: report.json has {} documents, shard.json says {}",
                 d.display(),
-                rep.documents.len(),
+                inputs,
                 info.documents
             )));
         }
@@ -334,11 +336,11 @@ pub fn read_shards(dirs: &[PathBuf]) -> Result<Merged> {
         });
         documents.extend(rep.documents.into_iter().map(|e| (e, *d)));
     }
-    if documents.len() != first.batch_documents {
+    let inputs = documents.iter().filter(|(e, _)| e.attached_to.is_none()).count();
+    if inputs != first.batch_documents {
         return Err(Error::Usage(format!(
             "the shards hold {} documents; the batch has {}",
-            documents.len(),
-            first.batch_documents
+            inputs, first.batch_documents
         )));
     }
     // Paths come from files on a shared volume: one that leaves the out folder is refused.

@@ -9,6 +9,7 @@ mod fontprog;
 mod hostile;
 mod image;
 mod library;
+mod mail;
 mod ocr;
 mod package;
 mod pdf;

@@ -84,3 +84,31 @@ pub fn kinds_by_doc(v: &serde_json::Value) -> std::collections::BTreeMap<String,
         })
         .collect()
 }
+
+/// The report a `redact --out OUT` run wrote (one place to follow when the layout of OUT
+/// changes).
+pub fn report_json(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("werkbestanden/report.json")).expect("report.json"))
+        .expect("report parses")
+}
+
+/// The folder of a `redact --out OUT` run that holds the publication set (redacted documents,
+/// inventaris.csv).
+pub fn publication(out: &Path) -> PathBuf {
+    out.join("publicatie")
+}
+
+/// Whether a tool is on the PATH; under `CI=true` its absence fails the test, as
+/// `.ci/run` installs it.
+pub fn have_tool(tool: &str, package: &str) -> bool {
+    let ok =
+        std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(tool).is_file()));
+    if !ok {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{tool} missing in CI: .ci/run must install {package}"
+        );
+        eprintln!("skipped: {tool} not installed (apt-get install {package})");
+    }
+    ok
+}

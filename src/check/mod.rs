@@ -403,7 +403,27 @@ pub fn check_folder(
     decisions: Option<&Decisions>,
     baseline: Option<&baseline::Baseline>,
 ) -> crate::error::Result<CheckReport> {
-    let all = batch::discover(&[dir.to_path_buf()], skip, &[])?;
+    check_folder_ignoring(root_display, dir, skip, &[], detector, decisions, baseline)
+}
+
+/// [`check_folder`], leaving out the files that match an `--ignore` pattern
+/// ([`batch::ignored`]). Every other file is read, or fails the check as one it cannot read.
+pub fn check_folder_ignoring(
+    root_display: &str,
+    dir: &std::path::Path,
+    skip: &[std::path::PathBuf],
+    ignore: &[String],
+    detector: &Detector,
+    decisions: Option<&Decisions>,
+    baseline: Option<&baseline::Baseline>,
+) -> crate::error::Result<CheckReport> {
+    let all: Vec<DocRef> = batch::discover_ignoring(&[dir.to_path_buf()], skip, &[], ignore)?
+        .into_iter()
+        // The package files of the publication set (the Markdown justification is read as
+        // text) and temporary files, reported below as leftovers.
+        .filter(|d| d.rel.ends_with(".md") || !PACKAGE_FILES.contains(&d.rel.as_str()))
+        .filter(|d| !is_leftover(d.rel.rsplit('/').next().unwrap_or("")))
+        .collect();
     // Working files and review copies are not documents of the publication: reported, never
     // read as such.
     let (working, docs): (Vec<DocRef>, Vec<DocRef>) =
@@ -519,10 +539,7 @@ fn extra_files(dir: &std::path::Path) -> (Vec<String>, Vec<String>) {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            if name.starts_with('.')
-                && name.contains("woo-redact-")
-                && (name.ends_with(".tmp") || name.ends_with(".jsonl"))
-            {
+            if is_leftover(&name) {
                 out.push(rel);
             } else if crate::layout::is_working_file(&rel) {
                 working.push(rel);
@@ -531,6 +548,11 @@ fn extra_files(dir: &std::path::Path) -> (Vec<String>, Vec<String>) {
     }
     out.sort();
     (out, working)
+}
+
+/// A temporary file name of our own runs.
+fn is_leftover(name: &str) -> bool {
+    name.starts_with('.') && name.contains("woo-redact-") && (name.ends_with(".tmp") || name.ends_with(".jsonl"))
 }
 
 /// Turns a raw issue into a report issue: severity by kind, masked text, fingerprint.
@@ -578,7 +600,7 @@ fn number(rel: &str, raws: Vec<RawIssue>) -> Vec<Issue> {
 fn inspect(doc: &DocRef, detector: &Detector, batch_names: &BatchNames, decisions: Option<&Decisions>) -> Inspected {
     // The same per-document limits as `redact` (bombs, floods, huge page counts).
     let _budget = crate::limits::Budget::enter(&crate::limits::Limits::default());
-    let bytes = match crate::batch::read_doc(&doc.path) {
+    let bytes = match batch::read_doc(&doc.path) {
         // As in `redact`: an empty file is a broken export, not a clean document.
         Ok(b) if b.is_empty() => {
             let reason = "empty file (0 bytes): a broken export or save? check it before publishing";
@@ -595,51 +617,155 @@ fn inspect(doc: &DocRef, detector: &Detector, batch_names: &BatchNames, decision
             };
         }
     };
+    inspect_bytes(&doc.rel, doc.kind, bytes, detector, batch_names, decisions)
+}
+
+/// Checks one document given as bytes; a message's attachments are checked with it.
+fn inspect_bytes(
+    rel: &str,
+    kind: DocKind,
+    bytes: Vec<u8>,
+    detector: &Detector,
+    batch_names: &BatchNames,
+    decisions: Option<&Decisions>,
+) -> Inspected {
     let grounds = &detector.rules().grounds;
-    let (raws, layer, page_of, labels): (Vec<RawIssue>, Option<TextLayer>, Vec<usize>, BTreeSet<String>) =
-        match doc.kind {
-            DocKind::Text => match crate::source::plain::load(bytes) {
+    let unreadable = |reason: String| Inspected {
+        issues: number(rel, vec![RawIssue::new(IssueKind::NeedsReview, None, reason)]),
+        labels: BTreeSet::new(),
+    };
+    let kind = match batch::resolve_kind(kind, rel, &bytes) {
+        Ok(k) if k != DocKind::Unsupported => k,
+        Ok(_) | Err(_) => {
+            let what = batch::resolve_kind(kind, rel, &bytes)
+                .err()
+                .unwrap_or_else(|| "unknown type".into());
+            return unreadable(format!(
+                "{}{what}: check cannot read this file, so it cannot vouch for it; convert it, take it out of the folder, or allow it with --ignore GLOB",
+                batch::UNSUPPORTED
+            ));
+        }
+    };
+    let mut attached: Vec<Issue> = Vec::new();
+    let (raws, layer, page_of, labels): (Vec<RawIssue>, Option<TextLayer>, Vec<usize>, BTreeSet<String>) = match kind {
+        DocKind::Eml | DocKind::Msg | DocKind::Docx | DocKind::Unsupported => {
+            match batch::read_layer(rel, kind, bytes.clone()) {
                 Ok(layer) => {
                     let (raws, labels) = text::labels(&layer.text, grounds);
+                    let mut raws = raws;
+                    if matches!(kind, DocKind::Eml | DocKind::Msg) {
+                        attached = attachment_issues(rel, kind, &bytes, detector, batch_names, decisions);
+                    }
+                    if kind == DocKind::Docx
+                        && let Ok(doc) = crate::source::docx::read(&bytes)
+                    {
+                        raws.extend(doc.problems.iter().map(docx_issue));
+                    }
                     (raws, Some(layer), Vec::new(), labels)
                 }
-                Err(reason) => (
-                    vec![RawIssue::new(IssueKind::NeedsReview, None, reason)],
-                    None,
-                    Vec::new(),
-                    BTreeSet::new(),
-                ),
-            },
-            DocKind::Pdf => match crate::source::pdf::load(&bytes) {
-                Ok(pdf) => {
-                    let personal = |s: &str| -> bool {
-                        detector
-                            .scan_with(&TextLayer::plain(s.to_string()), Some(batch_names))
-                            .findings
-                            .iter()
-                            .any(|f| f.redacted())
-                    };
-                    let found = pdf::inspect(&pdf, &bytes, grounds, &personal);
-                    let layer = TextLayer::plain(pdf.text.text.clone());
-                    (found.issues, Some(layer), pdf.text.page_starts.clone(), found.labels)
-                }
-                Err(reason) => (
-                    vec![RawIssue::new(IssueKind::NeedsReview, None, reason)],
-                    None,
-                    Vec::new(),
-                    BTreeSet::new(),
-                ),
-            },
-        };
-    let mut issues = number(&doc.rel, raws);
+                Err(reason) => return unreadable(reason),
+            }
+        }
+        DocKind::Text => match crate::source::plain::load(bytes) {
+            Ok(layer) => {
+                let (raws, labels) = text::labels(&layer.text, grounds);
+                (raws, Some(layer), Vec::new(), labels)
+            }
+            Err(reason) => (
+                vec![RawIssue::new(IssueKind::NeedsReview, None, reason)],
+                None,
+                Vec::new(),
+                BTreeSet::new(),
+            ),
+        },
+        DocKind::Pdf => match crate::source::pdf::load(&bytes) {
+            Ok(pdf) => {
+                let personal = |s: &str| -> bool {
+                    detector
+                        .scan_with(&TextLayer::plain(s.to_string()), Some(batch_names))
+                        .findings
+                        .iter()
+                        .any(|f| f.redacted())
+                };
+                let found = pdf::inspect(&pdf, &bytes, grounds, &personal);
+                let layer = TextLayer::plain(pdf.text.text.clone());
+                (found.issues, Some(layer), pdf.text.page_starts.clone(), found.labels)
+            }
+            Err(reason) => (
+                vec![RawIssue::new(IssueKind::NeedsReview, None, reason)],
+                None,
+                Vec::new(),
+                BTreeSet::new(),
+            ),
+        },
+    };
+    let mut issues = number(rel, raws);
     if let Some(layer) = layer {
         let mut scan = detector.scan_with(&layer, Some(batch_names));
         if let Some(d) = decisions {
-            d.apply(&doc.rel, &layer.text, &mut scan.findings);
+            d.apply(rel, &layer.text, &mut scan.findings);
         }
-        issues.extend(personal_data(&doc.rel, &layer.text, &scan.findings, &page_of));
+        issues.extend(personal_data(rel, &layer.text, &scan.findings, &page_of));
     }
+    issues.extend(attached);
     Inspected { issues, labels }
+}
+
+/// What a Word document holds that is never published, as the issue a PDF would give.
+fn docx_issue(p: &crate::source::docx::Problem) -> RawIssue {
+    let (kind, what) = match p.kind {
+        "comments" => (
+            IssueKind::AnnotationText,
+            "comments (or their authors) are in the document",
+        ),
+        "tracked-changes" => (
+            IssueKind::EarlierRevision,
+            "tracked changes are in the document: deleted text and authors can be read",
+        ),
+        "hidden-text" => (IssueKind::InvisibleText, "hidden text (w:vanish) is in the document"),
+        "properties" => (
+            IssueKind::DocumentInfo,
+            "the document properties name an author or editor",
+        ),
+        "embedded-object" | "macros" => (IssueKind::Attachment, "an embedded object or macro is in the document"),
+        "thumbnail" => (
+            IssueKind::DocumentInfo,
+            "a thumbnail image of the first page is in the document",
+        ),
+        _ => (
+            IssueKind::DocumentInfo,
+            "custom XML, document variables or a template path is in the document",
+        ),
+    };
+    RawIssue::new(kind, None, format!("{what} ({})", p.part)).with_key(format!("{} {}", p.kind, p.part))
+}
+
+/// The issues of a message's attachments, each checked as a document of its own, the
+/// message's issue saying which attachment.
+fn attachment_issues(
+    rel: &str,
+    kind: DocKind,
+    bytes: &[u8],
+    detector: &Detector,
+    batch_names: &BatchNames,
+    decisions: Option<&Decisions>,
+) -> Vec<Issue> {
+    let mail = match kind {
+        DocKind::Msg => crate::source::msg::parse_msg(bytes),
+        _ => crate::source::mail::parse_eml(bytes),
+    };
+    let Ok(mail) = mail else { return Vec::new() };
+    let mut out = Vec::new();
+    for (i, a) in mail.attachments.into_iter().enumerate() {
+        let sub = format!("{rel}{}/{}", batch::ATTACHMENTS_SUFFIX, i + 1);
+        let kind = batch::kind_of_name(&a.name);
+        let found = inspect_bytes(&sub, kind, a.bytes, detector, batch_names, decisions);
+        for mut issue in found.issues {
+            issue.message = format!("attachment {}: {}", i + 1, issue.message);
+            out.push(issue);
+        }
+    }
+    out
 }
 
 /// Issues for the detector's findings: redacted ones fail, candidates warn, kept ones are

@@ -68,7 +68,8 @@ pub struct DetectArgs {
 /// `check` options.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The folder about to be published (walked recursively for .txt, .md and .pdf).
+    /// The folder about to be published (walked recursively; a file check cannot read fails
+    /// the check unless `--ignore` allows it).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
     /// Detection options.
@@ -94,6 +95,12 @@ pub struct CheckArgs {
     /// Reviewer decisions (keep / manual redact); default: `decisions` in the config.
     #[arg(long, value_name = "FILE")]
     pub decisions: Option<PathBuf>,
+    /// Leave out files of the input folders that match GLOB (repeatable): what a platform
+    /// export adds and is not to be published, e.g. `--ignore '*.xml'`. A pattern without `/`
+    /// matches the file name at any depth, one with `/` the relative path; `*` does not cross
+    /// `/`, `**` does. Every other file is processed or reported as one that cannot be read.
+    #[arg(long, value_name = "GLOB")]
+    pub ignore: Vec<String>,
     /// Print the found text in clear (human format, local use only: refused under CI).
     #[arg(long)]
     pub show_values: bool,
@@ -105,7 +112,8 @@ pub struct CheckArgs {
 /// `redact` options.
 #[derive(Debug, Args)]
 pub struct RedactArgs {
-    /// Files or folders (walked recursively for .txt, .md and .pdf).
+    /// Files or folders (walked recursively: .txt, .md, .pdf, .eml, .msg, .docx; any other
+    /// file is reported as unsupported). A file is recognised by its content.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Output folder: empty or new, not inside an input folder. The publication set goes to
@@ -120,9 +128,15 @@ pub struct RedactArgs {
     #[command(flatten)]
     pub detect: DetectArgs,
     /// Only these file extensions from input folders (comma-separated, e.g. `txt,md`).
-    /// Default: every kind the tool knows, PDFs included.
+    /// Default: every file; one no reader takes is reported `unsupported` (exit 2).
     #[arg(long, value_name = "EXT,...", value_delimiter = ',')]
     pub ext: Vec<String>,
+    /// Leave out files of the input folders that match GLOB (repeatable): what a platform
+    /// export adds and is not to be published, e.g. `--ignore '*.xml'`. A pattern without `/`
+    /// matches the file name at any depth, one with `/` the relative path; `*` does not cross
+    /// `/`, `**` does. Every other file is processed or reported as one that cannot be read.
+    #[arg(long, value_name = "GLOB")]
+    pub ignore: Vec<String>,
     /// Prefix of the stable document numbers in inventaris.csv and redactielog.csv.
     #[arg(long, value_name = "PREFIX", default_value = "WOO-")]
     pub document_prefix: String,
@@ -195,6 +209,9 @@ pub struct NamesArgs {
     /// Only these file extensions from input folders, as given to `redact`.
     #[arg(long, value_name = "EXT,...", value_delimiter = ',')]
     pub ext: Vec<String>,
+    /// Leave out files matching GLOB, as given to `redact`.
+    #[arg(long, value_name = "GLOB")]
+    pub ignore: Vec<String>,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
@@ -235,6 +252,9 @@ pub struct ReviewArgs {
     /// Reviewer decisions to apply.
     #[arg(long, value_name = "FILE")]
     pub decisions: Option<PathBuf>,
+    /// Leave out files matching GLOB, as given to `redact`.
+    #[arg(long, value_name = "GLOB")]
+    pub ignore: Vec<String>,
     /// What to show: all, candidates (uncertain findings), needs-review (unreadable files).
     /// Default: all; with --decide: candidates.
     #[arg(long, value_parser = ["all", "candidates", "needs-review"])]

@@ -158,7 +158,7 @@ fn redact(a: RedactArgs) -> anyhow::Result<u8> {
     check_inputs(&a.inputs)?;
     batch::check_out_dir(&a.out, &a.inputs)?;
     let (detector, skip) = build_detector(&a.detect, &a.inputs)?;
-    let docs = batch::discover(&a.inputs, &skip, &normalise_exts(&a.ext))?;
+    let docs = batch::discover_ignoring(&a.inputs, &skip, &normalise_exts(&a.ext), &a.ignore)?;
     let (docs, names, shard_info) = super::scale::plan(docs, &a, package_options(&a), &skip)?;
     let out = OutLayout::new(&a.out);
     out.prepare(a.overwrite)?;
@@ -281,7 +281,7 @@ fn review(a: ReviewArgs) -> anyhow::Result<u8> {
         .into());
     }
     let (detector, skip) = build_detector(&a.detect, &a.inputs)?;
-    let docs = batch::discover(&a.inputs, &skip, &[])?;
+    let docs = batch::discover_ignoring(&a.inputs, &skip, &[], &a.ignore)?;
     if let [dir] = a.against.as_slice() {
         let c = woo_redact::report::against::originals(&mut std::io::stdout().lock(), &docs, dir)?;
         return Ok(if c.missing > 0 { INCOMPLETE } else { 0 });
@@ -441,10 +441,11 @@ fn check(a: CheckArgs) -> anyhow::Result<u8> {
     };
     let root = a.dir.to_string_lossy().replace('\\', "/");
     let root = root.trim_start_matches("./").trim_end_matches('/');
-    let report = woo_redact::check::check_folder(
+    let report = woo_redact::check::check_folder_ignoring(
         if root.is_empty() { "." } else { root },
         &a.dir,
         &skip,
+        &a.ignore,
         &detector,
         decisions.as_ref(),
         baseline.as_ref(),
@@ -492,7 +493,15 @@ fn text(file: &Path) -> anyhow::Result<u8> {
         }
         return Ok(if incomplete { INCOMPLETE } else { 0 });
     }
-    let layer = woo_redact::source::plain::load(bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    // Recognised by content: an e-mail or a Word document prints the text a reader sees.
+    let kind = batch::kind_of_name(&file.to_string_lossy());
+    let kind = if kind == batch::DocKind::Unsupported {
+        batch::DocKind::Text
+    } else {
+        kind
+    };
+    let layer = batch::read_layer(&file.to_string_lossy(), kind, bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     writeln!(out, "{}", layer.text)?;
     Ok(0)
 }

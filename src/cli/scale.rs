@@ -16,7 +16,7 @@ pub fn names(a: NamesArgs) -> anyhow::Result<u8> {
     set_jobs(a.jobs)?;
     check_inputs(&a.inputs)?;
     let (detector, skip) = build_detector(&a.detect, &a.inputs)?;
-    let docs = batch::discover(&a.inputs, &skip, &normalise_exts(&a.ext))?;
+    let docs = batch::discover_ignoring(&a.inputs, &skip, &normalise_exts(&a.ext), &a.ignore)?;
     let names = batch::batch_names(&docs, &detector);
     let file = NamesFile::new(&docs, &names, woo_redact::scale::settings_digest(&skip));
     batch::write_atomic(&a.out, file.to_text().as_bytes())?;

@@ -20,6 +20,7 @@ pub fn read_text(path: &Path, kind: DocKind) -> Result<String, String> {
     match kind {
         DocKind::Text => crate::source::plain::load(bytes).map(|l| l.text),
         DocKind::Pdf => crate::source::pdf::load(&bytes).map(|p| p.text.text),
+        _ => crate::batch::read_layer(&path.to_string_lossy(), kind, bytes).map(|l| l.text),
     }
 }
 
@@ -156,7 +157,13 @@ fn out_docs(dir: &Path) -> Result<BTreeMap<String, DocRef>, String> {
     let docs = crate::batch::discover(&[docs_dir], &[], &[]).map_err(|e| e.to_string())?;
     Ok(docs
         .into_iter()
-        .filter(|d| !PACKAGE_FILES.contains(&d.rel.as_str()))
+        // Every file is discovered now (none is skipped in silence): the package files a run
+        // writes beside the documents are not documents.
+        .filter(|d| {
+            !PACKAGE_FILES.contains(&d.rel.as_str())
+                && !crate::check::PACKAGE_FILES.contains(&d.rel.as_str())
+                && d.rel != crate::scale::SHARD_FILE
+        })
         .map(|d| (d.rel.clone(), d))
         .collect())
 }

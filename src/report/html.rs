@@ -171,7 +171,9 @@ fn doc_section(body: &mut String, i: usize, d: &Reviewed, t: &Templates) {
     let kept = d.findings.len() - red;
     let kind = match d.kind {
         DocKind::Pdf => "pdf",
-        DocKind::Text => "text",
+        DocKind::Eml | DocKind::Msg => "mail",
+        DocKind::Docx => "docx",
+        DocKind::Text | DocKind::Unsupported => "text",
     };
     let _ = writeln!(
         body,

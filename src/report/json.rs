@@ -64,16 +64,21 @@ pub struct DocEntry {
     /// redaction round), canonical codes: the published document withholds on them too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub earlier_grounds: Vec<String>,
+    /// An attachment: the path of the message it came with (a document of its own, listed
+    /// in the inventory with the message as its related document).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attached_to: Option<String>,
 }
 
 /// What cleaning a PDF removed or painted on one page besides the redactions: hidden text a
 /// reader could not see but an extractor could read, pixels of an image under a box.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Cleaning {
-    /// 1-based page.
+    /// 1-based page; 0 for a document without fixed pages (Word).
     pub page: usize,
     /// Stable id (`under-box`, `off-page`, `white`, `clipped`, `tiny`, `invisible`,
-    /// `transparent`, `image-painted`).
+    /// `transparent`, `image-painted`; for Word `comments`, `tracked-changes`, `hidden-text`,
+    /// `properties`, `custom-xml`, `embedded-object`, `macros`, `thumbnail`, `template`).
     pub kind: String,
     /// Characters removed (0 for painted images).
     pub chars: usize,
@@ -196,6 +201,7 @@ pub fn doc_entry(
         cleaned: Vec::new(),
         review_copy: None,
         earlier_grounds: Vec::new(),
+        attached_to: None,
     }
 }
 

@@ -98,6 +98,14 @@ pub struct Templates {
     /// page.
     #[serde(default)]
     pub status: std::collections::BTreeMap<String, String>,
+    /// Inventory note for a file woo-redact cannot read (an unsupported type); placeholder
+    /// {type}. Empty: the review note is used.
+    #[serde(default)]
+    pub unsupported_note: String,
+    /// A line in a published e-mail for an attachment left out of it; placeholder {name}.
+    /// Empty: no line is added.
+    #[serde(default)]
+    pub attachment_removed: String,
     /// Category id (name, email, …) → Dutch description.
     pub categories: std::collections::BTreeMap<String, String>,
     /// What cleaning a PDF removed or painted, by kind (`under-box`, `off-page`, `white`,
