@@ -141,7 +141,7 @@ fn python(imports: &str, script: &str, args: &[&str]) -> Option<String> {
             std::env::var("CI").is_err(),
             "python3 with {imports} missing in CI: .ci/run must install them"
         );
-        eprintln!("python3 with {imports} not available: skipping");
+        crate::util::skipped(&format!("python3 with {imports} not available: skipping"));
         return None;
     }
     let o = Command::new("python3")

@@ -189,7 +189,7 @@ fn sync_each_file_writes_the_same_outputs_and_leaves_no_temporary_file() {
     each.insert(0, "--sync-each-file".into());
     cmd().args(&each).assert().code(0);
     let (sa, sb) = (snapshot(&a), snapshot(&b));
-    assert!(sa.iter().any(|(p, _)| p == "beslisnota-motie.txt"), "{sa:?}");
+    assert!(sa.iter().any(|(p, _)| p == "publicatie/beslisnota-motie.txt"), "{sa:?}");
     assert_eq!(sa, sb);
     assert!(
         !sb.iter().any(|(p, _)| p.contains(".tmp")),

@@ -127,7 +127,128 @@ fn merge_places_a_file_whose_name_is_not_utf8() {
 fn help_names_every_kind_of_input() {
     let o = cmd().args(["redact", "--help"]).output().unwrap();
     let help = String::from_utf8_lossy(&o.stdout);
-    assert!(help.contains(".txt, .md and .pdf"), "{help}");
+    assert!(
+        help.contains(".pdf") && help.contains(".eml") && help.contains(".docx"),
+        "{help}"
+    );
     assert!(help.contains("--overwrite") && help.contains("publicatie"), "{help}");
     let _ = root();
+}
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef woo-redact"),
+        ("fish", "complete -c woo-redact"),
+    ] {
+        let o = cmd().args(["completions", shell]).output().unwrap();
+        assert_eq!(o.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            text.contains(marker) && text.contains("redact"),
+            "{shell}: {}",
+            &text[..text.len().min(200)]
+        );
+    }
+    let o = cmd().arg("man").output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let man = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH woo-redact"),
+        "{}",
+        &man[..man.len().min(200)]
+    );
+    assert!(man.contains("check"), "subcommands in the man page");
+}
+
+/// The README's first command, run as a newcomer would on a copy of the repository (with the
+/// binary this test suite built instead of a second `cargo build`), gives a publication set
+/// that holds only what is published, in Dutch, which the gate passes, and fails once a working
+/// file is copied in.
+#[test]
+fn the_readme_example_gives_a_publication_set_the_gate_passes() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find("cargo run --release -- redact")
+        .expect("README's first command");
+    let line_end = |from: usize| readme[from..].find('\n').map_or(readme.len(), |e| from + e);
+    let first = &readme[start..line_end(start)];
+    let mut command = first.trim_end_matches('\\').trim().to_string();
+    if first.ends_with('\\') {
+        let next = line_end(start) + 1;
+        command.push(' ');
+        command.push_str(readme[next..line_end(next)].trim());
+    }
+    let t = tmp();
+    let clone = t.path().join("clone");
+    for dir in ["fixtures/example", "fixtures/lists"] {
+        for (rel, bytes) in crate::util::snapshot(&root().join(dir)) {
+            write(&clone.join(dir), &rel, &bytes);
+        }
+    }
+    let out = t.path().join("woo-example");
+    let args: Vec<String> = command
+        .trim_start_matches("cargo run --release --")
+        .split_whitespace()
+        .map(|a| {
+            if a == "/tmp/woo-example" {
+                out.to_string_lossy().into_owned()
+            } else {
+                a.to_string()
+            }
+        })
+        .collect();
+    assert!(args.contains(&"--out".to_string()), "{command}");
+    let o = cmd().current_dir(&clone).args(&args).output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{command}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let publication = out.join("publicatie");
+    let mut names: Vec<String> = crate::util::snapshot(&publication)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "beslisnota-motie.txt",
+            "brief-verzoeker.txt",
+            "email-overleg.md",
+            "inventaris.csv",
+            "toelichting.html",
+            "toelichting.md"
+        ]
+    );
+    // What the public reads is Dutch: no status or category ids of the report in it.
+    for f in ["inventaris.csv", "toelichting.md"] {
+        let text = std::fs::read_to_string(publication.join(f)).unwrap();
+        for english in ["redacted", "needs-review", ";name;", ";phone;", "`"] {
+            assert!(!text.contains(english), "{f}: {english}");
+        }
+    }
+    let check = |dir: &Path| {
+        cmd()
+            .current_dir(&clone)
+            .arg("check")
+            .arg(dir)
+            .args(&args[4..])
+            .output()
+            .unwrap()
+    };
+    let o = check(&publication);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    std::fs::copy(out.join("werkbestanden/report.json"), publication.join("report.json")).unwrap();
+    let o = check(&publication);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("working-file"));
+    // And the --out folder itself is not a publication: its working files fail the gate.
+    std::fs::remove_file(publication.join("report.json")).unwrap();
+    let o = check(&out);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("working-file"));
 }

@@ -56,7 +56,7 @@ fn chromium_fixture_without_to_unicode_reads_as_poppler_reads_the_original() {
     );
     let Some(reference) = pdftotext(&path, None) else {
         assert!(std::env::var("CI").is_err(), "pdftotext missing in CI");
-        eprintln!("pdftotext not installed: skipping the comparison with poppler");
+        crate::util::skipped("pdftotext not installed: skipping the comparison with poppler");
         return;
     };
     let ours = words(&pdf.text.text);
@@ -79,7 +79,7 @@ fn real_composite_font_without_to_unicode_is_read_from_same_glyphs_of_its_family
     // and Greek letters), so its words from that font are not comparable.
     let path = root().join("../shared/real-dev/wob-letter-extraction/Bes-besluit-2021-008.pdf");
     let Ok(bytes) = std::fs::read(&path) else {
-        eprintln!("{} absent: skipping", path.display());
+        crate::util::skipped(&format!("{} absent: skipping", path.display()));
         return;
     };
     let pdf = woo_redact::source::pdf::load(&bytes).unwrap();
@@ -96,7 +96,7 @@ fn real_composite_font_without_to_unicode_is_read_from_same_glyphs_of_its_family
         let ours = words(ours_text);
         let Some(reference) = pdftotext(&path, Some(n)) else {
             assert!(std::env::var("CI").is_err(), "pdftotext missing in CI");
-            eprintln!("pdftotext not installed: skipping the comparison with poppler");
+            crate::util::skipped("pdftotext not installed: skipping the comparison with poppler");
             return;
         };
         let latin = |w: &&str| w.chars().all(|c| c.is_ascii() || ('\u{A0}'..='\u{FF}').contains(&c));

@@ -135,7 +135,9 @@ fn suite_every_file_has_its_expected_outcome() {
     // An unreadable file: chmod 000 blocks everyone but root, so as root the case is skipped
     // (the dangling link `verwijzing.txt` is the unreadable file root cannot read either).
     if is_root() {
-        eprintln!("hostile suite: running as root, chmod 000 does not block reads: unreadable-file case skipped");
+        crate::util::skipped(
+            "hostile suite: running as root, chmod 000 does not block reads: unreadable-file case skipped",
+        );
     } else {
         let p = write(&input, "onleesbaar.txt", b"Van: J. de Vries\n");
         std::fs::set_permissions(&p, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
@@ -251,7 +253,7 @@ impl Drop for Mount {
 #[test]
 fn full_disk_mid_batch_fails_that_document_only() {
     if !is_root() {
-        eprintln!("full-disk test skipped: mounting a small tmpfs needs root");
+        crate::util::skipped("full-disk test skipped: mounting a small tmpfs needs root");
         return;
     }
     let d = tmp();
@@ -263,7 +265,7 @@ fn full_disk_mid_batch_fails_that_document_only() {
         .status()
         .is_ok_and(|s| s.success());
     if !mounted {
-        eprintln!("full-disk test skipped: mount -t tmpfs failed here (no privilege in this container)");
+        crate::util::skipped("full-disk test skipped: mount -t tmpfs failed here (no privilege in this container)");
         return;
     }
     let _guard = Mount(out.clone());

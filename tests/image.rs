@@ -110,7 +110,7 @@ fn real_dev() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipped: {} not present (real published PDFs)", dir.display());
+        crate::util::skipped(&format!("skipped: {} not present (real published PDFs)", dir.display()));
         None
     }
 }
@@ -126,7 +126,7 @@ fn have_pdfimages() -> bool {
             std::env::var("CI").as_deref() != Ok("true"),
             "pdfimages (poppler-utils) is required on CI"
         );
-        eprintln!("skipped: pdfimages (poppler-utils) not installed");
+        crate::util::skipped("skipped: pdfimages (poppler-utils) not installed");
     }
     ok
 }

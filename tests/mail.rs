@@ -434,7 +434,7 @@ fn a_word_memo_is_redacted_in_its_runs_and_cleaned_and_libreoffice_reads_it() {
 fn outlook_messages_are_written_as_eml() {
     let dir = root().join("../shared/samples-msg");
     if !dir.is_dir() {
-        eprintln!("skipped: {} not present", dir.display());
+        crate::util::skipped(&format!("skipped: {} not present", dir.display()));
         return;
     }
     let t = tmp();
@@ -475,7 +475,7 @@ fn outlook_messages_are_written_as_eml() {
             std::env::var("CI").as_deref() != Ok("true"),
             "extract-msg missing in CI"
         );
-        eprintln!("skipped: python3 extract-msg not installed");
+        crate::util::skipped("skipped: python3 extract-msg not installed");
         return;
     }
     let script = r#"
@@ -514,7 +514,7 @@ print("\n".join(p for p in people if p))
 fn generated_mail_and_word_set_scores_clean() {
     let corpus = root().join("../shared/corpus-dev");
     if !corpus.is_dir() {
-        eprintln!("skipped: {} not present", corpus.display());
+        crate::util::skipped(&format!("skipped: {} not present", corpus.display()));
         return;
     }
     if !have_tool("soffice", "libreoffice-writer-nogui") || !have_tool("pdftotext", "poppler-utils") {

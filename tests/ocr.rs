@@ -40,7 +40,7 @@ fn engine() -> Option<OcrOptions> {
         Ok(()) => Some(opts),
         Err(e) if std::env::var("CI").as_deref() == Ok("true") => panic!("{e} (CI: .ci/run installs it)"),
         Err(e) => {
-            eprintln!("skipped: tesseract-ocr-nld not installed ({e})");
+            crate::util::skipped(&format!("skipped: tesseract-ocr-nld not installed ({e})"));
             None
         }
     }
@@ -395,7 +395,7 @@ fn real_scans_are_read_like_the_rendered_page() {
     let Some(opts) = engine() else { return };
     let dir = root().join("../shared/real-dev");
     if !dir.is_dir() {
-        eprintln!("skipped: {} not present (real published PDFs)", dir.display());
+        crate::util::skipped(&format!("skipped: {} not present (real published PDFs)", dir.display()));
         return;
     }
     let files = [

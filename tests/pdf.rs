@@ -44,7 +44,10 @@ fn text_layer_matches_pdftotext_on_real_producers() {
                 std::env::var("CI").is_err(),
                 "pdftotext missing in CI: .ci/run must install poppler-utils"
             );
-            eprintln!("pdftotext not installed: skipping the comparison for {}", f.display());
+            crate::util::skipped(&format!(
+                "pdftotext not installed: skipping the comparison for {}",
+                f.display()
+            ));
             continue;
         };
         let ours: std::collections::HashSet<String> = words(&pdf.text.text).into_iter().collect();

@@ -211,7 +211,7 @@ fn real_world_pdf_cases() {
             !required(),
             "pdftotext or qpdf missing in CI: .ci/run must install poppler-utils and qpdf"
         );
-        eprintln!("pdftotext or qpdf not installed: checking statuses and check kinds only");
+        crate::util::skipped("pdftotext or qpdf not installed: checking statuses and check kinds only");
     }
     let kinds = check_kinds(&dir);
     let mut failed = Vec::new();
@@ -223,7 +223,10 @@ fn real_world_pdf_cases() {
     for c in &expect.case {
         assert!(!c.what.trim().is_empty(), "{}: say what the case is", c.file);
         if c.ocr && !ocr {
-            eprintln!("skip  {} (Tesseract with its Dutch model is not installed)", c.file);
+            crate::util::skipped(&format!(
+                "skip  {} (Tesseract with its Dutch model is not installed)",
+                c.file
+            ));
             continue;
         }
         // The fixture itself: what must go is there to begin with, and what must stay is

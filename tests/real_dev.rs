@@ -14,7 +14,7 @@ use serde_json::Value;
 fn real_government_pdfs_are_processed_not_refused() {
     let dir = root().join("../shared/real-dev");
     if !dir.is_dir() {
-        eprintln!("skipped: {} not present", dir.display());
+        crate::util::skipped(&format!("skipped: {} not present", dir.display()));
         return;
     }
     let t = tmp();

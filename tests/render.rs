@@ -22,7 +22,7 @@ fn renderer() -> bool {
                 std::env::var("CI").as_deref() != Ok("true"),
                 "pdftoppm not installed, and CI=true"
             );
-            eprintln!("skipped: pdftoppm not installed");
+            crate::util::skipped("skipped: pdftoppm not installed");
             false
         }
     }

@@ -184,7 +184,7 @@ fn html_page_matches_report_on_a_corpus_sample() {
         PathBuf::from("/work/shared/corpus-dev/input")
     };
     if !corpus.is_dir() {
-        eprintln!("skipped: corpus-dev not present (the fixture test covers the same check)");
+        crate::util::skipped("skipped: corpus-dev not present (the fixture test covers the same check)");
         return;
     }
     let d = tmp();
@@ -227,7 +227,7 @@ fn chromium(args: &[String]) -> Option<std::process::Output> {
         if std::env::var_os("CI").is_some() {
             panic!("{CHROMIUM} is missing: install Debian's `chromium` package (.ci/run does)");
         }
-        eprintln!("skipped: {CHROMIUM} not installed (apt-get install chromium)");
+        crate::util::skipped(&format!("skipped: {CHROMIUM} not installed (apt-get install chromium)"));
         return None;
     }
     let profile = tmp();

@@ -68,7 +68,7 @@ fn scans_are_redacted_in_their_pixels_verified_by_tesseract() {
             std::env::var("CI").as_deref() != Ok("true"),
             "Tesseract (nld) or poppler missing in CI: .ci/run installs them"
         );
-        eprintln!("skipped: Tesseract with its Dutch model, or poppler, is not installed");
+        crate::util::skipped("skipped: Tesseract with its Dutch model, or poppler, is not installed");
         return;
     }
     let dir = root().join("fixtures/scans");

@@ -98,6 +98,17 @@ pub fn publication(out: &Path) -> PathBuf {
     out.join("publicatie")
 }
 
+/// Says that a test skipped part or all of its work, visibly: written to the process's stderr
+/// directly, not through `eprintln!`, which the test harness swallows for a passing test (a
+/// skipped comparison must not read as a silent `ok`). A missing tool fails under `CI=true`
+/// (see [`have_tool`]); what remains skippable there is data outside this repository
+/// (`../shared`) and a privilege the machine does not give (mounting a tmpfs).
+pub fn skipped(msg: &str) {
+    use std::io::Write;
+    let test = std::thread::current().name().unwrap_or("?").to_string();
+    let _ = writeln!(std::io::stderr(), "SKIPPED ({test}): {msg}");
+}
+
 /// Whether a tool is on the PATH; under `CI=true` its absence fails the test, as
 /// `.ci/run` installs it.
 pub fn have_tool(tool: &str, package: &str) -> bool {
@@ -108,7 +119,7 @@ pub fn have_tool(tool: &str, package: &str) -> bool {
             std::env::var("CI").as_deref() != Ok("true"),
             "{tool} missing in CI: .ci/run must install {package}"
         );
-        eprintln!("skipped: {tool} not installed (apt-get install {package})");
+        crate::util::skipped(&format!("skipped: {tool} not installed (apt-get install {package})"));
     }
     ok
 }

@@ -43,6 +43,13 @@ pub enum Command {
     /// Check a folder before publication (CI gate): personal data still present, unsafe PDFs,
     /// redactions without a valid ground label, an inventory that does not match.
     Check(CheckArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on standard output.
+    Man,
     /// Work with the rules: run their examples, explain a text, list them.
     Rules {
         /// Rules action.

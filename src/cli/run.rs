@@ -30,6 +30,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Names(a) => super::scale::names(a),
         Command::Merge(a) => super::scale::merge(a),
         Command::Check(a) => check(a),
+        Command::Completions { shell } => generated(|out| {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "woo-redact", out);
+            Ok(())
+        }),
+        Command::Man => generated(|out| clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)),
     };
     // Whatever the outcome, what was written is made durable before the exit code is given
     // (an interrupted run too: its finished outputs are kept).
@@ -53,6 +59,14 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// Writes what a generator makes (completions, man page) to standard output.
+fn generated(make: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<u8> {
+    let mut out = std::io::stdout().lock();
+    make(&mut out)?;
+    out.flush()?;
+    Ok(0)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
