@@ -174,12 +174,13 @@ impl Labels {
             .rules
             .iter()
             .map(|r| {
-                let v = r.validator.map(|v| format!("{v:?}")).unwrap_or_default();
+                // The description is the organisation's Dutch wording (rules/default.toml); the
+                // validator is named by what it checks, not by its code identifier.
                 let ex = [
                     r.description.clone(),
                     format!("{}; contextwoord ervoor", r.description),
-                    format!("{}; {v}-controle geslaagd", r.description),
-                    format!("{}; {v}-controle geslaagd; contextwoord ervoor", r.description),
+                    format!("{}; controle geslaagd", r.description),
+                    format!("{}; controle geslaagd; contextwoord ervoor", r.description),
                 ]
                 .map(Arc::from);
                 (Arc::from(r.id.as_str()), Arc::from(r.ground.as_str()), ex)
