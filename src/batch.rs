@@ -165,32 +165,11 @@ fn rel_string(p: &Path) -> String {
 /// relative path as named on disk: the way back from a report to a file whose name is not
 /// UTF-8.
 pub fn files_by_rel(dir: &Path) -> Result<std::collections::HashMap<String, PathBuf>> {
-    let mut out = std::collections::HashMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let rd = std::fs::read_dir(&d).map_err(|e| Error::Io {
-            path: d.clone(),
-            source: e,
-        })?;
-        for entry in rd {
-            let entry = entry.map_err(|e| Error::Io {
-                path: d.clone(),
-                source: e,
-            })?;
-            let p = entry.path();
-            let ft = entry.file_type().map_err(|e| Error::Io {
-                path: p.clone(),
-                source: e,
-            })?;
-            if ft.is_dir() {
-                stack.push(p);
-            } else if ft.is_file() {
-                let rel = p.strip_prefix(dir).unwrap_or(&p).to_path_buf();
-                out.insert(rel_string(&rel), rel);
-            }
-        }
-    }
-    Ok(out)
+    // The same walk that named the documents in the report, so the names agree.
+    Ok(discover(&[dir.to_path_buf()], &[], &[])?
+        .into_iter()
+        .map(|d| (d.rel, d.out_rel))
+        .collect())
 }
 
 /// A file name as text; bytes that are not UTF-8 (a Latin-1 name from an old archive) are

@@ -422,10 +422,12 @@ pub fn check_folder_ignoring(
         // The package files of the publication set (the Markdown justification is read as
         // text) and temporary files, reported below as leftovers.
         .filter(|d| d.rel.ends_with(".md") || !PACKAGE_FILES.contains(&d.rel.as_str()))
-        .filter(|d| !is_leftover(d.rel.rsplit('/').next().unwrap_or("")))
         .collect();
-    // Working files and review copies are not documents of the publication: reported, never
-    // read as such.
+    // Temporary files of a killed run, working files and review copies are not documents of
+    // the publication: reported, never read as such.
+    let (leftover, all): (Vec<DocRef>, Vec<DocRef>) = all
+        .into_iter()
+        .partition(|d| is_leftover(d.rel.rsplit('/').next().unwrap_or("")));
     let (working, docs): (Vec<DocRef>, Vec<DocRef>) =
         all.into_iter().partition(|d| crate::layout::is_working_file(&d.rel));
     let batch_names = batch::batch_names(&docs, detector);
@@ -467,13 +469,7 @@ pub fn check_folder_ignoring(
             None => documents.push(inv),
         }
     }
-    let (leftover, other_working) = extra_files(dir);
-    let working = working
-        .iter()
-        .map(|d| d.rel.clone())
-        .chain(other_working)
-        .collect::<BTreeSet<String>>();
-    for rel in working {
+    for rel in working.into_iter().map(|d| d.rel) {
         let raw = if crate::layout::is_review_copy(&rel) {
             RawIssue::new(
                 IssueKind::ReviewCopy,
@@ -492,7 +488,7 @@ pub fn check_folder_ignoring(
             path: rel,
         });
     }
-    for rel in leftover {
+    for rel in leftover.into_iter().map(|d| d.rel) {
         let raw = RawIssue::new(
             IssueKind::LeftoverFile,
             None,
@@ -514,40 +510,6 @@ pub fn check_folder_ignoring(
         documents,
         stale_decisions: decisions.map(|d| d.stale()).unwrap_or_default(),
     })
-}
-
-/// Files of a run that are not documents, found anywhere under `dir`: temporary files our own
-/// runs write beside their outputs (`.woo-redact-PID-N.tmp`, earlier `.name.woo-redact-PID.tmp`, `.woo-redact-entries-PID.jsonl`,
-/// left behind only when a run was killed), and working files by name (`report.json`, …).
-fn extra_files(dir: &std::path::Path) -> (Vec<String>, Vec<String>) {
-    let mut out = Vec::new();
-    let mut working = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
-        for e in rd.flatten() {
-            let Ok(ft) = e.file_type() else { continue };
-            let p = e.path();
-            if ft.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let name = e.file_name().to_string_lossy().into_owned();
-            let Ok(rel) = p.strip_prefix(dir) else { continue };
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            if is_leftover(&name) {
-                out.push(rel);
-            } else if crate::layout::is_working_file(&rel) {
-                working.push(rel);
-            }
-        }
-    }
-    out.sort();
-    (out, working)
 }
 
 /// A temporary file name of our own runs.
